@@ -1,0 +1,75 @@
+// The one contract between the tensor front end and a compute backend.
+//
+// Kernels follow the stdlib-js BLAS style: flat typed arrays, explicit sizes, and an
+// output buffer passed in. Every kernel must write every element of its output (tests
+// poison outputs before each call to prove it) and must never write to its inputs.
+// Matrices are row-major; `ld*` is the row stride in elements and `*Offset` the element
+// offset of the first entry, so a kernel can work on a block of a larger buffer.
+//
+// Storage comes from the backend itself (`alloc`): the WebAssembly backend hands out
+// views of its linear memory so that its kernels run on tensors without copying them.
+// Any Float64Array/Float32Array is still accepted by every kernel; a backend copies
+// foreign arrays in and out as it needs to.
+
+export type DType = 'float64' | 'float32';
+export type FloatArray = Float64Array | Float32Array;
+
+export interface Backend {
+  readonly name: string;
+
+  /** Zero-filled storage for `length` elements of `dtype`, owned by this backend. */
+  alloc(dtype: DType, length: number): FloatArray;
+  /** Gives storage from `alloc` back; using the array afterwards is undefined. Optional to call. */
+  free(array: FloatArray): void;
+
+  /**
+   * C = op(A)·op(B) + beta·C, with op(X) = Xᵀ when trans* is true, never materialised.
+   * op(A): m×k, op(B): k×n, C: m×n. A is stored m×k (lda ≥ k) or, transposed, k×m (lda ≥ m).
+   * beta is 0 (overwrite; C's old contents are ignored, even NaN) or 1 (accumulate).
+   */
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number,
+    a: FloatArray, aOffset: number, lda: number,
+    b: FloatArray, bOffset: number, ldb: number,
+    beta: 0 | 1, c: FloatArray, cOffset: number, ldc: number,
+  ): void;
+
+  /** out[i,j] = x[i,j] + bias[j]; x, out: rows×cols (contiguous), bias: cols. out may be x. */
+  addRowVector(rows: number, cols: number, x: FloatArray, bias: FloatArray, out: FloatArray): void;
+  /** out[j] = Σ_i x[i,j]; x: rows×cols, out: cols. */
+  sumRows(rows: number, cols: number, x: FloatArray, out: FloatArray): void;
+
+  /** out = max(x, 0); n elements. out may be x. */
+  reluForward(n: number, x: FloatArray, out: FloatArray): void;
+  /** dx = dout where y > 0, else 0 (y is the forward output). dx may be dout. */
+  reluBackward(n: number, dout: FloatArray, y: FloatArray, dx: FloatArray): void;
+  /** out = 1 / (1 + exp(-x)). out may be x. */
+  sigmoidForward(n: number, x: FloatArray, out: FloatArray): void;
+  /** dx = dout · (1 − y) · y (y is the forward output). dx may be dout. */
+  sigmoidBackward(n: number, dout: FloatArray, y: FloatArray, dx: FloatArray): void;
+
+  /** Row-wise softmax, stabilised by subtracting each row's max. x, y: rows×cols. y may be x. */
+  softmaxRows(rows: number, cols: number, x: FloatArray, y: FloatArray): void;
+  /**
+   * Σ over rows of −log(y[i, t_i] + 1e-7): the book's cross-entropy, summed, not averaged.
+   * labels: one class index per row (Int32Array of length rows).
+   */
+  crossEntropyLabels(rows: number, cols: number, y: FloatArray, labels: Int32Array): number;
+  /** Σ −t·log(y + 1e-7) over all elements, for one-hot (or soft) targets t: rows×cols. */
+  crossEntropyOneHot(rows: number, cols: number, y: FloatArray, t: FloatArray): number;
+  /** dx[i,j] = scale · (y[i,j] − [j = t_i]). dx may be y. */
+  softmaxCrossEntropyBackwardLabels(
+    rows: number, cols: number, y: FloatArray, labels: Int32Array, scale: number, dx: FloatArray,
+  ): void;
+  /** dx = scale · (y − t). dx may be y. */
+  softmaxCrossEntropyBackwardOneHot(
+    rows: number, cols: number, y: FloatArray, t: FloatArray, scale: number, dx: FloatArray,
+  ): void;
+
+  /** out[i, :] = src[indices[i], :] for i < indices.length; src: ?×cols, out: indices.length×cols. */
+  gatherRows(indices: Int32Array, cols: number, src: FloatArray, out: FloatArray): void;
+  /** out[i] = index of the first maximum of row i; x: rows×cols. */
+  argmaxRows(rows: number, cols: number, x: FloatArray, out: Int32Array): void;
+  /** y += alpha · x; n elements (the SGD update). */
+  axpy(n: number, alpha: number, x: FloatArray, y: FloatArray): void;
+}

@@ -1,0 +1,42 @@
+import type { Backend } from './backend.js';
+import { referenceBackend } from './reference/index.js';
+import { createWasmBackend, type WasmBackendOptions } from './wasm/index.js';
+
+export type { Backend, DType, FloatArray } from './backend.js';
+export { referenceBackend } from './reference/index.js';
+
+export type BackendName = 'reference' | 'wasm';
+export const BACKEND_NAMES: readonly BackendName[] = ['reference', 'wasm'];
+
+let active: Backend | undefined;
+let fallbackReported = false;
+
+/** Builds a backend by name. 'wasm' throws when WebAssembly SIMD is unavailable. */
+export function createBackend(name: BackendName, options: WasmBackendOptions = {}): Backend {
+  return name === 'wasm' ? createWasmBackend(options) : referenceBackend;
+}
+
+/**
+ * Makes `backend` the one every tensor op and layer uses from now on. Tensors made
+ * earlier keep working: every backend accepts any Float64Array/Float32Array.
+ */
+export function setBackend(backend: Backend | BackendName, options: WasmBackendOptions = {}): Backend {
+  active = typeof backend === 'string' ? createBackend(backend, options) : backend;
+  return active;
+}
+
+/** The active backend; the first call picks the fast one, or falls back and says so once. */
+export function getBackend(): Backend {
+  if (active) return active;
+  try {
+    active = createWasmBackend({});
+  } catch (error) {
+    if (!fallbackReported) {
+      fallbackReported = true;
+      const reason = error instanceof Error ? error.message : String(error);
+      process.emitWarning(`nabla: using the reference backend (${reason})`);
+    }
+    active = referenceBackend;
+  }
+  return active;
+}

@@ -1,0 +1,103 @@
+import type { Backend, DType, FloatArray } from '../backend.js';
+import { gemmReference } from './gemm.js';
+
+const CROSS_ENTROPY_DELTA = 1e-7; // the book's guard against log(0)
+
+// The living definition of correct behaviour: every kernel is the plainest loop that
+// does the job. Other backends must agree with these within rounding.
+export const referenceBackend: Backend = {
+  name: 'reference',
+
+  alloc(dtype: DType, length: number): FloatArray {
+    return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
+  },
+  free(): void {},
+
+  gemm: gemmReference,
+
+  addRowVector(rows, cols, x, bias, out) {
+    for (let i = 0; i < rows; i++) {
+      const row = i * cols;
+      for (let j = 0; j < cols; j++) out[row + j] = x[row + j]! + bias[j]!;
+    }
+  },
+
+  sumRows(rows, cols, x, out) {
+    for (let j = 0; j < cols; j++) out[j] = 0;
+    for (let i = 0; i < rows; i++) {
+      const row = i * cols;
+      for (let j = 0; j < cols; j++) out[j] += x[row + j]!;
+    }
+  },
+
+  reluForward(n, x, out) {
+    for (let i = 0; i < n; i++) out[i] = x[i]! > 0 ? x[i]! : 0;
+  },
+  reluBackward(n, dout, y, dx) {
+    for (let i = 0; i < n; i++) dx[i] = y[i]! > 0 ? dout[i]! : 0;
+  },
+
+  sigmoidForward(n, x, out) {
+    for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-x[i]!));
+  },
+  sigmoidBackward(n, dout, y, dx) {
+    for (let i = 0; i < n; i++) dx[i] = dout[i]! * (1 - y[i]!) * y[i]!;
+  },
+
+  softmaxRows(rows, cols, x, y) {
+    for (let i = 0; i < rows; i++) {
+      const row = i * cols;
+      let max = -Infinity;
+      for (let j = 0; j < cols; j++) if (x[row + j]! > max) max = x[row + j]!;
+      let sum = 0;
+      for (let j = 0; j < cols; j++) {
+        const e = Math.exp(x[row + j]! - max);
+        y[row + j] = e;
+        sum += e;
+      }
+      for (let j = 0; j < cols; j++) y[row + j] = y[row + j]! / sum;
+    }
+  },
+
+  crossEntropyLabels(rows, cols, y, labels) {
+    let total = 0;
+    for (let i = 0; i < rows; i++) total -= Math.log(y[i * cols + labels[i]!]! + CROSS_ENTROPY_DELTA);
+    return total;
+  },
+  crossEntropyOneHot(rows, cols, y, t) {
+    let total = 0;
+    for (let i = 0; i < rows * cols; i++) total -= t[i]! * Math.log(y[i]! + CROSS_ENTROPY_DELTA);
+    return total;
+  },
+
+  softmaxCrossEntropyBackwardLabels(rows, cols, y, labels, scale, dx) {
+    for (let i = 0; i < rows; i++) {
+      const row = i * cols;
+      for (let j = 0; j < cols; j++) dx[row + j] = scale * (y[row + j]! - (j === labels[i] ? 1 : 0));
+    }
+  },
+  softmaxCrossEntropyBackwardOneHot(rows, cols, y, t, scale, dx) {
+    for (let i = 0; i < rows * cols; i++) dx[i] = scale * (y[i]! - t[i]!);
+  },
+
+  gatherRows(indices, cols, src, out) {
+    for (let i = 0; i < indices.length; i++) {
+      const from = indices[i]! * cols;
+      const to = i * cols;
+      for (let j = 0; j < cols; j++) out[to + j] = src[from + j]!;
+    }
+  },
+
+  argmaxRows(rows, cols, x, out) {
+    for (let i = 0; i < rows; i++) {
+      const row = i * cols;
+      let best = 0;
+      for (let j = 1; j < cols; j++) if (x[row + j]! > x[row + best]!) best = j;
+      out[i] = best;
+    }
+  },
+
+  axpy(n, alpha, x, y) {
+    for (let i = 0; i < n; i++) y[i] += alpha * x[i]!;
+  },
+};
