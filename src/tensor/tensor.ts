@@ -13,13 +13,19 @@ export type NestedArray = number | NestedArray[];
 export class Tensor {
   readonly data: FloatArray;
   readonly shape: readonly number[];
+  /**
+   * The array that `alloc` returned, which `data` may be a view of. Holding it keeps a
+   * backend from reclaiming the storage while any view of it is alive.
+   */
+  readonly storage: FloatArray;
 
-  constructor(data: FloatArray, shape: Shape) {
+  constructor(data: FloatArray, shape: Shape, storage: FloatArray = data) {
     checkShape(shape, 'Tensor');
     if (sizeOf(shape) !== data.length) {
       throw new RangeError(`Tensor: shape ${formatShape(shape)} needs ${sizeOf(shape)} values, got ${data.length}`);
     }
     this.data = data;
+    this.storage = storage;
     this.shape = Object.freeze([...shape]);
   }
 
@@ -93,7 +99,7 @@ export class Tensor {
     if (sizeOf(resolved) !== this.size || resolved.some((d) => !Number.isInteger(d) || d < 0)) {
       throw new RangeError(`reshape: cannot reshape ${formatShape(this.shape)} (${this.size} values) into ${formatShape(shape)}`);
     }
-    return new Tensor(this.data, resolved);
+    return new Tensor(this.data, resolved, this.storage);
   }
 
   /** A copy with its own storage, optionally in another dtype. */
@@ -122,7 +128,7 @@ export class Tensor {
     }
     const inner = this.shape.slice(1);
     const n = sizeOf(inner);
-    return new Tensor(this.data.subarray(i * n, (i + 1) * n), inner);
+    return new Tensor(this.data.subarray(i * n, (i + 1) * n), inner, this.storage);
   }
 
   /** Rows [start, end) of the first axis, sharing storage. */
@@ -132,7 +138,7 @@ export class Tensor {
       throw new RangeError(`slice: [${start}, ${end}) is out of range for shape ${formatShape(this.shape)}`);
     }
     const n = sizeOf(this.shape.slice(1));
-    return new Tensor(this.data.subarray(start * n, end * n), [end - start, ...this.shape.slice(1)]);
+    return new Tensor(this.data.subarray(start * n, end * n), [end - start, ...this.shape.slice(1)], this.storage);
   }
 
   toArray(): NestedArray {
