@@ -57,11 +57,20 @@ export interface Backend {
   crossEntropyLabels(rows: number, cols: number, y: FloatArray, labels: Int32Array): number;
   /** Σ −t·log(y + 1e-7) over all elements, for one-hot (or soft) targets t: rows×cols. */
   crossEntropyOneHot(rows: number, cols: number, y: FloatArray, t: FloatArray): number;
-  /** dx[i,j] = scale · (y[i,j] − [j = t_i]). dx may be y. */
+  /**
+   * The exact gradient of crossEntropyLabels through the softmax, times scale:
+   * dx[i,j] = scale · y_t/(y_t + 1e-7) · (y[i,j] − [j = t_i]), with y_t = y[i, t_i].
+   * The factor is (y − t)'s only change from the book; it makes backward the derivative of
+   * the loss that forward actually computes, 1e-7 included. dx may be y.
+   */
   softmaxCrossEntropyBackwardLabels(
     rows: number, cols: number, y: FloatArray, labels: Int32Array, scale: number, dx: FloatArray,
   ): void;
-  /** dx = scale · (y − t). dx may be y. */
+  /**
+   * The exact gradient of crossEntropyOneHot through the softmax, times scale:
+   * with w = t·y/(y + 1e-7) per element, dx[i,j] = scale · (y[i,j] · Σ_k w[i,k] − w[i,j]).
+   * For one-hot t this is the labels formula above; for δ → 0 it is scale · (y − t). dx may be y.
+   */
   softmaxCrossEntropyBackwardOneHot(
     rows: number, cols: number, y: FloatArray, t: FloatArray, scale: number, dx: FloatArray,
   ): void;

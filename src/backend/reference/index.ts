@@ -73,11 +73,22 @@ export const referenceBackend: Backend = {
   softmaxCrossEntropyBackwardLabels(rows, cols, y, labels, scale, dx) {
     for (let i = 0; i < rows; i++) {
       const row = i * cols;
-      for (let j = 0; j < cols; j++) dx[row + j] = scale * (y[row + j]! - (j === labels[i] ? 1 : 0));
+      const label = labels[i]!;
+      const yt = y[row + label]!;
+      const rowScale = (scale * yt) / (yt + CROSS_ENTROPY_DELTA);
+      for (let j = 0; j < cols; j++) dx[row + j] = rowScale * (y[row + j]! - (j === label ? 1 : 0));
     }
   },
   softmaxCrossEntropyBackwardOneHot(rows, cols, y, t, scale, dx) {
-    for (let i = 0; i < rows * cols; i++) dx[i] = scale * (y[i]! - t[i]!);
+    for (let i = 0; i < rows; i++) {
+      const row = i * cols;
+      let wSum = 0;
+      for (let j = 0; j < cols; j++) wSum += (t[row + j]! * y[row + j]!) / (y[row + j]! + CROSS_ENTROPY_DELTA);
+      for (let j = 0; j < cols; j++) {
+        const w = (t[row + j]! * y[row + j]!) / (y[row + j]! + CROSS_ENTROPY_DELTA);
+        dx[row + j] = scale * (y[row + j]! * wSum - w);
+      }
+    }
   },
 
   gatherRows(indices, cols, src, out) {

