@@ -1,11 +1,29 @@
-import type { Backend } from '../backend.js';
+// The WebAssembly SIMD backend: kernels compiled from AssemblyScript (./assembly), one
+// shared memory per process, large GEMMs split across worker threads.
+
+import { defaultThreads } from './platform.js';
+import { ThreadPool } from './pool.js';
+import { getRuntime } from './runtime.js';
+import { makeWasmBackend, type WasmBackend } from './wasm-backend.js';
+
+export type { WasmBackend } from './wasm-backend.js';
+export { THREADING_THRESHOLD } from './pool.js';
 
 export interface WasmBackendOptions {
-  /** Worker threads for large kernels, main thread included; default: available cores. */
+  /** Worker threads for large kernels, main thread included; default: NABLA_THREADS, else available cores. */
   threads?: number;
 }
 
-// Placeholder until the WebAssembly backend lands: selection falls back to reference.
-export function createWasmBackend(_options: WasmBackendOptions): Backend {
-  throw new Error('the WebAssembly backend is not built yet');
+// Pools are per thread count and live for the whole process: workers are costly to start,
+// and an idle, unref'd worker costs nothing.
+const pools = new Map<number, ThreadPool>();
+
+/** Throws a clear Error when WebAssembly SIMD, threads or shared memory are unavailable. */
+export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
+  const threads = options.threads ?? defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
+  const rt = getRuntime();
+  let pool = pools.get(threads);
+  if (!pool) pools.set(threads, (pool = new ThreadPool(rt, threads)));
+  return makeWasmBackend(rt, pool);
 }

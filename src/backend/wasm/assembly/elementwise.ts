@@ -1,0 +1,235 @@
+// The non-GEMM kernels of the backend contract, generic over f64/f32. Pointers are bytes;
+// counts are elements. Transcendentals are evaluated in f64 for both types, as the JS
+// reference does, so float32 results differ from it only by the final rounding.
+
+import { lanes } from './simd';
+
+const CROSS_ENTROPY_DELTA: f64 = 1e-7;
+
+// x, out: rows×cols; bias: cols. out may be x.
+export function addRowVector<T>(rows: i32, cols: i32, x: usize, bias: usize, out: usize): void {
+  const L = lanes<T>();
+  const size = sizeof<T>();
+  const vecEnd = cols - L;
+  for (let i = 0; i < rows; i++) {
+    const row = <usize>i * cols * size;
+    let j = 0;
+    for (; j <= vecEnd; j += L) {
+      const o = row + <usize>j * size;
+      v128.store(out + o, v128.add<T>(v128.load(x + o), v128.load(bias + <usize>j * size)));
+    }
+    for (; j < cols; j++) {
+      const o = row + <usize>j * size;
+      store<T>(out + o, load<T>(x + o) + load<T>(bias + <usize>j * size));
+    }
+  }
+}
+
+// x: rows×cols; out: cols. Rows are added in order, as the reference does.
+export function sumRows<T>(rows: i32, cols: i32, x: usize, out: usize): void {
+  const L = lanes<T>();
+  const size = sizeof<T>();
+  memory.fill(out, 0, <usize>cols * size);
+  const vecEnd = cols - L;
+  for (let i = 0; i < rows; i++) {
+    const row = x + <usize>i * cols * size;
+    let j = 0;
+    for (; j <= vecEnd; j += L) {
+      const o = <usize>j * size;
+      v128.store(out + o, v128.add<T>(v128.load(out + o), v128.load(row + o)));
+    }
+    for (; j < cols; j++) {
+      const o = <usize>j * size;
+      store<T>(out + o, load<T>(out + o) + load<T>(row + o));
+    }
+  }
+}
+
+// out = x > 0 ? x : 0 (NaN and −0 give +0, like the reference). out may be x.
+export function reluForward<T>(n: i32, x: usize, out: usize): void {
+  const L = lanes<T>();
+  const size = sizeof<T>();
+  const zero = v128.splat<T>(0);
+  let i = 0;
+  for (; i <= n - L; i += L) {
+    const o = <usize>i * size;
+    const v = v128.load(x + o);
+    v128.store(out + o, v128.and(v, v128.gt<T>(v, zero)));
+  }
+  for (; i < n; i++) {
+    const v = load<T>(x + <usize>i * size);
+    store<T>(out + <usize>i * size, v > 0 ? v : <T>0);
+  }
+}
+
+// dx = y > 0 ? dout : 0. dx may be dout.
+export function reluBackward<T>(n: i32, dout: usize, y: usize, dx: usize): void {
+  const L = lanes<T>();
+  const size = sizeof<T>();
+  const zero = v128.splat<T>(0);
+  let i = 0;
+  for (; i <= n - L; i += L) {
+    const o = <usize>i * size;
+    v128.store(dx + o, v128.and(v128.load(dout + o), v128.gt<T>(v128.load(y + o), zero)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i * size;
+    store<T>(dx + o, load<T>(y + o) > 0 ? load<T>(dout + o) : <T>0);
+  }
+}
+
+export function sigmoidForward<T>(n: i32, x: usize, out: usize): void {
+  const size = sizeof<T>();
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i * size;
+    store<T>(out + o, <T>(1.0 / (1.0 + Math.exp(-<f64>load<T>(x + o)))));
+  }
+}
+
+// dx = dout · (1 − y) · y, evaluated left to right like the reference. dx may be dout.
+export function sigmoidBackward<T>(n: i32, dout: usize, y: usize, dx: usize): void {
+  const L = lanes<T>();
+  const size = sizeof<T>();
+  const one = v128.splat<T>(1);
+  let i = 0;
+  for (; i <= n - L; i += L) {
+    const o = <usize>i * size;
+    const yv = v128.load(y + o);
+    v128.store(dx + o, v128.mul<T>(v128.mul<T>(v128.load(dout + o), v128.sub<T>(one, yv)), yv));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i * size;
+    const yv = load<T>(y + o);
+    store<T>(dx + o, load<T>(dout + o) * (<T>1 - yv) * yv);
+  }
+}
+
+// x, y: rows×cols; y may be x.
+export function softmaxRows<T>(rows: i32, cols: i32, x: usize, y: usize): void {
+  const size = sizeof<T>();
+  for (let i = 0; i < rows; i++) {
+    const row = <usize>i * cols * size;
+    let max = -Infinity;
+    for (let j = 0; j < cols; j++) {
+      const v = <f64>load<T>(x + row + <usize>j * size);
+      if (v > max) max = v;
+    }
+    let sum: f64 = 0;
+    for (let j = 0; j < cols; j++) {
+      const o = row + <usize>j * size;
+      const e = Math.exp(<f64>load<T>(x + o) - max);
+      store<T>(y + o, <T>e);
+      sum += e;
+    }
+    for (let j = 0; j < cols; j++) {
+      const o = y + row + <usize>j * size;
+      store<T>(o, <T>(<f64>load<T>(o) / sum));
+    }
+  }
+}
+
+// y: rows×cols; labels: rows i32.
+export function crossEntropyLabels<T>(rows: i32, cols: i32, y: usize, labels: usize): f64 {
+  const size = sizeof<T>();
+  let total: f64 = 0;
+  for (let i = 0; i < rows; i++) {
+    const label = load<i32>(labels + (<usize>i << 2));
+    total -= Math.log(<f64>load<T>(y + (<usize>i * cols + label) * size) + CROSS_ENTROPY_DELTA);
+  }
+  return total;
+}
+
+// y, t: n elements.
+export function crossEntropyOneHot<T>(n: i32, y: usize, t: usize): f64 {
+  const size = sizeof<T>();
+  let total: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i * size;
+    total -= <f64>load<T>(t + o) * Math.log(<f64>load<T>(y + o) + CROSS_ENTROPY_DELTA);
+  }
+  return total;
+}
+
+// dx = scale · (y − onehot(labels)); y, dx: rows×cols; labels: rows i32. dx may be y.
+export function softmaxCrossEntropyBackwardLabels<T>(
+  rows: i32, cols: i32, y: usize, labels: usize, scale: f64, dx: usize,
+): void {
+  const L = lanes<T>();
+  const size = sizeof<T>();
+  const s = v128.splat<T>(<T>scale);
+  for (let i = 0; i < rows; i++) {
+    const row = <usize>i * cols * size;
+    const label = load<i32>(labels + (<usize>i << 2));
+    // Read before the row is overwritten: dx may be y.
+    const atLabel = <T>(<T>scale * (load<T>(y + row + <usize>label * size) - <T>1));
+    let j = 0;
+    for (; j <= cols - L; j += L) {
+      const o = row + <usize>j * size;
+      v128.store(dx + o, v128.mul<T>(s, v128.load(y + o)));
+    }
+    for (; j < cols; j++) {
+      const o = row + <usize>j * size;
+      store<T>(dx + o, <T>scale * load<T>(y + o));
+    }
+    if (label >= 0 && label < cols) store<T>(dx + row + <usize>label * size, atLabel);
+  }
+}
+
+// dx = scale · (y − t); n elements. dx may be y.
+export function softmaxCrossEntropyBackwardOneHot<T>(n: i32, y: usize, t: usize, scale: f64, dx: usize): void {
+  const L = lanes<T>();
+  const size = sizeof<T>();
+  const s = v128.splat<T>(<T>scale);
+  let i = 0;
+  for (; i <= n - L; i += L) {
+    const o = <usize>i * size;
+    v128.store(dx + o, v128.mul<T>(s, v128.sub<T>(v128.load(y + o), v128.load(t + o))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i * size;
+    store<T>(dx + o, <T>scale * (load<T>(y + o) - load<T>(t + o)));
+  }
+}
+
+// out[i, :] = src[indices[i], :]; indices: count i32; src: ?×cols; out: count×cols.
+export function gatherRows<T>(count: i32, indices: usize, cols: i32, src: usize, out: usize): void {
+  const rowBytes = <usize>cols * sizeof<T>();
+  for (let i = 0; i < count; i++) {
+    const from = <usize>load<i32>(indices + (<usize>i << 2));
+    memory.copy(out + <usize>i * rowBytes, src + from * rowBytes, rowBytes);
+  }
+}
+
+// out[i] = first index of row i's maximum; x: rows×cols; out: rows i32.
+export function argmaxRows<T>(rows: i32, cols: i32, x: usize, out: usize): void {
+  const size = sizeof<T>();
+  for (let i = 0; i < rows; i++) {
+    const row = x + <usize>i * cols * size;
+    let best = 0;
+    let bestValue = load<T>(row);
+    for (let j = 1; j < cols; j++) {
+      const v = load<T>(row + <usize>j * size);
+      if (v > bestValue) {
+        best = j;
+        bestValue = v;
+      }
+    }
+    store<i32>(out + (<usize>i << 2), best);
+  }
+}
+
+// y += alpha · x; n elements.
+export function axpy<T>(n: i32, alpha: f64, x: usize, y: usize): void {
+  const L = lanes<T>();
+  const size = sizeof<T>();
+  const a = v128.splat<T>(<T>alpha);
+  let i = 0;
+  for (; i <= n - L; i += L) {
+    const o = <usize>i * size;
+    v128.store(y + o, v128.add<T>(v128.load(y + o), v128.mul<T>(a, v128.load(x + o))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i * size;
+    store<T>(y + o, load<T>(y + o) + <T>alpha * load<T>(x + o));
+  }
+}

@@ -1,0 +1,58 @@
+// The module's exports: every kernel instantiated for f64 and f32. All pointers are byte
+// addresses in the shared memory the host imports; the host owns all allocation.
+
+import * as g from './gemm';
+import * as e from './elementwise';
+import { KC, NC, MR, nr } from './simd';
+
+/** First byte the host allocator may use: static data and nothing else lies below. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** Bytes of per-thread scratch gemm needs: packed B, then one MR×NR tile. */
+export function gemmScratchBytes(): i32 {
+  return KC * NC * 8 + MR * nr<f64>() * 8;
+}
+
+export function gemm_f64(
+  transA: bool, transB: bool, k: i32, a: usize, lda: i32, b: usize, ldb: i32,
+  beta: i32, c: usize, ldc: i32, i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize,
+): void {
+  g.gemmBlock<f64>(transA, transB, k, a, lda, b, ldb, beta, c, ldc, i0, i1, j0, j1, scratch);
+}
+export function gemm_f32(
+  transA: bool, transB: bool, k: i32, a: usize, lda: i32, b: usize, ldb: i32,
+  beta: i32, c: usize, ldc: i32, i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize,
+): void {
+  g.gemmBlock<f32>(transA, transB, k, a, lda, b, ldb, beta, c, ldc, i0, i1, j0, j1, scratch);
+}
+
+export function addRowVector_f64(rows: i32, cols: i32, x: usize, bias: usize, out: usize): void { e.addRowVector<f64>(rows, cols, x, bias, out); }
+export function addRowVector_f32(rows: i32, cols: i32, x: usize, bias: usize, out: usize): void { e.addRowVector<f32>(rows, cols, x, bias, out); }
+export function sumRows_f64(rows: i32, cols: i32, x: usize, out: usize): void { e.sumRows<f64>(rows, cols, x, out); }
+export function sumRows_f32(rows: i32, cols: i32, x: usize, out: usize): void { e.sumRows<f32>(rows, cols, x, out); }
+export function reluForward_f64(n: i32, x: usize, out: usize): void { e.reluForward<f64>(n, x, out); }
+export function reluForward_f32(n: i32, x: usize, out: usize): void { e.reluForward<f32>(n, x, out); }
+export function reluBackward_f64(n: i32, dout: usize, y: usize, dx: usize): void { e.reluBackward<f64>(n, dout, y, dx); }
+export function reluBackward_f32(n: i32, dout: usize, y: usize, dx: usize): void { e.reluBackward<f32>(n, dout, y, dx); }
+export function sigmoidForward_f64(n: i32, x: usize, out: usize): void { e.sigmoidForward<f64>(n, x, out); }
+export function sigmoidForward_f32(n: i32, x: usize, out: usize): void { e.sigmoidForward<f32>(n, x, out); }
+export function sigmoidBackward_f64(n: i32, dout: usize, y: usize, dx: usize): void { e.sigmoidBackward<f64>(n, dout, y, dx); }
+export function sigmoidBackward_f32(n: i32, dout: usize, y: usize, dx: usize): void { e.sigmoidBackward<f32>(n, dout, y, dx); }
+export function softmaxRows_f64(rows: i32, cols: i32, x: usize, y: usize): void { e.softmaxRows<f64>(rows, cols, x, y); }
+export function softmaxRows_f32(rows: i32, cols: i32, x: usize, y: usize): void { e.softmaxRows<f32>(rows, cols, x, y); }
+export function crossEntropyLabels_f64(rows: i32, cols: i32, y: usize, labels: usize): f64 { return e.crossEntropyLabels<f64>(rows, cols, y, labels); }
+export function crossEntropyLabels_f32(rows: i32, cols: i32, y: usize, labels: usize): f64 { return e.crossEntropyLabels<f32>(rows, cols, y, labels); }
+export function crossEntropyOneHot_f64(n: i32, y: usize, t: usize): f64 { return e.crossEntropyOneHot<f64>(n, y, t); }
+export function crossEntropyOneHot_f32(n: i32, y: usize, t: usize): f64 { return e.crossEntropyOneHot<f32>(n, y, t); }
+export function sceBackwardLabels_f64(rows: i32, cols: i32, y: usize, labels: usize, scale: f64, dx: usize): void { e.softmaxCrossEntropyBackwardLabels<f64>(rows, cols, y, labels, scale, dx); }
+export function sceBackwardLabels_f32(rows: i32, cols: i32, y: usize, labels: usize, scale: f64, dx: usize): void { e.softmaxCrossEntropyBackwardLabels<f32>(rows, cols, y, labels, scale, dx); }
+export function sceBackwardOneHot_f64(n: i32, y: usize, t: usize, scale: f64, dx: usize): void { e.softmaxCrossEntropyBackwardOneHot<f64>(n, y, t, scale, dx); }
+export function sceBackwardOneHot_f32(n: i32, y: usize, t: usize, scale: f64, dx: usize): void { e.softmaxCrossEntropyBackwardOneHot<f32>(n, y, t, scale, dx); }
+export function gatherRows_f64(count: i32, indices: usize, cols: i32, src: usize, out: usize): void { e.gatherRows<f64>(count, indices, cols, src, out); }
+export function gatherRows_f32(count: i32, indices: usize, cols: i32, src: usize, out: usize): void { e.gatherRows<f32>(count, indices, cols, src, out); }
+export function argmaxRows_f64(rows: i32, cols: i32, x: usize, out: usize): void { e.argmaxRows<f64>(rows, cols, x, out); }
+export function argmaxRows_f32(rows: i32, cols: i32, x: usize, out: usize): void { e.argmaxRows<f32>(rows, cols, x, out); }
+export function axpy_f64(n: i32, alpha: f64, x: usize, y: usize): void { e.axpy<f64>(n, alpha, x, y); }
+export function axpy_f32(n: i32, alpha: f64, x: usize, y: usize): void { e.axpy<f32>(n, alpha, x, y); }

@@ -1,0 +1,47 @@
+// The WebAssembly module's exports (src/backend/wasm/assembly/index.ts), as the host sees
+// them. Pointers are byte addresses; booleans travel as 0/1.
+
+type Gemm = (
+  transA: number, transB: number, k: number, a: number, lda: number, b: number, ldb: number,
+  beta: number, c: number, ldc: number, i0: number, i1: number, j0: number, j1: number, scratch: number,
+) => void;
+
+export interface TypedKernels {
+  gemm: Gemm;
+  addRowVector(rows: number, cols: number, x: number, bias: number, out: number): void;
+  sumRows(rows: number, cols: number, x: number, out: number): void;
+  reluForward(n: number, x: number, out: number): void;
+  reluBackward(n: number, dout: number, y: number, dx: number): void;
+  sigmoidForward(n: number, x: number, out: number): void;
+  sigmoidBackward(n: number, dout: number, y: number, dx: number): void;
+  softmaxRows(rows: number, cols: number, x: number, y: number): void;
+  crossEntropyLabels(rows: number, cols: number, y: number, labels: number): number;
+  crossEntropyOneHot(n: number, y: number, t: number): number;
+  sceBackwardLabels(rows: number, cols: number, y: number, labels: number, scale: number, dx: number): void;
+  sceBackwardOneHot(n: number, y: number, t: number, scale: number, dx: number): void;
+  gatherRows(count: number, indices: number, cols: number, src: number, out: number): void;
+  argmaxRows(rows: number, cols: number, x: number, out: number): void;
+  axpy(n: number, alpha: number, x: number, y: number): void;
+}
+
+export interface ModuleExports {
+  heapBase(): number;
+  gemmScratchBytes(): number;
+}
+
+const KERNEL_NAMES = [
+  'gemm', 'addRowVector', 'sumRows', 'reluForward', 'reluBackward', 'sigmoidForward',
+  'sigmoidBackward', 'softmaxRows', 'crossEntropyLabels', 'crossEntropyOneHot', 'sceBackwardLabels',
+  'sceBackwardOneHot', 'gatherRows', 'argmaxRows', 'axpy',
+] as const satisfies readonly (keyof TypedKernels)[];
+
+/** Picks the `<name>_f64` or `<name>_f32` exports into one table per element type. */
+export function kernelsFor(exports: WebAssembly.Exports, suffix: 'f64' | 'f32'): TypedKernels {
+  const table: Record<string, unknown> = {};
+  for (const name of KERNEL_NAMES) {
+    const fn = exports[`${name}_${suffix}`];
+    if (typeof fn !== 'function') throw new Error(`nabla wasm backend: the module lacks ${name}_${suffix}`);
+    table[name] = fn;
+  }
+  return table as unknown as TypedKernels;
+}

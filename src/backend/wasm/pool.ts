@@ -1,0 +1,84 @@
+// Runs one GEMM on several threads: the main thread and `threads - 1` workers split C into
+// bands of rows or columns (never K, so every element is summed in the same order however
+// many threads there are) and claim them dynamically, which keeps a busy or late worker
+// from holding the main thread up. The call stays synchronous: main takes tasks too, then
+// blocks in Atomics.wait until the last one is done.
+
+import type { Block } from './allocator.js';
+import { canBlock, spawnWorker } from './platform.js';
+import { CONTROL_INTS, DONE, drain, REMAIN, WAKE, writeJob, type GemmJob } from './protocol.js';
+import type { Runtime } from './runtime.js';
+
+/** Below this many multiply-adds (m·n·k) a GEMM runs on the calling thread alone. */
+export const THREADING_THRESHOLD = 1 << 21;
+/** Work per task when a GEMM is large enough to be split finer than one task per thread. */
+const TASK_WORK = 1 << 23;
+/** Bands are whole micro-tiles: 4 rows, or 8 columns (f32 tiles; two f64 tiles). */
+const ROW_ALIGN = 4;
+const COL_ALIGN = 8;
+
+export type GemmCall = Omit<GemmJob, 'byRows' | 'chunk'>;
+
+export class ThreadPool {
+  readonly threads: number;
+  private readonly control: Block;
+  private readonly scratch: Block[] = [];
+  private ctl: Int32Array | undefined;
+
+  constructor(private readonly rt: Runtime, threads: number) {
+    this.threads = canBlock ? threads : 1;
+    // One scratch area per thread (packed panels of B); blocks are never given back, as
+    // the pool lives as long as the process.
+    for (let t = 0; t < this.threads; t++) this.scratch.push(rt.allocateBlock(rt.scratchBytes));
+    this.control = rt.allocateBlock(CONTROL_INTS * 4);
+    new Int32Array(rt.buffer(), this.control.ptr, CONTROL_INTS).fill(0);
+    for (let t = 1; t < this.threads; t++) {
+      spawnWorker({ module: rt.module, memory: rt.memory, control: this.control.ptr, scratch: this.scratch[t]!.ptr });
+    }
+  }
+
+  gemm(call: GemmCall): void {
+    const kernels = call.f32 ? this.rt.f32 : this.rt.f64;
+    const mainScratch = this.scratch[0]!.ptr;
+    const work = call.m * call.n * Math.max(call.k, 1);
+    if (this.threads === 1 || work < THREADING_THRESHOLD) {
+      kernels.gemm(
+        +call.transA, +call.transB, call.k, call.a, call.lda, call.b, call.ldb,
+        call.beta, call.c, call.ldc, 0, call.m, 0, call.n, mainScratch,
+      );
+      return;
+    }
+    // Split the longer side of C, measured in micro-tiles.
+    const byRows = call.m / ROW_ALIGN >= call.n / COL_ALIGN;
+    const extent = byRows ? call.m : call.n;
+    const align = byRows ? ROW_ALIGN : COL_ALIGN;
+    const wanted = Math.min(this.threads * 4, Math.max(this.threads, Math.floor(work / TASK_WORK)));
+    const chunk = Math.ceil(extent / wanted / align) * align;
+    const total = Math.ceil(extent / chunk);
+    if (total < 2) {
+      kernels.gemm(
+        +call.transA, +call.transB, call.k, call.a, call.lda, call.b, call.ldb,
+        call.beta, call.c, call.ldc, 0, call.m, 0, call.n, mainScratch,
+      );
+      return;
+    }
+
+    const ctl = this.controlView();
+    writeJob(ctl, { ...call, byRows, chunk });
+    Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, REMAIN, total); // publishes the job: claims after this see it
+    Atomics.add(ctl, WAKE, 1);
+    Atomics.notify(ctl, WAKE);
+    drain(ctl, this.rt.f64, this.rt.f32, mainScratch);
+    for (let done = Atomics.load(ctl, DONE); done < total; done = Atomics.load(ctl, DONE)) {
+      Atomics.wait(ctl, DONE, done);
+    }
+  }
+
+  // The control block never moves, but memory.grow leaves old views covering only the old
+  // size; this one was made when the block was allocated, so it stays valid.
+  private controlView(): Int32Array {
+    this.ctl ??= new Int32Array(this.rt.buffer(), this.control.ptr, CONTROL_INTS);
+    return this.ctl;
+  }
+}

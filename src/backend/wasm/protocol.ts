@@ -1,0 +1,94 @@
+// How the main thread hands GEMM tasks to worker threads: a small Int32 control block in
+// the shared memory. Shared by the pool (main thread) and the worker script.
+//
+// A job is a GEMM split into `total` tasks, each a band of rows (or columns) of C. Main
+// writes the parameters, resets DONE, then publishes REMAIN = total; every thread claims
+// tasks with Atomics.sub(REMAIN) until the count runs out. A claim is valid only when the
+// value it took was positive, so a late claim from a finished job (REMAIN ≤ 0) can never
+// steal a task, and no thread ever needs to know which job it is on. Parameters are read
+// after a valid claim, which orders them after main's publishing store.
+
+import type { TypedKernels } from './exports.js';
+
+export const WAKE = 0; // bumped by main to wake sleeping workers
+export const REMAIN = 1; // tasks not yet claimed; ≤ 0 when none
+export const DONE = 2; // tasks finished in the current job
+const DTYPE = 4; // 0: f64, 1: f32
+const TRANS_A = 5;
+const TRANS_B = 6;
+const M = 7;
+const N = 8;
+const K = 9;
+const A = 10;
+const LDA = 11;
+const B = 12;
+const LDB = 13;
+const BETA = 14;
+const C = 15;
+const LDC = 16;
+const BY_ROWS = 17;
+const CHUNK = 18;
+export const CONTROL_INTS = 32; // 128 bytes, two cache lines
+
+export interface GemmJob {
+  f32: boolean;
+  transA: boolean;
+  transB: boolean;
+  m: number;
+  n: number;
+  k: number;
+  a: number;
+  lda: number;
+  b: number;
+  ldb: number;
+  beta: number;
+  c: number;
+  ldc: number;
+  /** Split C into bands of rows (true) or of columns. */
+  byRows: boolean;
+  /** Rows or columns per task. */
+  chunk: number;
+}
+
+export function writeJob(ctl: Int32Array, job: GemmJob): void {
+  ctl[DTYPE] = job.f32 ? 1 : 0;
+  ctl[TRANS_A] = job.transA ? 1 : 0;
+  ctl[TRANS_B] = job.transB ? 1 : 0;
+  ctl[M] = job.m;
+  ctl[N] = job.n;
+  ctl[K] = job.k;
+  ctl[A] = job.a; // addresses ≥ 2³¹ wrap to negative int32, which wasm reads back as u32
+  ctl[LDA] = job.lda;
+  ctl[B] = job.b;
+  ctl[LDB] = job.ldb;
+  ctl[BETA] = job.beta;
+  ctl[C] = job.c;
+  ctl[LDC] = job.ldc;
+  ctl[BY_ROWS] = job.byRows ? 1 : 0;
+  ctl[CHUNK] = job.chunk;
+}
+
+/** Claims and runs tasks of the current job until none are left. */
+export function drain(ctl: Int32Array, f64: TypedKernels, f32: TypedKernels, scratch: number): void {
+  for (;;) {
+    const claimed = Atomics.sub(ctl, REMAIN, 1);
+    if (claimed <= 0) return;
+    const task = claimed - 1;
+    const kernels = ctl[DTYPE] === 1 ? f32 : f64;
+    const chunk = ctl[CHUNK]!;
+    let i0 = 0, i1 = ctl[M]!, j0 = 0, j1 = ctl[N]!;
+    if (ctl[BY_ROWS] === 1) {
+      i0 = task * chunk;
+      i1 = Math.min(i1, i0 + chunk);
+    } else {
+      j0 = task * chunk;
+      j1 = Math.min(j1, j0 + chunk);
+    }
+    kernels.gemm(
+      ctl[TRANS_A]!, ctl[TRANS_B]!, ctl[K]!, ctl[A]!, ctl[LDA]!, ctl[B]!, ctl[LDB]!,
+      ctl[BETA]!, ctl[C]!, ctl[LDC]!, i0, i1, j0, j1, scratch,
+    );
+    Atomics.add(ctl, DONE, 1);
+    Atomics.notify(ctl, DONE);
+  }
+}

@@ -1,0 +1,98 @@
+// The one instance of the kernels per process: compiled module, shared memory, the main
+// thread's instance and the allocator. Every wasm backend object shares it, so storage
+// from one is native to all of them.
+
+import type { DType, FloatArray } from '../backend.js';
+import { Allocator, type Block } from './allocator.js';
+import { kernelsFor, type ModuleExports, type TypedKernels } from './exports.js';
+import { readWasmBytes } from './platform.js';
+
+const INITIAL_PAGES = 256; // 16 MiB; ≥ the module's declared minimum (32)
+const MAXIMUM_PAGES = 65536; // 4 GiB; must equal the module's declared maximum
+
+export interface Runtime {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly f64: TypedKernels;
+  readonly f32: TypedKernels;
+  readonly allocator: Allocator;
+  readonly scratchBytes: number;
+  /** Whether `array` is a view of this memory, i.e. its byteOffset is its wasm address. */
+  owns(array: ArrayBufferView): boolean;
+  /** Zero-filled, tracked storage: reclaimed by free() or once unreachable. */
+  alloc(dtype: DType, length: number): FloatArray;
+  free(array: FloatArray): void;
+  /** Untracked storage for the caller to release. */
+  allocateBlock(bytes: number): Block;
+  releaseBlock(block: Block): void;
+  /** The current memory as bytes; refetch after anything that may allocate. */
+  buffer(): SharedArrayBuffer;
+}
+
+let runtime: Runtime | undefined;
+
+export function getRuntime(): Runtime {
+  runtime ??= createRuntime();
+  return runtime;
+}
+
+function createRuntime(): Runtime {
+  if (typeof SharedArrayBuffer === 'undefined') {
+    throw new Error('SharedArrayBuffer is unavailable, so the wasm kernels cannot share memory');
+  }
+  const bytes = readWasmBytes();
+  let module: WebAssembly.Module;
+  try {
+    module = new WebAssembly.Module(bytes);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`WebAssembly SIMD or threads are unavailable here (${reason})`);
+  }
+  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const exports = instance.exports as unknown as ModuleExports;
+  const allocator = new Allocator(memory, exports.heapBase(), MAXIMUM_PAGES);
+
+  // Every SharedArrayBuffer object this memory has shown us. memory.grow makes a new one,
+  // and arrays made earlier keep the old one, so "is this ours" asks about all of them.
+  const ownBuffers = new WeakSet<ArrayBufferLike>();
+  const buffer = (): SharedArrayBuffer => {
+    const current = memory.buffer as unknown as SharedArrayBuffer;
+    ownBuffers.add(current);
+    return current;
+  };
+  buffer();
+
+  const blocks = new WeakMap<FloatArray, Block>();
+  const reclaim = new FinalizationRegistry<Block>((block) => allocator.release(block));
+
+  return {
+    module,
+    memory,
+    f64: kernelsFor(instance.exports, 'f64'),
+    f32: kernelsFor(instance.exports, 'f32'),
+    allocator,
+    scratchBytes: exports.gemmScratchBytes(),
+    owns: (array) => ownBuffers.has(array.buffer),
+    alloc(dtype, length) {
+      if (!Number.isInteger(length) || length < 0) throw new RangeError(`alloc: bad length ${length}`);
+      const f32 = dtype === 'float32';
+      const block = allocator.allocate(length * (f32 ? 4 : 8));
+      const array: FloatArray = f32 ? new Float32Array(buffer(), block.ptr, length) : new Float64Array(buffer(), block.ptr, length);
+      array.fill(0); // a reused block holds old values
+      blocks.set(array, block);
+      reclaim.register(array, block, array);
+      return array;
+    },
+    free(array) {
+      const block = blocks.get(array);
+      if (!block) return; // not from alloc, or freed already
+      blocks.delete(array);
+      reclaim.unregister(array);
+      allocator.release(block);
+    },
+    allocateBlock: (bytes) => allocator.allocate(bytes),
+    releaseBlock: (block) => allocator.release(block),
+    buffer,
+  };
+}

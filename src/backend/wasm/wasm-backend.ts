@@ -1,0 +1,186 @@
+// The Backend contract on top of the wasm kernels: checks and marshals arguments, picks
+// the f64 or f32 table, and hands GEMMs to the thread pool.
+
+import type { Backend, DType, FloatArray } from '../backend.js';
+import { referenceBackend } from '../reference/index.js';
+import type { TypedKernels } from './exports.js';
+import { Marshal } from './marshal.js';
+import type { ThreadPool } from './pool.js';
+import type { Runtime } from './runtime.js';
+
+export interface WasmBackend extends Backend {
+  readonly name: 'wasm';
+  /** Threads a large GEMM is split across, the calling thread included. */
+  readonly threads: number;
+}
+
+export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
+  /** The kernel table for arrays of one float type, or undefined when they are mixed. */
+  const tableFor = (...arrays: FloatArray[]): TypedKernels | undefined => {
+    if (arrays.every((a) => a instanceof Float64Array)) return rt.f64;
+    if (arrays.every((a) => a instanceof Float32Array)) return rt.f32;
+    return undefined;
+  };
+  /** Runs `body` with a fresh Marshal, copying outputs back only when it succeeds. */
+  const marshalled = <R>(body: (m: Marshal) => R): R => {
+    const m = new Marshal(rt);
+    let result: R;
+    try {
+      result = body(m);
+    } catch (error) {
+      m.release();
+      throw error;
+    }
+    m.finish();
+    return result;
+  };
+
+  return {
+    name: 'wasm',
+    threads: pool.threads,
+
+    alloc: (dtype: DType, length: number) => rt.alloc(dtype, length),
+    free: (array: FloatArray) => rt.free(array),
+
+    gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc) {
+      if (m <= 0 || n <= 0) return;
+      const f32 = tableFor(a, b, c) === rt.f32;
+      if (!tableFor(a, b, c)) {
+        referenceBackend.gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        return;
+      }
+      // op(A) is m×k, stored (transposed: k×m) with row stride lda; likewise B and C.
+      const aLength = k > 0 ? extent(transA ? k : m, transA ? m : k, lda, 'A') : 0;
+      const bLength = k > 0 ? extent(transB ? n : k, transB ? k : n, ldb, 'B') : 0;
+      const cLength = extent(m, n, ldc, 'C');
+      checkRange(a, aOffset, aLength, 'A');
+      checkRange(b, bOffset, bLength, 'B');
+      checkRange(c, cOffset, cLength, 'C');
+      marshalled((ms) => {
+        pool.gemm({
+          f32, transA, transB, m, n, k,
+          a: ms.input(a, aOffset, aLength), lda,
+          b: ms.input(b, bOffset, bLength), ldb,
+          beta, c: ms.output(c, cOffset, cLength), ldc,
+        });
+      });
+    },
+
+    addRowVector(rows, cols, x, bias, out) {
+      const t = tableFor(x, bias, out);
+      if (!t) return referenceBackend.addRowVector(rows, cols, x, bias, out);
+      const n = rows * cols;
+      marshalled((ms) => t.addRowVector(rows, cols, ms.input(x, 0, n), ms.input(bias, 0, cols), ms.output(out, 0, n)));
+    },
+    sumRows(rows, cols, x, out) {
+      const t = tableFor(x, out);
+      if (!t) return referenceBackend.sumRows(rows, cols, x, out);
+      marshalled((ms) => t.sumRows(rows, cols, ms.input(x, 0, rows * cols), ms.output(out, 0, cols)));
+    },
+
+    reluForward(n, x, out) {
+      const t = tableFor(x, out);
+      if (!t) return referenceBackend.reluForward(n, x, out);
+      marshalled((ms) => t.reluForward(n, ms.input(x, 0, n), ms.output(out, 0, n)));
+    },
+    reluBackward(n, dout, y, dx) {
+      const t = tableFor(dout, y, dx);
+      if (!t) return referenceBackend.reluBackward(n, dout, y, dx);
+      marshalled((ms) => t.reluBackward(n, ms.input(dout, 0, n), ms.input(y, 0, n), ms.output(dx, 0, n)));
+    },
+    sigmoidForward(n, x, out) {
+      const t = tableFor(x, out);
+      if (!t) return referenceBackend.sigmoidForward(n, x, out);
+      marshalled((ms) => t.sigmoidForward(n, ms.input(x, 0, n), ms.output(out, 0, n)));
+    },
+    sigmoidBackward(n, dout, y, dx) {
+      const t = tableFor(dout, y, dx);
+      if (!t) return referenceBackend.sigmoidBackward(n, dout, y, dx);
+      marshalled((ms) => t.sigmoidBackward(n, ms.input(dout, 0, n), ms.input(y, 0, n), ms.output(dx, 0, n)));
+    },
+
+    softmaxRows(rows, cols, x, y) {
+      const t = tableFor(x, y);
+      if (!t) return referenceBackend.softmaxRows(rows, cols, x, y);
+      const n = rows * cols;
+      marshalled((ms) => t.softmaxRows(rows, cols, ms.input(x, 0, n), ms.output(y, 0, n)));
+    },
+    crossEntropyLabels(rows, cols, y, labels) {
+      const t = tableFor(y);
+      if (!t) return referenceBackend.crossEntropyLabels(rows, cols, y, labels);
+      checkLabels(labels, rows, cols);
+      return marshalled((ms) => t.crossEntropyLabels(rows, cols, ms.input(y, 0, rows * cols), ms.input(labels, 0, rows)));
+    },
+    crossEntropyOneHot(rows, cols, y, target) {
+      const t = tableFor(y, target);
+      if (!t) return referenceBackend.crossEntropyOneHot(rows, cols, y, target);
+      const n = rows * cols;
+      return marshalled((ms) => t.crossEntropyOneHot(n, ms.input(y, 0, n), ms.input(target, 0, n)));
+    },
+    softmaxCrossEntropyBackwardLabels(rows, cols, y, labels, scale, dx) {
+      const t = tableFor(y, dx);
+      if (!t) return referenceBackend.softmaxCrossEntropyBackwardLabels(rows, cols, y, labels, scale, dx);
+      checkLabels(labels, rows, cols);
+      const n = rows * cols;
+      marshalled((ms) => t.sceBackwardLabels(rows, cols, ms.input(y, 0, n), ms.input(labels, 0, rows), scale, ms.output(dx, 0, n)));
+    },
+    softmaxCrossEntropyBackwardOneHot(rows, cols, y, target, scale, dx) {
+      const t = tableFor(y, target, dx);
+      if (!t) return referenceBackend.softmaxCrossEntropyBackwardOneHot(rows, cols, y, target, scale, dx);
+      const n = rows * cols;
+      marshalled((ms) => t.sceBackwardOneHot(n, ms.input(y, 0, n), ms.input(target, 0, n), scale, ms.output(dx, 0, n)));
+    },
+
+    gatherRows(indices, cols, src, out) {
+      const t = tableFor(src, out);
+      const count = indices.length;
+      // A foreign source is gathered here: copying a whole dataset in to pick a batch
+      // from it would cost far more than the gather itself.
+      if (!t || !rt.owns(src)) return referenceGather(indices, cols, src, out);
+      const rows = Math.floor(src.length / Math.max(cols, 1));
+      for (let i = 0; i < count; i++) {
+        const row = indices[i]!;
+        if (!(row >= 0 && row < rows)) throw new RangeError(`gatherRows: index ${row} outside 0..${rows - 1}`);
+      }
+      marshalled((ms) => t.gatherRows(count, ms.input(indices, 0, count), cols, ms.input(src, 0, rows * cols), ms.output(out, 0, count * cols)));
+    },
+    argmaxRows(rows, cols, x, out) {
+      const t = tableFor(x);
+      if (!t) return referenceBackend.argmaxRows(rows, cols, x, out);
+      marshalled((ms) => t.argmaxRows(rows, cols, ms.input(x, 0, rows * cols), ms.output(out, 0, rows)));
+    },
+    axpy(n, alpha, x, y) {
+      const t = tableFor(x, y);
+      if (!t) return referenceBackend.axpy(n, alpha, x, y);
+      marshalled((ms) => t.axpy(n, alpha, ms.input(x, 0, n), ms.output(y, 0, n)));
+    },
+  };
+}
+
+/** Elements spanned by a rows×cols matrix with row stride ld. */
+function extent(rows: number, cols: number, ld: number, name: string): number {
+  if (ld < cols) throw new RangeError(`gemm: ld${name.toLowerCase()} ${ld} is less than the ${cols} columns of ${name}`);
+  return rows > 0 && cols > 0 ? (rows - 1) * ld + cols : 0;
+}
+
+function checkRange(array: FloatArray, offset: number, length: number, name: string): void {
+  if (offset < 0 || offset + length > array.length) {
+    throw new RangeError(`gemm: ${name} needs elements ${offset}..${offset + length - 1}, but has ${array.length}`);
+  }
+}
+
+// Wasm reads memory unchecked, so a bad label would read a neighbour instead of failing.
+function checkLabels(labels: Int32Array, rows: number, cols: number): void {
+  if (labels.length < rows) throw new RangeError(`labels: need ${rows}, got ${labels.length}`);
+  for (let i = 0; i < rows; i++) {
+    const label = labels[i]!;
+    if (!(label >= 0 && label < cols)) throw new RangeError(`labels: ${label} at row ${i} is outside 0..${cols - 1}`);
+  }
+}
+
+function referenceGather(indices: Int32Array, cols: number, src: FloatArray, out: FloatArray): void {
+  for (let i = 0; i < indices.length; i++) {
+    const from = indices[i]! * cols;
+    out.set(src.subarray(from, from + cols) as never, i * cols);
+  }
+}

@@ -1,0 +1,24 @@
+// A GEMM worker thread: instantiates the kernels over the shared memory, then sleeps until
+// the main thread publishes a job, claims tasks until none are left, and sleeps again.
+// It never returns to its event loop; the pool unref()s it, so process exit ends it.
+
+import { workerData } from 'node:worker_threads';
+import { kernelsFor } from './exports.js';
+import type { WorkerInit } from './platform.js';
+import { drain, WAKE } from './protocol.js';
+import { CONTROL_INTS } from './protocol.js';
+
+const init = workerData as WorkerInit;
+// Instantiation re-applies the module's data segments (constant math tables) with the very
+// bytes already there, so it cannot disturb the main thread.
+const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
+const f64 = kernelsFor(instance.exports, 'f64');
+const f32 = kernelsFor(instance.exports, 'f32');
+const ctl = new Int32Array(init.memory.buffer, init.control, CONTROL_INTS);
+
+let seen = Atomics.load(ctl, WAKE);
+for (;;) {
+  drain(ctl, f64, f32, init.scratch);
+  Atomics.wait(ctl, WAKE, seen);
+  seen = Atomics.load(ctl, WAKE);
+}
