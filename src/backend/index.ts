@@ -25,16 +25,27 @@ export function setBackend(backend: Backend | BackendName, options: WasmBackendO
   return active;
 }
 
-/** The active backend; the first call picks the fast one, or falls back and says so once. */
+/**
+ * The active backend. The first call picks $NABLA_BACKEND if set, else the fast one,
+ * falling back to the reference backend (and saying so once) where it cannot run.
+ */
 export function getBackend(): Backend {
   if (active) return active;
+  const requested = globalThis.process?.env?.NABLA_BACKEND;
+  if (requested !== undefined && requested !== '') {
+    if (!(BACKEND_NAMES as readonly string[]).includes(requested)) {
+      throw new Error(`NABLA_BACKEND must be one of ${BACKEND_NAMES.join(', ')}, got '${requested}'`);
+    }
+    active = createBackend(requested as BackendName);
+    return active;
+  }
   try {
     active = createWasmBackend({});
   } catch (error) {
     if (!fallbackReported) {
       fallbackReported = true;
       const reason = error instanceof Error ? error.message : String(error);
-      process.emitWarning(`nabla: using the reference backend (${reason})`);
+      console.warn(`nabla: using the reference backend (${reason})`);
     }
     active = referenceBackend;
   }

@@ -1,0 +1,31 @@
+// nabla's public API: tensors → backends → layers → networks → training.
+export type { Backend, DType, FloatArray } from './backend/backend.js';
+export { BACKEND_NAMES, createBackend, getBackend, referenceBackend, setBackend, type BackendName } from './backend/index.js';
+
+export { Tensor, type NestedArray } from './tensor/tensor.js';
+export { Random } from './tensor/random.js';
+export * as ops from './tensor/ops.js';
+export { matmul, add, sub, mul, div, exp, log, sum, mean, max, argmax, transpose, gatherRows, allClose } from './tensor/ops.js';
+
+export type { Layer } from './layers/layer.js';
+export { MulLayer, type Value } from './layers/mul_layer.js';
+export { AddLayer } from './layers/add_layer.js';
+export { Relu } from './layers/relu.js';
+export { Sigmoid } from './layers/sigmoid.js';
+export { Affine } from './layers/affine.js';
+export { SoftmaxWithLoss, type Labels } from './layers/softmax_with_loss.js';
+
+export { numericalGradient, NUMERICAL_H } from './gradient/numerical_gradient.js';
+export { gradientCheck, compareGradients, type GradientDifference } from './gradient/gradient_check.js';
+
+export { TwoLayerNet, PARAM_NAMES, type Params, type ParamName, type TwoLayerNetOptions } from './nets/two_layer_net.js';
+
+export { SGD } from './train/sgd.js';
+export { BatchSampler } from './train/batch_sampler.js';
+export {
+  train, iterationsPerEpoch, TrainingDivergedError,
+  type TrainConfig, type TrainData, type TrainCallbacks, type TrainResult, type TrainState, type EpochResult, type IterationInfo,
+} from './train/train.js';
+
+export { loadMnist, oneHot, defaultMnistDir, MNIST_FILES, type LoadMnistOptions, type MnistData } from './data/mnist.js';
+export { parseIdx, DataFormatError, type IdxArray } from './data/idx.js';
