@@ -18,7 +18,7 @@ export interface TypedKernels {
   crossEntropyLabels(rows: number, cols: number, y: number, labels: number): number;
   crossEntropyOneHot(n: number, y: number, t: number): number;
   sceBackwardLabels(rows: number, cols: number, y: number, labels: number, scale: number, dx: number): void;
-  sceBackwardOneHot(n: number, y: number, t: number, scale: number, dx: number): void;
+  sceBackwardOneHot(rows: number, cols: number, y: number, t: number, scale: number, dx: number): void;
   gatherRows(count: number, indices: number, cols: number, src: number, out: number): void;
   argmaxRows(rows: number, cols: number, x: number, out: number): void;
   axpy(n: number, alpha: number, x: number, y: number): void;

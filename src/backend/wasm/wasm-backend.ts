@@ -128,7 +128,7 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
       const t = tableFor(y, target, dx);
       if (!t) return referenceBackend.softmaxCrossEntropyBackwardOneHot(rows, cols, y, target, scale, dx);
       const n = rows * cols;
-      marshalled((ms) => t.sceBackwardOneHot(n, ms.input(y, 0, n), ms.input(target, 0, n), scale, ms.output(dx, 0, n)));
+      marshalled((ms) => t.sceBackwardOneHot(rows, cols, ms.input(y, 0, n), ms.input(target, 0, n), scale, ms.output(dx, 0, n)));
     },
 
     gatherRows(indices, cols, src, out) {

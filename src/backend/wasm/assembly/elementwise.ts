@@ -150,18 +150,22 @@ export function crossEntropyOneHot<T>(n: i32, y: usize, t: usize): f64 {
   return total;
 }
 
-// dx = scale · (y − onehot(labels)); y, dx: rows×cols; labels: rows i32. dx may be y.
+// The exact gradient of crossEntropyLabels through the softmax, times scale (see the
+// contract): dx = scale · y_t/(y_t + δ) · (y − onehot(labels)). y, dx: rows×cols;
+// labels: rows i32 (checked by the host). dx may be y.
 export function softmaxCrossEntropyBackwardLabels<T>(
   rows: i32, cols: i32, y: usize, labels: usize, scale: f64, dx: usize,
 ): void {
   const L = lanes<T>();
   const size = sizeof<T>();
-  const s = v128.splat<T>(<T>scale);
   for (let i = 0; i < rows; i++) {
     const row = <usize>i * cols * size;
     const label = load<i32>(labels + (<usize>i << 2));
     // Read before the row is overwritten: dx may be y.
-    const atLabel = <T>(<T>scale * (load<T>(y + row + <usize>label * size) - <T>1));
+    const yt = <f64>load<T>(y + row + <usize>label * size);
+    const rowScale = (scale * yt) / (yt + CROSS_ENTROPY_DELTA);
+    const atLabel = <T>(rowScale * (yt - 1.0));
+    const s = v128.splat<T>(<T>rowScale);
     let j = 0;
     for (; j <= cols - L; j += L) {
       const o = row + <usize>j * size;
@@ -169,25 +173,33 @@ export function softmaxCrossEntropyBackwardLabels<T>(
     }
     for (; j < cols; j++) {
       const o = row + <usize>j * size;
-      store<T>(dx + o, <T>scale * load<T>(y + o));
+      store<T>(dx + o, <T>(rowScale * <f64>load<T>(y + o)));
     }
-    if (label >= 0 && label < cols) store<T>(dx + row + <usize>label * size, atLabel);
+    store<T>(dx + row + <usize>label * size, atLabel);
   }
 }
 
-// dx = scale · (y − t); n elements. dx may be y.
-export function softmaxCrossEntropyBackwardOneHot<T>(n: i32, y: usize, t: usize, scale: f64, dx: usize): void {
-  const L = lanes<T>();
+// The exact gradient of crossEntropyOneHot through the softmax, times scale: with
+// w = t·y/(y + δ), dx = scale · (y · Σ_row w − w). y, t, dx: rows×cols; dx may be y
+// (each element is read before it is written).
+export function softmaxCrossEntropyBackwardOneHot<T>(
+  rows: i32, cols: i32, y: usize, t: usize, scale: f64, dx: usize,
+): void {
   const size = sizeof<T>();
-  const s = v128.splat<T>(<T>scale);
-  let i = 0;
-  for (; i <= n - L; i += L) {
-    const o = <usize>i * size;
-    v128.store(dx + o, v128.mul<T>(s, v128.sub<T>(v128.load(y + o), v128.load(t + o))));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i * size;
-    store<T>(dx + o, <T>scale * (load<T>(y + o) - load<T>(t + o)));
+  for (let i = 0; i < rows; i++) {
+    const row = <usize>i * cols * size;
+    let wSum: f64 = 0;
+    for (let j = 0; j < cols; j++) {
+      const o = row + <usize>j * size;
+      const yv = <f64>load<T>(y + o);
+      wSum += (<f64>load<T>(t + o) * yv) / (yv + CROSS_ENTROPY_DELTA);
+    }
+    for (let j = 0; j < cols; j++) {
+      const o = row + <usize>j * size;
+      const yv = <f64>load<T>(y + o);
+      const w = (<f64>load<T>(t + o) * yv) / (yv + CROSS_ENTROPY_DELTA);
+      store<T>(dx + o, <T>(scale * (yv * wSum - w)));
+    }
   }
 }
 

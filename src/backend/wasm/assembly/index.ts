@@ -48,8 +48,8 @@ export function crossEntropyOneHot_f64(n: i32, y: usize, t: usize): f64 { return
 export function crossEntropyOneHot_f32(n: i32, y: usize, t: usize): f64 { return e.crossEntropyOneHot<f32>(n, y, t); }
 export function sceBackwardLabels_f64(rows: i32, cols: i32, y: usize, labels: usize, scale: f64, dx: usize): void { e.softmaxCrossEntropyBackwardLabels<f64>(rows, cols, y, labels, scale, dx); }
 export function sceBackwardLabels_f32(rows: i32, cols: i32, y: usize, labels: usize, scale: f64, dx: usize): void { e.softmaxCrossEntropyBackwardLabels<f32>(rows, cols, y, labels, scale, dx); }
-export function sceBackwardOneHot_f64(n: i32, y: usize, t: usize, scale: f64, dx: usize): void { e.softmaxCrossEntropyBackwardOneHot<f64>(n, y, t, scale, dx); }
-export function sceBackwardOneHot_f32(n: i32, y: usize, t: usize, scale: f64, dx: usize): void { e.softmaxCrossEntropyBackwardOneHot<f32>(n, y, t, scale, dx); }
+export function sceBackwardOneHot_f64(rows: i32, cols: i32, y: usize, t: usize, scale: f64, dx: usize): void { e.softmaxCrossEntropyBackwardOneHot<f64>(rows, cols, y, t, scale, dx); }
+export function sceBackwardOneHot_f32(rows: i32, cols: i32, y: usize, t: usize, scale: f64, dx: usize): void { e.softmaxCrossEntropyBackwardOneHot<f32>(rows, cols, y, t, scale, dx); }
 export function gatherRows_f64(count: i32, indices: usize, cols: i32, src: usize, out: usize): void { e.gatherRows<f64>(count, indices, cols, src, out); }
 export function gatherRows_f32(count: i32, indices: usize, cols: i32, src: usize, out: usize): void { e.gatherRows<f32>(count, indices, cols, src, out); }
 export function argmaxRows_f64(rows: i32, cols: i32, x: usize, out: usize): void { e.argmaxRows<f64>(rows, cols, x, out); }
