@@ -1,0 +1,160 @@
+// What only the WebAssembly backend promises: thread-count-independent results, storage
+// in its own memory (reuse, bounded growth, reclaiming dropped arrays, no dataset copies),
+// thread configuration, and worker threads that never keep a process alive.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { DType, FloatArray } from '../../src/backend/backend.js';
+import { createWasmBackend, THREADING_THRESHOLD } from '../../src/backend/wasm/index.js';
+import { DTYPES, randomArray, rng } from './helpers.js';
+
+const one = createWasmBackend({ threads: 1 });
+const two = createWasmBackend({ threads: 2 });
+
+/** The current size of the backend's memory, in bytes. */
+function memoryBytes(): number {
+  const probe = one.alloc('float64', 1);
+  const bytes = probe.buffer.byteLength;
+  one.free(probe);
+  return bytes;
+}
+
+describe('wasm backend: threads', () => {
+  it('reports its thread count', () => {
+    assert.equal(one.name, 'wasm');
+    assert.equal(one.threads, 1);
+    assert.equal(two.threads, 2);
+  });
+
+  it('gives bit-identical float64 GEMMs on 1 and 2 threads', () => {
+    const random = rng(7);
+    // Split by rows, split by columns, and the three shapes of a training step.
+    const shapes: [number, number, number][] = [[301, 37, 200], [40, 333, 170], [100, 50, 784], [784, 50, 100], [100, 784, 50]];
+    for (const [m, n, k] of shapes) {
+      assert.ok(m * n * k >= THREADING_THRESHOLD, `${m}×${n}×${k} is below the threading threshold`);
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          const a = randomArray(one, 'alloc', 'float64', m * k, random);
+          const b = randomArray(one, 'alloc', 'float64', k * n, random);
+          const c0 = randomArray(one, 'alloc', 'float64', m * n, random);
+          for (const beta of [0, 1] as const) {
+            const c1 = c0.slice(), c2 = c0.slice();
+            one.gemm(transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n, beta, c1, 0, n);
+            two.gemm(transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n, beta, c2, 0, n);
+            for (let i = 0; i < c1.length; i++) {
+              if (!Object.is(c1[i], c2[i])) assert.fail(`${m}×${n}×${k} trans ${transA}/${transB} beta ${beta}: element ${i} differs`);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('takes its default thread count from NABLA_THREADS', () => {
+    const saved = process.env['NABLA_THREADS'];
+    try {
+      process.env['NABLA_THREADS'] = '1';
+      assert.equal(createWasmBackend({}).threads, 1);
+      process.env['NABLA_THREADS'] = 'lots';
+      assert.throws(() => createWasmBackend({}), /NABLA_THREADS/);
+      assert.equal(createWasmBackend({ threads: 2 }).threads, 2); // the option wins
+    } finally {
+      if (saved === undefined) delete process.env['NABLA_THREADS'];
+      else process.env['NABLA_THREADS'] = saved;
+    }
+  });
+
+  it('lets a process that used worker threads exit on its own', () => {
+    const url = new URL('../../src/backend/wasm/index.js', import.meta.url).href;
+    const script = `
+      const { createWasmBackend } = await import(${JSON.stringify(url)});
+      const b = createWasmBackend({ threads: 2 });
+      const n = 256, a = b.alloc('float64', n * n), c = b.alloc('float64', n * n);
+      a.fill(1);
+      b.gemm(false, false, n, n, n, a, 0, n, a, 0, n, 0, c, 0, n);
+      console.log(c[0]);`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000, encoding: 'utf8' });
+    assert.equal(out.trim(), '256');
+  });
+});
+
+describe('wasm backend: storage', () => {
+  it('hands out zero-filled, 16-byte-aligned views of its memory, and reuses freed blocks', () => {
+    for (const dtype of DTYPES) {
+      for (const length of [1, 3, 17, 100, 785, 100_000]) {
+        const a = one.alloc(dtype, length);
+        assert.ok(dtype === 'float32' ? a instanceof Float32Array : a instanceof Float64Array);
+        assert.equal(a.length, length);
+        assert.equal(a.byteOffset % 16, 0);
+        assert.ok(a.every((v) => v === 0));
+        a.fill(3);
+        const offset = a.byteOffset;
+        one.free(a);
+        const b = one.alloc(dtype, length);
+        assert.equal(b.byteOffset, offset, 'a freed block of the same size is reused');
+        assert.ok(b.every((v) => v === 0), 'reused storage is zero-filled again');
+        one.free(b);
+      }
+    }
+  });
+
+  it('does not grow over 10000 alloc/free cycles', () => {
+    const random = rng(3);
+    const cycle = (): void => {
+      const held: FloatArray[] = [];
+      for (let i = 0; i < 10; i++) {
+        const dtype: DType = random() < 0.5 ? 'float64' : 'float32';
+        held.push(one.alloc(dtype, 1 + Math.floor(random() * 20_000)));
+      }
+      for (const array of held) one.free(array);
+    };
+    for (let i = 0; i < 100; i++) cycle(); // let the free lists fill up
+    const before = memoryBytes();
+    for (let i = 0; i < 1000; i++) cycle();
+    assert.equal(memoryBytes(), before);
+  });
+
+  it('reclaims the block of an array that became unreachable', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const length = 123_457;
+    const offset = (() => one.alloc('float64', length).byteOffset)();
+    for (let attempt = 0; attempt < 50; attempt++) {
+      gc();
+      await sleep(5);
+      const again = one.alloc('float64', length);
+      if (again.byteOffset === offset) return;
+      one.free(again);
+    }
+    assert.fail('the dropped array was never reclaimed');
+  });
+
+  it('gathers rows from a dataset in its memory without copying the dataset', () => {
+    const cols = 784, rows = 20_000; // 125 MB of float64
+    const out = one.alloc('float64', 100 * cols);
+    const src = one.alloc('float64', rows * cols);
+    for (let i = 0; i < rows; i++) src[i * cols + 5] = i;
+    const before = memoryBytes();
+    const random = rng(5);
+    const indices = Int32Array.from({ length: 100 }, () => Math.floor(random() * rows));
+    for (const backend of [one, two]) backend.gatherRows(indices, cols, src, out);
+    assert.equal(memoryBytes(), before, 'memory grew: the source was copied');
+    for (let i = 0; i < 100; i++) assert.equal(out[i * cols + 5], indices[i]);
+    assert.throws(() => one.gatherRows(Int32Array.of(rows), cols, src, out), RangeError);
+    one.free(src);
+    one.free(out);
+  });
+
+  it('accepts views at an offset into its memory', () => {
+    const random = rng(9);
+    const big = randomArray(one, 'alloc', 'float32', 1000, random);
+    const x = big.subarray(13, 113);
+    const expected = Float32Array.from(x, (v) => (v > 0 ? v : 0));
+    one.reluForward(100, x, x);
+    assert.deepEqual(Array.from(x), Array.from(expected));
+  });
+});
