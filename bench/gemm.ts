@@ -1,0 +1,94 @@
+// GEMM throughput of the backends on the shapes a two-layer MNIST net runs:
+//   node dist/bench/gemm.js [--samples N] [--min-ms T]
+// Prints GFLOP/s (2·m·n·k per call) as the best of several timed samples, since the
+// machine is shared and noise only ever makes a run slower.
+
+import { performance } from 'node:perf_hooks';
+import type { Backend, DType, FloatArray } from '../src/backend/backend.js';
+import { referenceBackend } from '../src/backend/reference/index.js';
+import { createWasmBackend } from '../src/backend/wasm/index.js';
+
+interface Shape {
+  label: string;
+  transA: boolean;
+  transB: boolean;
+  m: number;
+  n: number;
+  k: number;
+}
+
+const SHAPES: readonly Shape[] = [
+  { label: 'forward X·W      NN', transA: false, transB: false, m: 100, n: 50, k: 784 },
+  { label: 'dW = Xᵀ·dY       TN', transA: true, transB: false, m: 784, n: 50, k: 100 },
+  { label: 'dX = dY·Wᵀ       NT', transA: false, transB: true, m: 100, n: 784, k: 50 },
+  { label: 'evaluate 60000   NN', transA: false, transB: false, m: 60000, n: 50, k: 784 },
+];
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
+}
+const SAMPLES = option('--samples', 7);
+const MIN_SAMPLE_MS = option('--min-ms', 30);
+
+function filled(backend: Backend, dtype: DType, length: number, seed: number): FloatArray {
+  const array = backend.alloc(dtype, length);
+  let s = seed;
+  for (let i = 0; i < length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    array[i] = s / 2 ** 32 - 0.5;
+  }
+  return array;
+}
+
+/** Best GFLOP/s over SAMPLES samples, each repeating the call for at least MIN_SAMPLE_MS. */
+function measure(backend: Backend, storage: Backend, shape: Shape, dtype: DType): number {
+  const { transA, transB, m, n, k } = shape;
+  const a = filled(storage, dtype, m * k, 1);
+  const b = filled(storage, dtype, k * n, 2);
+  const c = storage.alloc(dtype, m * n);
+  const lda = transA ? m : k, ldb = transB ? k : n;
+  const call = (): void => backend.gemm(transA, transB, m, n, k, a, 0, lda, b, 0, ldb, 0, c, 0, n);
+  // Warm up (JIT tiers, worker start-up) and find a repeat count filling a sample.
+  let start = performance.now();
+  call();
+  let once = performance.now() - start;
+  if (once > 1000) return (2 * m * n * k) / (once * 1e6); // the reference on a big shape: once is plenty
+  start = performance.now();
+  call();
+  once = Math.min(once, performance.now() - start);
+  const reps = Math.max(1, Math.ceil(MIN_SAMPLE_MS / Math.max(once, 1e-3)));
+  let best = once;
+  for (let s = 0; s < SAMPLES; s++) {
+    start = performance.now();
+    for (let r = 0; r < reps; r++) call();
+    best = Math.min(best, (performance.now() - start) / reps);
+  }
+  storage.free(a);
+  storage.free(b);
+  storage.free(c);
+  return (2 * m * n * k) / (best * 1e6);
+}
+
+const wasm1 = createWasmBackend({ threads: 1 });
+const wasm2 = createWasmBackend({ threads: 2 });
+const pad = (text: string, width: number): string => text.padStart(width);
+const fixed = (value: number): string => value.toFixed(value < 10 ? 2 : 1);
+
+console.log(`GEMM GFLOP/s, best of ${SAMPLES} samples of ≥ ${MIN_SAMPLE_MS} ms; operands in wasm memory`);
+console.log(
+  `${'shape (m×n×k)'.padEnd(34)}${pad('dtype', 8)}${pad('reference', 11)}${pad('wasm×1', 9)}${pad('wasm×2', 9)}` +
+  `${pad('×1/ref', 9)}${pad('×2/×1', 8)}`,
+);
+for (const shape of SHAPES) {
+  for (const dtype of ['float64', 'float32'] as const) {
+    const ref = measure(referenceBackend, wasm1, shape, dtype);
+    const one = measure(wasm1, wasm1, shape, dtype);
+    const two = measure(wasm2, wasm1, shape, dtype);
+    const dims = `${shape.m}×${shape.n}×${shape.k}`;
+    console.log(
+      `${`${shape.label} ${dims}`.padEnd(34)}${pad(dtype, 8)}${pad(fixed(ref), 11)}${pad(fixed(one), 9)}` +
+      `${pad(fixed(two), 9)}${pad(fixed(one / ref), 9)}${pad(fixed(two / one), 8)}`,
+    );
+  }
+}
