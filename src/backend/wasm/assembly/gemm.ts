@@ -8,7 +8,7 @@
 // kernel streams it contiguously whatever transB is. op(A) is read in place: four rows at
 // a time through a row stride and a depth stride (bytes), which covers both transA cases.
 
-import { MR, KC, NC, nr, splatLoad } from './simd';
+import { MR, KC, NC, nr, splatLoad, splatLoad1, splatLoad2, splatLoad3 } from './simd';
 
 // The micro-kernel: C[0..4, 0..NR) (=|+=) Σ_p A[r, p]·Bp[p, 0..NR).
 //   a:  A(0, 0) of this tile; A(r, p) at a + r·rs + p·ps (bytes)
@@ -37,6 +37,58 @@ function kernel4x2<T>(
     c20 = v128.add<T>(c20, v128.mul<T>(x, b0));
     c21 = v128.add<T>(c21, v128.mul<T>(x, b1));
     x = splatLoad<T>(a0 + r3);
+    c30 = v128.add<T>(c30, v128.mul<T>(x, b0));
+    c31 = v128.add<T>(c31, v128.mul<T>(x, b1));
+    a0 += ps;
+    bp += 32;
+  }
+  if (accumulate) {
+    c00 = v128.add<T>(v128.load(c), c00);
+    c01 = v128.add<T>(v128.load(c, 16), c01);
+    c10 = v128.add<T>(v128.load(c + ldcBytes), c10);
+    c11 = v128.add<T>(v128.load(c + ldcBytes, 16), c11);
+    c20 = v128.add<T>(v128.load(c + ldcBytes * 2), c20);
+    c21 = v128.add<T>(v128.load(c + ldcBytes * 2, 16), c21);
+    c30 = v128.add<T>(v128.load(c + ldcBytes * 3), c30);
+    c31 = v128.add<T>(v128.load(c + ldcBytes * 3, 16), c31);
+  }
+  v128.store(c, c00);
+  v128.store(c, c01, 16);
+  v128.store(c + ldcBytes, c10);
+  v128.store(c + ldcBytes, c11, 16);
+  v128.store(c + ldcBytes * 2, c20);
+  v128.store(c + ldcBytes * 2, c21, 16);
+  v128.store(c + ldcBytes * 3, c30);
+  v128.store(c + ldcBytes * 3, c31, 16);
+}
+
+// kernel4x2 for op(A) = Aᵀ, whose four rows at one depth are adjacent in memory: the
+// loads take immediate offsets instead of address arithmetic.
+//   a:  A(0, 0) of this tile; A(r, p) at a + r·size + p·ps (bytes)
+//   bp: packed panel, kc × NR contiguous
+//   c:  C(0, 0) of this tile, row stride ldcBytes
+@inline
+function kernel4x2Adjacent<T>(
+  kc: i32, a: usize, ps: usize, bp: usize, c: usize, ldcBytes: usize, accumulate: bool,
+): void {
+  let c00 = v128.splat<T>(0), c01 = v128.splat<T>(0);
+  let c10 = v128.splat<T>(0), c11 = v128.splat<T>(0);
+  let c20 = v128.splat<T>(0), c21 = v128.splat<T>(0);
+  let c30 = v128.splat<T>(0), c31 = v128.splat<T>(0);
+  let a0 = a;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let x = splatLoad<T>(a0);
+    c00 = v128.add<T>(c00, v128.mul<T>(x, b0));
+    c01 = v128.add<T>(c01, v128.mul<T>(x, b1));
+    x = splatLoad1<T>(a0);
+    c10 = v128.add<T>(c10, v128.mul<T>(x, b0));
+    c11 = v128.add<T>(c11, v128.mul<T>(x, b1));
+    x = splatLoad2<T>(a0);
+    c20 = v128.add<T>(c20, v128.mul<T>(x, b0));
+    c21 = v128.add<T>(c21, v128.mul<T>(x, b1));
+    x = splatLoad3<T>(a0);
     c30 = v128.add<T>(c30, v128.mul<T>(x, b0));
     c31 = v128.add<T>(c31, v128.mul<T>(x, b1));
     a0 += ps;
@@ -172,7 +224,8 @@ export function gemmBlock<T>(
           const cTile = c + (<usize>i * ldc + jc + q) * size;
           const cols = min(NR, nc - q);
           if (full && cols == NR) {
-            kernel4x2<T>(kc, aRow, rs, ps, bp, cTile, ldcBytes, accumulate);
+            if (transA) kernel4x2Adjacent<T>(kc, aRow, ps, bp, cTile, ldcBytes, accumulate);
+            else kernel4x2<T>(kc, aRow, rs, ps, bp, cTile, ldcBytes, accumulate);
             continue;
           }
           const rows = full ? MR : i1 - i;

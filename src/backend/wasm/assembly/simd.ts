@@ -24,3 +24,20 @@ export function splatLoad<T>(ptr: usize): v128 {
   if (sizeof<T>() == 8) return v128.load64_splat(ptr);
   return v128.load32_splat(ptr);
 }
+
+// splatLoad of the element 1, 2 or 3 places after ptr, through an immediate offset.
+@inline
+export function splatLoad1<T>(ptr: usize): v128 {
+  if (sizeof<T>() == 8) return v128.load64_splat(ptr, 8);
+  return v128.load32_splat(ptr, 4);
+}
+@inline
+export function splatLoad2<T>(ptr: usize): v128 {
+  if (sizeof<T>() == 8) return v128.load64_splat(ptr, 16);
+  return v128.load32_splat(ptr, 8);
+}
+@inline
+export function splatLoad3<T>(ptr: usize): v128 {
+  if (sizeof<T>() == 8) return v128.load64_splat(ptr, 24);
+  return v128.load32_splat(ptr, 12);
+}
