@@ -149,6 +149,16 @@ describe('wasm backend: storage', () => {
     one.free(out);
   });
 
+  it('refuses arrays shorter than a kernel needs instead of writing past them', () => {
+    const x = one.alloc('float64', 64).fill(1);
+    const out = one.alloc('float64', 32);
+    const neighbour = one.alloc('float64', 32).fill(7);
+    assert.throws(() => one.reluForward(64, x, out), RangeError);
+    assert.throws(() => one.gemm(false, false, 8, 8, 8, x, 0, 8, x, 0, 8, 0, out, 0, 8), RangeError);
+    assert.throws(() => one.gemm(false, false, 8, 8, 8, x, 0, 7, x, 0, 8, 0, out, 0, 4), RangeError);
+    assert.ok(neighbour.every((v) => v === 7));
+  });
+
   it('accepts views at an offset into its memory', () => {
     const random = rng(9);
     const big = randomArray(one, 'alloc', 'float32', 1000, random);

@@ -55,6 +55,11 @@ export class Marshal {
   }
 
   private stage(array: Numeric, offset: number, length: number, write: boolean): number {
+    // Wasm does not bounds-check against the typed array: a short output would overwrite
+    // whatever lies next to it in memory, so refuse instead.
+    if (offset < 0 || offset + length > array.length) {
+      throw new RangeError(`nabla wasm backend: an array of ${array.length} elements was given where ${offset + length} are needed`);
+    }
     const size = array.BYTES_PER_ELEMENT;
     if (this.rt.owns(array)) return array.byteOffset + offset * size;
     // The same foreign array twice (out === x) shares one copy, so in-place semantics hold.

@@ -44,8 +44,8 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
 
     gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc) {
       if (m <= 0 || n <= 0) return;
-      const f32 = tableFor(a, b, c) === rt.f32;
-      if (!tableFor(a, b, c)) {
+      const table = tableFor(a, b, c);
+      if (!table) {
         referenceBackend.gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         return;
       }
@@ -58,7 +58,7 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
       checkRange(c, cOffset, cLength, 'C');
       marshalled((ms) => {
         pool.gemm({
-          f32, transA, transB, m, n, k,
+          f32: table === rt.f32, transA, transB, m, n, k,
           a: ms.input(a, aOffset, aLength), lda,
           b: ms.input(b, bOffset, bLength), ldb,
           beta, c: ms.output(c, cOffset, cLength), ldc,
