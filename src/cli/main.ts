@@ -1,5 +1,7 @@
 import { appleCommand, appleHelp } from './commands/apple.js';
+import { evaluateCommand, evaluateHelp } from './commands/evaluate.js';
 import { gradcheckCommand, gradcheckHelp } from './commands/gradcheck.js';
+import { predictCommand, predictHelp } from './commands/predict.js';
 import { trainCommand, trainHelp } from './commands/train.js';
 import { UsageError } from './args.js';
 import type { Output } from './common.js';
@@ -8,7 +10,9 @@ type Command = (argv: readonly string[], io: Output) => number | Promise<number>
 
 const commands: Record<string, { run: Command; help: string; summary: string }> = {
   apple: { run: appleCommand, help: appleHelp, summary: 'the buy_apple and buy_apple_orange computational graphs' },
+  evaluate: { run: evaluateCommand, help: evaluateHelp, summary: 'test accuracy, per-class accuracy and confusion matrix of a saved model' },
   gradcheck: { run: gradcheckCommand, help: gradcheckHelp, summary: 'backprop vs numerical gradients of TwoLayerNet on MNIST' },
+  predict: { run: predictCommand, help: predictHelp, summary: 'classify PNG images of handwritten digits with a saved model' },
   train: { run: trainCommand, help: trainHelp, summary: 'train TwoLayerNet on MNIST with mini-batch SGD' },
 };
 

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { DType } from '../../backend/backend.js';
+import { digitGridSvg, type DigitGridItem } from '../../data/digit_image.js';
+import { loadMnist, MNIST_CLASSES } from '../../data/mnist.js';
+import { classify } from '../../eval/classify.js';
+import { accuracyOf, confusionMatrix, perClassAccuracy, type ClassAccuracy } from '../../eval/confusion.js';
+import { loadMnistClassifier } from '../../eval/mnist_model.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { formatHelp, parseArgs, UsageError } from '../args.js';
+import { backendFlags, dataFlags, selectBackend, type Output } from '../common.js';
+import { formatTableHeader, formatTableRow, type Column } from '../progress.js';
+
+const flags = {
+  model: { type: 'string', help: 'weights file written by nabla train (safetensors)', arg: 'FILE' },
+  'data-dir': dataFlags['data-dir'],
+  dtype: { type: 'string', choices: ['float64', 'float32'], help: "floating-point type to compute in (default: the model file's)", arg: 'float64|float32' },
+  misclassified: { type: 'string', help: 'write an SVG grid of misclassified test digits to this file', arg: 'OUT.svg' },
+  limit: { type: 'int', min: 1, help: 'most digits in the --misclassified grid, in test-set order (default: 100)', arg: 'N' },
+  json: { type: 'boolean', help: 'print only one JSON object with the results on stdout' },
+  ...backendFlags,
+} as const;
+
+const DEFAULT_LIMIT = 100;
+
+export const evaluateHelp = formatHelp(
+  'nabla evaluate --model FILE [options]',
+  'Scores a trained TwoLayerNet on the 10000 MNIST test images: test accuracy, accuracy\nper class and the confusion matrix (rows: true class, columns: predicted class).',
+  flags,
+);
+
+export interface EvaluateResult {
+  model: string;
+  testAcc: number;
+  perClass: ClassAccuracy[];
+  confusion: number[][];
+}
+
+export async function evaluateCommand(argv: readonly string[], io: Output): Promise<number> {
+  const { flags: f, positional, help } = parseArgs('evaluate', argv, flags);
+  if (help) {
+    io.out(evaluateHelp);
+    return 0;
+  }
+  if (positional.length > 0) throw new UsageError(`evaluate: unexpected argument '${positional[0]}'`);
+  if (f.model === undefined) throw new UsageError('evaluate: --model FILE is required (see nabla evaluate --help)');
+  // Without a grid to fill, --limit would be silently ignored; the parser's rule is that
+  // nothing the user types is a no-op.
+  if (f.limit !== undefined && f.misclassified === undefined) throw new UsageError('evaluate: --limit applies only with --misclassified');
+  selectBackend(f.backend, f.threads);
+
+  const network = await loadMnistClassifier(f.model, f.dtype as DType | undefined);
+  const data = loadMnist({ normalize: true, dtype: network.dtype, ...(f.dataDir ? { dataDir: f.dataDir } : {}) });
+  const { labels: predicted } = classify(network, data.xTest);
+  const confusion = confusionMatrix(predicted, data.testLabels, MNIST_CLASSES);
+  const result: EvaluateResult = { model: f.model, testAcc: accuracyOf(confusion), perClass: perClassAccuracy(confusion), confusion };
+
+  let wrote: string | undefined;
+  if (f.misclassified !== undefined) {
+    const { items, total } = misclassifiedDigits(data.xTest, data.testLabels, predicted, f.limit ?? DEFAULT_LIMIT);
+    await writeTextAtomic(f.misclassified, digitGridSvg(items, 10));
+    wrote = `misclassified: ${items.length} of ${total} test digits drawn in ${resolve(f.misclassified)}`;
+  }
+
+  if (f.json) {
+    io.out(JSON.stringify(result));
+    if (wrote) io.err(wrote);
+    return 0;
+  }
+  io.out(formatReport(result, network.hiddenSize, network.dtype));
+  if (wrote) io.out(`\n${wrote}`);
+  return 0;
+}
+
+/**
+ * Temp file in the same directory, then rename: an interrupted run never leaves half an
+ * SVG where a previous complete one was.
+ */
+// TODO: use src/io/atomic.ts's writeFileAtomic (which also fsyncs) once it is committed.
+async function writeTextAtomic(path: string, text: string): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, text, { flag: 'wx' });
+    await rename(temp, path);
+  } catch (e) {
+    await rm(temp, { force: true });
+    // The raw error names the temp file, which the user never asked for.
+    throw new Error(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+function misclassifiedDigits(x: Tensor, labels: Int32Array, predicted: Int32Array, limit: number): { items: DigitGridItem[]; total: number } {
+  const items: DigitGridItem[] = [];
+  let total = 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (predicted[i] === labels[i]) continue;
+    total++;
+    if (items.length < limit) items.push({ pixels: x.row(i).data, trueLabel: labels[i]!, predicted: predicted[i]! });
+  }
+  return { items, total };
+}
+
+function formatReport(r: EvaluateResult, hidden: number, dtype: DType): string {
+  const total = r.perClass.reduce((a, c) => a + c.count, 0);
+  const correct = r.perClass.reduce((a, c) => a + c.correct, 0);
+  return [
+    `model: ${r.model} (TwoLayerNet 784→${hidden}→10, ${dtype})`,
+    `test accuracy: ${r.testAcc.toFixed(4)} (${correct}/${total})`,
+    '',
+    table(['class', 'count', 'correct', 'accuracy'], r.perClass.map((c) => [
+      String(c.class), String(c.count), String(c.correct), Number.isNaN(c.accuracy) ? '-' : c.accuracy.toFixed(4),
+    ])),
+    '',
+    'confusion matrix (rows: true class, columns: predicted class)',
+    // Every count column as wide as the widest count, so the matrix reads as a square grid.
+    table(['true\\pred', ...r.confusion.map((_, p) => String(p))], r.confusion.map((row, t) => [String(t), ...row.map(String)]), 1),
+  ].join('\n');
+}
+
+/**
+ * Right-aligned columns as wide as their widest cell: digits line up, no trailing blanks.
+ * Columns from `uniformFrom` on all take the widest of them.
+ */
+function table(headers: string[], rows: string[][], uniformFrom = headers.length): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const uniform = Math.max(0, ...widths.slice(uniformFrom));
+  const columns: Column[] = headers.map((header, i) => ({ header, width: i >= uniformFrom ? uniform : widths[i]! }));
+  return [formatTableHeader(columns), ...rows.map((r) => formatTableRow(columns, r))].join('\n');
+}
