@@ -209,10 +209,15 @@ export function gemmBlock<T>(
   const ps: usize = transA ? <usize>lda * size : size;
   const tile = scratch + <usize>KC * NC * size; // MR × NR, for the right edge
   const iFull = i0 + ((i1 - i0) & ~(MR - 1));
+  // Equal depth blocks (784 = 4 × 196, not 3 × 256 + 16): a thin last block would pay a
+  // full pass of C loads and stores for a few multiply-adds. Depends on k only, so every
+  // thread splits K identically.
+  const kcBlocks = (k + KC - 1) / KC;
+  const kcStep = (k + kcBlocks - 1) / kcBlocks;
   for (let jc = j0; jc < j1; jc += NC) {
     const nc = min(NC, j1 - jc);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = min(KC, k - pc);
+    for (let pc = 0; pc < k; pc += kcStep) {
+      const kc = min(kcStep, k - pc);
       packB<T>(transB, kc, nc, b, ldb, pc, jc, scratch);
       const accumulate = beta != 0 || pc > 0;
       const aDepth = a + <usize>pc * ps;
