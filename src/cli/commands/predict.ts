@@ -18,7 +18,7 @@ export const predictHelp = formatHelp(
   'nabla predict --model FILE [options] IMAGE.png...',
   'Classifies pictures of handwritten digits: PNGs of any size, dark ink on light paper or\n' +
     'light on dark. Each is prepared as MNIST was (scaled into a 20×20 box, centred by mass\n' +
-    'in 28×28) and prints the predicted digit and the ten class probabilities.',
+    'in 28×28); prints the predicted digit and the ten class probabilities of each.',
   flags,
 );
 
