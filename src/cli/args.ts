@@ -37,12 +37,15 @@ export interface Parsed<S extends FlagSpecs> {
   flags: ParsedFlags<S>;
   positional: string[];
   help: boolean;
+  /** Flags that appeared on the command line (not defaulted), by their dashed name. */
+  given: Set<string>;
 }
 
 export function parseArgs<S extends FlagSpecs>(command: string, argv: readonly string[], specs: S): Parsed<S> {
   const flags: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(specs)) flags[camel(name)] = spec.default ?? (spec.type === 'boolean' ? false : undefined);
   const positional: string[] = [];
+  const given = new Set<string>();
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -63,6 +66,7 @@ export function parseArgs<S extends FlagSpecs>(command: string, argv: readonly s
     const name = arg.slice(2, eq === -1 ? undefined : eq);
     const spec = specs[name];
     if (!spec) throw new UsageError(`${command}: unknown option --${name} (see nabla ${command} --help)`);
+    given.add(name);
     if (spec.type === 'boolean') {
       if (eq !== -1) throw new UsageError(`${command}: --${name} takes no value`);
       flags[camel(name)] = true;
@@ -74,7 +78,7 @@ export function parseArgs<S extends FlagSpecs>(command: string, argv: readonly s
     if (value === undefined || value === '') throw new UsageError(`${command}: --${name} needs a value (${spec.arg ?? spec.type})`);
     flags[camel(name)] = convert(command, name, spec, value);
   }
-  return { flags: flags as ParsedFlags<S>, positional, help };
+  return { flags: flags as ParsedFlags<S>, positional, help, given };
 }
 
 function convert(command: string, name: string, spec: FlagSpec, value: string): string | number {

@@ -7,9 +7,8 @@
 // fails with one message naming the file and the problem, never with a RangeError
 // from deep inside a typed-array constructor or a huge allocation.
 
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from './atomic.js';
 import type { DType, FloatArray } from '../backend/backend.js';
 
 export interface SafetensorsTensor {
@@ -302,28 +301,7 @@ export async function writeSafetensorsFile(
   tensors: Record<string, SafetensorsTensor>,
   metadata: Record<string, string> = {},
 ): Promise<void> {
-  const bytes = encodeSafetensors(tensors, metadata, path);
-  const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const file = await open(temp, 'wx', 0o644);
-  try {
-    try {
-      await file.writeFile(bytes);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temp, path);
-  } catch (e) {
-    await rm(temp, { force: true });
-    throw e;
-  }
-  // Persist the rename itself. Directories cannot be fsynced everywhere (Windows), and
-  // the file is already complete, so a failure here is not worth an error.
-  try {
-    const dirHandle = await open(dir, 'r');
-    try { await dirHandle.sync(); } finally { await dirHandle.close(); }
-  } catch { /* best effort */ }
+  await writeFileAtomic(path, encodeSafetensors(tensors, metadata, path));
 }
 
 export async function readSafetensorsFile(path: string): Promise<SafetensorsContents> {

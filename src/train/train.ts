@@ -70,11 +70,19 @@ export interface TrainResult {
 }
 
 export class TrainingDivergedError extends Error {
-  constructor(readonly iteration: number, readonly loss: number, learningRate: number) {
-    super(`training diverged at iteration ${iteration}: the loss is ${loss}; the learning rate (${learningRate}) is probably too high`);
+  constructor(readonly iteration: number, readonly loss: number, what: string, likelyCause: string) {
+    super(`training diverged at iteration ${iteration}: ${what}; ${likelyCause}`);
     this.name = 'TrainingDivergedError';
   }
 }
+
+/**
+ * A smoothed loss this many times the first one means training is running away. The
+ * stable softmax and the 1e-7 guard keep the loss finite for a long time even then
+ * (it saturates near −log(1e-7) ≈ 16), so waiting for NaN alone would miss it.
+ */
+const DIVERGENCE_FACTOR = 4;
+const LOSS_SMOOTHING = 0.9;
 
 /** Iterations per epoch as the book counts them: max(train_size / batch_size, 1). */
 export function iterationsPerEpoch(trainSize: number, batchSize: number): number {
@@ -82,71 +90,139 @@ export function iterationsPerEpoch(trainSize: number, batchSize: number): number
 }
 
 /**
- * The seed's train_neuralnet loop: mini-batch SGD, evaluating train and test accuracy
- * every epoch (at iteration 0, then every epoch, as the book does).
+ * The seed's train_neuralnet loop, one iteration per step(): mini-batch SGD, evaluating
+ * train and test accuracy every epoch (after iteration 0, then once per epoch, as the
+ * book does). Stepping lets a caller interleave its own work (yielding to the event loop
+ * for Ctrl-C, drawing progress, saving checkpoints) between iterations.
  */
-export function train(network: TwoLayerNet, data: TrainData, config: TrainConfig, callbacks: TrainCallbacks = {}, resume?: TrainState): TrainResult {
-  validateConfig(config);
-  const trainSize = data.xTrain.shape[0]!;
-  const evalEvery = config.evalEvery ?? iterationsPerEpoch(trainSize, config.batchSize);
-  const rng = new Random(config.seed);
-  if (resume) rng.setState(resume.rng);
-  const sampler = new BatchSampler(data.xTrain, data.trainLabels, config.batchSize, rng);
-  const optimizer = new SGD(config.learningRate);
-  const losses = resume ? [...resume.losses] : [];
-  const epochs = resume ? [...resume.epochs] : [];
-  const started = performance.now();
-  const priorSeconds = resume?.seconds ?? 0;
-  const elapsed = (): number => priorSeconds + (performance.now() - started) / 1000;
-  let lossSinceEval = 0;
-  let itersSinceEval = 0;
-  let i = resume?.iteration ?? 0;
-  let stopped = false;
+export class Trainer {
+  readonly evalEvery: number;
+  private readonly rng: Random;
+  private readonly sampler: BatchSampler;
+  private readonly optimizer: SGD;
+  private readonly losses: number[];
+  private readonly epochs: EpochResult[];
+  private readonly priorSeconds: number;
+  private readonly started = performance.now();
+  private lossSinceEval = 0;
+  private itersSinceEval = 0;
+  private smoothedLoss: number;
+  private i: number;
 
-  for (; i < config.iters; i++) {
+  constructor(
+    readonly network: TwoLayerNet,
+    private readonly data: TrainData,
+    readonly config: TrainConfig,
+    private readonly callbacks: TrainCallbacks = {},
+    resume?: TrainState,
+  ) {
+    validateConfig(config);
+    this.evalEvery = config.evalEvery ?? iterationsPerEpoch(data.xTrain.shape[0]!, config.batchSize);
+    this.rng = new Random(config.seed);
+    if (resume) this.rng.setState(resume.rng);
+    this.sampler = new BatchSampler(data.xTrain, data.trainLabels, config.batchSize, this.rng);
+    this.optimizer = new SGD(config.learningRate);
+    this.losses = resume ? [...resume.losses] : [];
+    this.epochs = resume ? [...resume.epochs] : [];
+    this.priorSeconds = resume?.seconds ?? 0;
+    this.i = resume?.iteration ?? 0;
+    this.smoothedLoss = this.losses.reduce((acc, l) => LOSS_SMOOTHING * acc + (1 - LOSS_SMOOTHING) * l, this.losses[0] ?? 0);
+    // Mean loss since the last evaluation carries over a resume, so metrics match.
+    const lastEvalAt = this.epochs[this.epochs.length - 1]?.iteration ?? 0;
+    for (let k = lastEvalAt; k < this.losses.length; k++) {
+      this.lossSinceEval += this.losses[k]!;
+      this.itersSinceEval++;
+    }
+  }
+
+  get iteration(): number {
+    return this.i;
+  }
+  get done(): boolean {
+    return this.i >= this.config.iters;
+  }
+  /** Evaluations expected over the whole run: at iteration 0, then every evalEvery. */
+  get totalEpochs(): number {
+    return Math.floor((this.config.iters - 1) / this.evalEvery) + 1;
+  }
+  get seconds(): number {
+    return this.priorSeconds + (performance.now() - this.started) / 1000;
+  }
+
+  /** Runs one iteration; returns false once all iterations are done. */
+  step(): boolean {
+    if (this.done) return false;
+    const { network, optimizer, sampler, i } = this;
     const [xBatch, tBatch] = sampler.next(); // 1. mini-batch
     const grad = network.gradient(xBatch, tBatch); // 2. gradient by backpropagation
     optimizer.update(network.params, grad); // 3. update the parameters
     // 4. repeat. The loss logged is the one the gradient came from (before this update):
     // computing it again after the update would cost a second forward pass.
     const loss = network.lastLayer.loss;
-    if (!Number.isFinite(loss)) throw new TrainingDivergedError(i, loss, config.learningRate);
-    losses.push(loss);
-    lossSinceEval += loss;
-    itersSinceEval++;
-    const epoch = Math.floor(i / evalEvery);
-    callbacks.onIteration?.({ iteration: i, totalIterations: config.iters, epoch, loss });
-    if (i % evalEvery === 0) {
-      const result: EpochResult = {
-        epoch,
-        iteration: i + 1,
-        trainAcc: network.accuracy(data.xTrain, data.trainLabels),
-        testAcc: network.accuracy(data.xTest, data.testLabels),
-        loss: lossSinceEval / itersSinceEval,
-        seconds: elapsed(),
-      };
-      epochs.push(result);
-      lossSinceEval = 0;
-      itersSinceEval = 0;
-      callbacks.onEpochEnd?.(result);
+    this.checkDivergence(i, loss);
+    this.losses.push(loss);
+    this.lossSinceEval += loss;
+    this.itersSinceEval++;
+    const epoch = Math.floor(i / this.evalEvery);
+    this.i++;
+    this.callbacks.onIteration?.({ iteration: i, totalIterations: this.config.iters, epoch, loss });
+    if (i % this.evalEvery === 0) this.evaluate(epoch);
+    return !this.done;
+  }
+
+  /** Where training stands: enough to resume it exactly (with the network's weights). */
+  state(): TrainState {
+    return { iteration: this.i, rng: this.rng.getState(), losses: [...this.losses], epochs: [...this.epochs], seconds: this.seconds };
+  }
+
+  result(stopped = false): TrainResult {
+    const last = this.epochs[this.epochs.length - 1];
+    return {
+      epochs: [...this.epochs],
+      losses: [...this.losses],
+      trainAcc: last?.trainAcc ?? Number.NaN,
+      testAcc: last?.testAcc ?? Number.NaN,
+      seconds: this.seconds,
+      state: this.state(),
+      stopped,
+    };
+  }
+
+  private checkDivergence(i: number, loss: number): void {
+    const lr = `the learning rate (${this.config.learningRate}) is probably too high`;
+    if (!Number.isFinite(loss)) {
+      throw new TrainingDivergedError(i, loss, `the loss is ${loss}`, i === 0 ? 'the initial weights are probably too large (weight init std)' : lr);
     }
-    if (callbacks.shouldStop?.()) {
-      stopped = true;
-      i++;
-      break;
+    const first = this.losses[0] ?? loss;
+    this.smoothedLoss = i === 0 ? loss : LOSS_SMOOTHING * this.smoothedLoss + (1 - LOSS_SMOOTHING) * loss;
+    if (this.smoothedLoss > DIVERGENCE_FACTOR * first) {
+      throw new TrainingDivergedError(i, loss, `the loss grew from ${first.toFixed(2)} to ${this.smoothedLoss.toFixed(2)} (smoothed)`, lr);
     }
   }
-  const last = epochs[epochs.length - 1];
-  const state: TrainState = { iteration: i, rng: rng.getState(), losses, epochs, seconds: elapsed() };
-  return {
-    epochs,
-    losses,
-    trainAcc: last?.trainAcc ?? Number.NaN,
-    testAcc: last?.testAcc ?? Number.NaN,
-    seconds: elapsed(),
-    state,
-    stopped,
-  };
+
+  private evaluate(epoch: number): void {
+    const result: EpochResult = {
+      epoch,
+      iteration: this.i,
+      trainAcc: this.network.accuracy(this.data.xTrain, this.data.trainLabels),
+      testAcc: this.network.accuracy(this.data.xTest, this.data.testLabels),
+      loss: this.lossSinceEval / this.itersSinceEval,
+      seconds: this.seconds,
+    };
+    this.epochs.push(result);
+    this.lossSinceEval = 0;
+    this.itersSinceEval = 0;
+    this.callbacks.onEpochEnd?.(result);
+  }
+}
+
+/** Trains to the end (or until callbacks.shouldStop() says so) and returns the results. */
+export function train(network: TwoLayerNet, data: TrainData, config: TrainConfig, callbacks: TrainCallbacks = {}, resume?: TrainState): TrainResult {
+  const trainer = new Trainer(network, data, config, callbacks, resume);
+  while (trainer.step()) {
+    if (callbacks.shouldStop?.()) return trainer.result(true);
+  }
+  return trainer.result();
 }
 
 function validateConfig(config: TrainConfig): void {

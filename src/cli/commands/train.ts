@@ -1,52 +1,144 @@
-import { getBackend } from '../../backend/index.js';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { getBackend, type Backend } from '../../backend/index.js';
 import { loadMnist } from '../../data/mnist.js';
+import { saveNetwork } from '../../io/model.js';
 import { TwoLayerNet } from '../../nets/two_layer_net.js';
-import { train, type EpochResult, type TrainConfig } from '../../train/train.js';
+import { CHECKPOINT_STATE, loadCheckpoint, saveCheckpoint, type RunSetup } from '../../train/checkpoint.js';
+import { createRunDir } from '../../train/run_dir.js';
+import { RUN_FILES, writeConfig, writeMetrics } from '../../train/run_files.js';
+import { Trainer, TrainingDivergedError, type TrainState } from '../../train/train.js';
+import { NABLA_VERSION } from '../../version.js';
 import { formatHelp, parseArgs, UsageError } from '../args.js';
 import { backendFlags, dataFlags, selectBackend, type Output } from '../common.js';
+import { TrainDisplay } from '../train_display.js';
 
-const flags = {
+const hyperparameterFlags = {
   iters: { type: 'int', min: 1, default: 10000, help: 'training iterations', arg: 'N' },
   'batch-size': { type: 'int', min: 1, default: 100, help: 'mini-batch size (drawn with replacement)', arg: 'N' },
   lr: { type: 'number', min: 0, exclusiveMin: true, default: 0.1, help: 'learning rate', arg: 'X' },
   hidden: { type: 'int', min: 1, default: 50, help: 'hidden layer size', arg: 'N' },
   'weight-init-std': { type: 'number', min: 0, default: 0.01, help: 'standard deviation of the initial weights', arg: 'X' },
   seed: { type: 'int', default: 42, help: 'seed of weight initialisation and mini-batch draws', arg: 'N' },
+} as const;
+
+const flags = {
+  ...hyperparameterFlags,
   ...dataFlags,
+  out: { type: 'string', help: 'run folder to write (default: the next free runs/train-N)', arg: 'DIR' },
+  resume: { type: 'string', help: "continue the run in DIR from its last checkpoint (--iters may raise the total)", arg: 'DIR' },
+  'checkpoint-every': { type: 'int', min: 0, default: 600, help: 'save a checkpoint every N iterations (0: only at the end and on Ctrl-C)', arg: 'N' },
+  quiet: { type: 'boolean', help: 'no progress bar or table, only the summary' },
   json: { type: 'boolean', help: 'print only one JSON object with the results on stdout' },
   ...backendFlags,
 } as const;
 
 export const trainHelp = formatHelp(
   'nabla train [options]',
-  "The seed's train_neuralnet: TwoLayerNet(784, hidden, 10) on MNIST with mini-batch SGD,\nevaluating train and test accuracy every epoch (batch-size iterations per 60000 images).",
+  "The seed's train_neuralnet: TwoLayerNet(784, hidden, 10) on MNIST with mini-batch SGD,\n" +
+    'evaluating train and test accuracy at iteration 0 and then every epoch (60000 / batch-size\n' +
+    'iterations). Writes config.json, metrics.csv/.json, accuracy.svg, loss.svg, model.safetensors\n' +
+    'and a checkpoint to the run folder. Ctrl-C saves a checkpoint and exits with code 130.',
   flags,
 );
 
-export function trainCommand(argv: readonly string[], io: Output): number {
-  const { flags: f, positional, help } = parseArgs('train', argv, flags);
+/** Yield to the event loop this often, so Ctrl-C is noticed during the synchronous steps. */
+const YIELD_MS = 50;
+
+export async function trainCommand(argv: readonly string[], io: Output): Promise<number> {
+  const { flags: f, positional, help, given } = parseArgs('train', argv, flags);
   if (help) {
     io.out(trainHelp);
     return 0;
   }
   if (positional.length > 0) throw new UsageError(`train: unexpected argument '${positional[0]}'`);
-  selectBackend(f.backend, f.threads);
-  const dtype = f.dtype as 'float64' | 'float32';
-  const config: TrainConfig = { iters: f.iters!, batchSize: f.batchSize!, learningRate: f.lr!, seed: f.seed! };
-  const data = loadMnist({ normalize: true, dtype, ...(f.dataDir ? { dataDir: f.dataDir } : {}) });
-  const inputSize = data.xTrain.shape[1]!;
-  const network = new TwoLayerNet(inputSize, f.hidden!, 10, { weightInitStd: f.weightInitStd!, seed: f.seed!, dtype });
-  const backend = getBackend();
-
-  if (!f.json) {
-    io.out(`TwoLayerNet(${inputSize}, ${f.hidden}, 10) ${dtype} on ${describeBackend(backend)}: ${config.iters} iterations, batch ${config.batchSize}, lr ${config.learningRate}, seed ${config.seed}`);
-    io.out(`data: ${data.dataDir} (${data.xTrain.shape[0]} training, ${data.xTest.shape[0]} test images)`);
-    io.out(`${'epoch'.padStart(5)}  ${'loss'.padStart(8)}  ${'train acc'.padStart(9)}  ${'test acc'.padStart(9)}  ${'time'.padStart(7)}`);
+  if (f.resume !== undefined) {
+    const fixed = Object.keys(hyperparameterFlags).filter((name) => name !== 'iters' && given.has(name));
+    if (given.has('dtype')) fixed.push('dtype');
+    if (given.has('out')) fixed.push('out');
+    if (fixed.length > 0) throw new UsageError(`train: --${fixed[0]} cannot be changed when resuming (the run's own settings are used; only --iters may change)`);
   }
-  const onEpochEnd = (e: EpochResult): void => {
-    if (!f.json) io.out(`${String(e.epoch).padStart(5)}  ${e.loss.toFixed(4).padStart(8)}  ${e.trainAcc.toFixed(4).padStart(9)}  ${e.testAcc.toFixed(4).padStart(9)}  ${`${e.seconds.toFixed(1)}s`.padStart(7)}`);
+  selectBackend(f.backend, f.threads);
+
+  const checkpoint = f.resume !== undefined ? await loadCheckpoint(f.resume) : undefined;
+  const setup: RunSetup = checkpoint
+    ? { ...checkpoint.setup, train: { ...checkpoint.setup.train, iters: given.has('iters') ? f.iters! : checkpoint.setup.train.iters } }
+    : {
+        hidden: f.hidden!,
+        weightInitStd: f.weightInitStd!,
+        dtype: f.dtype as 'float64' | 'float32',
+        dataDir: f.dataDir ?? '',
+        train: { iters: f.iters!, batchSize: f.batchSize!, learningRate: f.lr!, seed: f.seed! },
+      };
+  if (checkpoint && setup.train.iters < checkpoint.state.iteration) {
+    throw new UsageError(`train: --iters ${setup.train.iters} is below the ${checkpoint.state.iteration} iterations the run has already done`);
+  }
+  const dataDir = f.dataDir ?? (setup.dataDir || undefined);
+  const data = loadMnist({ normalize: true, dtype: setup.dtype, ...(dataDir ? { dataDir } : {}) });
+  setup.dataDir = resolve(data.dataDir);
+  const inputSize = data.xTrain.shape[1]!;
+  const network = checkpoint?.network ?? new TwoLayerNet(inputSize, setup.hidden, 10, { weightInitStd: setup.weightInitStd, seed: setup.train.seed, dtype: setup.dtype });
+  if (network.inputSize !== inputSize) throw new Error(`${f.resume}: the checkpoint's network takes ${network.inputSize} inputs but the images have ${inputSize} pixels`);
+  const runDir = f.resume ?? prepareOutDir(f.out);
+  const backend = getBackend();
+  await writeConfig(runDir, describeRun(setup, backend, checkpoint?.state));
+
+  const mode = f.json ? 'json' : f.quiet ? 'quiet' : 'normal';
+  let display!: TrainDisplay; // made once the trainer knows how many epochs there are
+  const trainer = new Trainer(network, { xTrain: data.xTrain, trainLabels: data.trainLabels, xTest: data.xTest, testLabels: data.testLabels }, setup.train, {
+    onIteration: ({ iteration, epoch, loss }) => display.iteration(iteration + 1, epoch, loss),
+    onEpochEnd: (result) => display.epoch(result),
+  }, checkpoint?.state);
+  let interrupted = false;
+  const onSigint = (): void => {
+    interrupted = true;
   };
-  const result = train(network, { xTrain: data.xTrain, trainLabels: data.trainLabels, xTest: data.xTest, testLabels: data.testLabels }, config, { onEpochEnd });
+  process.on('SIGINT', onSigint);
+  display = new TrainDisplay(io, mode, setup.train.iters, trainer.totalEpochs - 1, checkpoint?.state.iteration ?? 0);
+  display.header([
+    `${checkpoint ? `Resuming ${runDir} at iteration ${checkpoint.state.iteration}: ` : ''}TwoLayerNet(${inputSize}, ${setup.hidden}, 10) ${setup.dtype} on ${describeBackend(backend)}`,
+    `${setup.train.iters} iterations, batch ${setup.train.batchSize}, lr ${setup.train.learningRate}, seed ${setup.train.seed}; data ${data.dataDir}`,
+    `run folder: ${runDir}`,
+  ]);
+
+  let lastCheckpoint: TrainState | undefined = checkpoint?.state;
+  try {
+    let lastYield = performance.now();
+    while (!trainer.done && !interrupted) {
+      trainer.step();
+      if (f.checkpointEvery! > 0 && trainer.iteration % f.checkpointEvery! === 0 && !trainer.done) {
+        lastCheckpoint = trainer.state();
+        await saveCheckpoint(runDir, network, setup, lastCheckpoint);
+      }
+      if (performance.now() - lastYield > YIELD_MS) {
+        await new Promise((resolveYield) => setImmediate(resolveYield));
+        lastYield = performance.now();
+      }
+    }
+  } catch (error) {
+    display.finish();
+    if (error instanceof TrainingDivergedError) {
+      const state = trainer.state();
+      await writeMetrics(runDir, state.losses, state.epochs);
+      const kept = lastCheckpoint ? `the last checkpoint before it (iteration ${lastCheckpoint.iteration}) is kept in ${runDir}` : 'no checkpoint was saved before it';
+      throw new Error(`${error.message}; ${kept}`);
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  display.finish();
+
+  const result = trainer.result(interrupted);
+  await saveCheckpoint(runDir, network, setup, result.state);
+  await writeMetrics(runDir, result.losses, result.epochs);
+  if (interrupted) {
+    io.err(`interrupted at iteration ${result.state.iteration}/${setup.train.iters}: checkpoint saved in ${join(runDir, CHECKPOINT_STATE)}`);
+    io.err(`continue with: nabla train --resume ${runDir}`);
+    return 130;
+  }
+  await saveNetwork(network, join(runDir, RUN_FILES.model));
+
   if (f.json) {
     io.out(JSON.stringify({
       epochs: result.epochs.map(({ epoch, trainAcc, testAcc, loss }) => ({ epoch, trainAcc, testAcc, loss })),
@@ -54,10 +146,35 @@ export function trainCommand(argv: readonly string[], io: Output): number {
       testAcc: result.testAcc,
       seconds: result.seconds,
     }));
-  } else {
-    io.out(`final: train acc ${result.trainAcc.toFixed(4)}, test acc ${result.testAcc.toFixed(4)} in ${result.seconds.toFixed(1)} s`);
+    return 0;
   }
+  const best = result.epochs.reduce((a, b) => (b.testAcc > a.testAcc ? b : a), result.epochs[0]!);
+  io.out('');
+  io.out(`final: train acc ${result.trainAcc.toFixed(4)}, test acc ${result.testAcc.toFixed(4)} in ${result.seconds.toFixed(1)} s (best test acc ${best.testAcc.toFixed(4)} at epoch ${best.epoch})`);
+  io.out(`wrote ${runDir}/: ${RUN_FILES.model}, ${RUN_FILES.accuracyPlot}, ${RUN_FILES.lossPlot}, ${RUN_FILES.metricsCsv}, ${RUN_FILES.metricsJson}, ${RUN_FILES.config}, checkpoint`);
   return 0;
+}
+
+/** --out DIR (created if needed, refused if it already holds a run) or the next runs/train-N. */
+function prepareOutDir(out: string | undefined): string {
+  if (out === undefined) return createRunDir('runs', 'train');
+  for (const file of [CHECKPOINT_STATE, RUN_FILES.model]) {
+    if (existsSync(join(out, file))) throw new UsageError(`train: ${out} already holds a run (${file}); use --resume ${out} or another --out`);
+  }
+  mkdirSync(out, { recursive: true });
+  return out;
+}
+
+function describeRun(setup: RunSetup, backend: Backend & { threads?: number }, resumedFrom: TrainState | undefined): object {
+  return {
+    network: { kind: 'TwoLayerNet', inputSize: 784, hiddenSize: setup.hidden, outputSize: 10, weightInitStd: setup.weightInitStd, dtype: setup.dtype },
+    training: { ...setup.train, optimizer: 'SGD', evaluation: 'train and test accuracy at iteration 0 and every epoch' },
+    dataDir: setup.dataDir,
+    backend: { name: backend.name, threads: backend.threads ?? 1 },
+    versions: { nabla: NABLA_VERSION, node: process.version },
+    ...(resumedFrom ? { resumedAt: resumedFrom.iteration } : {}),
+    written: new Date().toISOString(),
+  };
 }
 
 function describeBackend(backend: { name: string; threads?: number }): string {
