@@ -1,0 +1,67 @@
+// The shape of everything the harness measures, shared by the runners, the target checks
+// and the report (and written as-is by --save).
+
+import type { GemmRecord } from './gemm_records.js';
+import type { Machine } from './machine.js';
+
+export type Impl = 'nabla' | 'NumPy' | 'tfjs';
+export type DType = 'float64' | 'float32';
+
+/** A measured run, or why it could not be measured. */
+export interface Measured {
+  impl: Impl;
+  /** How it ran: backend and threads, e.g. 'wasm×2' or 'OpenBLAS ×1'. */
+  setup: string;
+  /** Seconds the program itself timed (the loop, not start-up or data loading). */
+  seconds?: number;
+  /** Seconds from process start to exit. */
+  wallSeconds?: number;
+  error?: string;
+}
+
+export interface TrainRun extends Measured {
+  dtype: DType;
+  iters: number;
+  trainAcc?: number;
+  testAcc?: number;
+  /** nabla on its default backend: the row the targets are about. */
+  isDefault?: boolean;
+  /** Seed-faithful NumPy: a baseline for the ratios (the lean variant is not). */
+  isBaseline?: boolean;
+  note?: string;
+}
+
+export interface GradcheckRun extends Measured {
+  /** The largest of the per-parameter mean |backprop − numerical| differences. */
+  worstMeanDiff?: number;
+}
+
+export interface GemmResults {
+  records: GemmRecord[];
+  /** Where the nabla figures came from. */
+  source: string;
+  /** dist/bench/gemm.js's own output, verbatim, when it ran. */
+  raw?: string;
+  notes: string[];
+}
+
+export interface Versions {
+  numpy?: string;
+  blas?: string;
+  tfjs?: string;
+  tfjsBackend?: string;
+}
+
+export interface Results {
+  quick: boolean;
+  iters: number;
+  machine: Machine;
+  versions: Versions;
+  training: TrainRun[];
+  gradcheck: GradcheckRun[];
+  gemm: GemmResults;
+  /** Columns left out, each with its reason. */
+  skipped: string[];
+  loadAtEnd: number;
+  totalSeconds: number;
+}

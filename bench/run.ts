@@ -1,0 +1,161 @@
+// `npm run bench`: nabla against the NumPy seed and TensorFlow.js (wasm), side by side.
+// Every run is its own child process, one at a time (they would otherwise fight over the
+// cores); progress goes to stderr, the report to stdout.
+
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { currentLoad, describeMachine } from './lib/machine.js';
+import { mnistDir } from './lib/mnist_raw.js';
+import { say } from './lib/progress.js';
+import { renderReport } from './lib/report.js';
+import type { GradcheckRun, Results, TrainRun } from './lib/results.js';
+import * as run from './lib/runners.js';
+import { checkTargets } from './lib/targets.js';
+
+const USAGE = `Usage: npm run bench -- [options]    (or: node dist/bench/run.js [options])
+
+Runs nabla's seed training (float64 and float32, default backend), the same run in NumPy
+and in TensorFlow.js (wasm), the gradient check in nabla and NumPy, and GEMM throughput,
+then prints wall times, accuracies, ratios and whether each target is met.
+
+Options:
+  --quick            1000 iterations everywhere, to try the harness out
+  --iters N          training iterations (default 10000; 1000 with --quick)
+  --with-reference   also train on nabla's reference backend (minutes)
+  --with-lean        also run NumPy without the seed's unused input gradient and second
+                     forward pass per iteration, to show what those habits cost
+  --skip-numpy       leave out the NumPy runs
+  --skip-tfjs        leave out the TensorFlow.js run
+  --markdown         print the report as Markdown (for BENCHMARKS.md)
+  --save FILE        also write every measurement as JSON to FILE
+  --help             show this help
+Environment: PYTHON (default python3) runs bench/numpy_seed.py.
+`;
+
+interface Options {
+  quick: boolean;
+  iters: number;
+  withReference: boolean;
+  withLean: boolean;
+  skipNumpy: boolean;
+  skipTfjs: boolean;
+  markdown: boolean;
+  save?: string;
+}
+
+function parseOptions(argv: string[]): Options | undefined {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      quick: { type: 'boolean', default: false },
+      iters: { type: 'string' },
+      'with-reference': { type: 'boolean', default: false },
+      'with-lean': { type: 'boolean', default: false },
+      'skip-numpy': { type: 'boolean', default: false },
+      'skip-tfjs': { type: 'boolean', default: false },
+      markdown: { type: 'boolean', default: false },
+      save: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return undefined;
+  const iters = values.iters === undefined ? (values.quick ? 1000 : 10000) : Number(values.iters);
+  if (!Number.isInteger(iters) || iters < 1) throw new RangeError(`--iters must be a positive integer, got '${values.iters}'`);
+  return {
+    quick: values.quick,
+    iters,
+    withReference: values['with-reference'],
+    withLean: values['with-lean'],
+    skipNumpy: values['skip-numpy'],
+    skipTfjs: values['skip-tfjs'],
+    markdown: values.markdown,
+    ...(values.save !== undefined ? { save: values.save } : {}),
+  };
+}
+
+async function benchmark(options: Options): Promise<Results> {
+  const started = performance.now();
+  const root = fileURLToPath(new URL('../..', import.meta.url)); // dist/bench/ → repository root
+  const ctx: run.RunContext = {
+    root,
+    dataDir: mnistDir(),
+    iters: options.iters,
+    quick: options.quick,
+    python: process.env['PYTHON'] ?? 'python3',
+    timeoutSeconds: options.quick ? 900 : 3600,
+    versions: {},
+  };
+  const machine = describeMachine(root);
+  const training: TrainRun[] = [];
+  const gradcheck: GradcheckRun[] = [];
+  const skipped: string[] = [];
+  say(`${machine.cpu}, ${machine.cores} cores, load ${machine.loadAtStart.toFixed(2)}; ${options.iters} iterations per training run`);
+
+  training.push(await run.nablaTrain(ctx, 'float64'), await run.nablaTrain(ctx, 'float32'));
+  if (options.withReference) training.push(await run.nablaTrain(ctx, 'float64', 'reference'), await run.nablaTrain(ctx, 'float32', 'reference'));
+
+  const numpyMissing = options.skipNumpy ? 'skipped (--skip-numpy)' : await run.numpyMissing(ctx);
+  if (numpyMissing) {
+    skipped.push(`NumPy columns: ${numpyMissing}`);
+    say(`NumPy columns left out: ${numpyMissing}`);
+  } else {
+    for (const dtype of ['float64', 'float32'] as const) {
+      const byDefault = await run.numpyTrain(ctx, dtype, false);
+      const single = await run.numpyTrain(ctx, dtype, true);
+      training.push(byDefault, single);
+      if (options.withLean) {
+        // Lean under whichever thread setting served the faithful run better.
+        const oneIsFaster = (single.seconds ?? Infinity) < (byDefault.seconds ?? Infinity);
+        training.push(await run.numpyTrain(ctx, dtype, oneIsFaster, true));
+      }
+    }
+  }
+
+  if (options.skipTfjs) skipped.push('TensorFlow.js column: skipped (--skip-tfjs)');
+  else training.push(await run.tfjsTrain(ctx));
+
+  gradcheck.push(await run.nablaGradcheck(ctx));
+  if (!numpyMissing) gradcheck.push(await run.numpyGradcheck(ctx, false), await run.numpyGradcheck(ctx, true));
+
+  const numpyGemm = numpyMissing ? { records: [], notes: [] } : await run.numpyGemm(ctx);
+  const nablaGemm = await run.nablaGemm(ctx);
+  const gemm = { ...nablaGemm, records: [...numpyGemm.records, ...nablaGemm.records], notes: [...numpyGemm.notes, ...nablaGemm.notes] };
+
+  return {
+    quick: options.quick,
+    iters: options.iters,
+    machine,
+    versions: ctx.versions,
+    training,
+    gradcheck,
+    gemm,
+    skipped,
+    loadAtEnd: currentLoad(),
+    totalSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+async function main(): Promise<number> {
+  let options: Options | undefined;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return 64;
+  }
+  if (!options) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const results = await benchmark(options);
+  process.stdout.write(renderReport(results, options.markdown));
+  if (options.save) {
+    writeFileSync(options.save, `${JSON.stringify({ ...results, targets: checkTargets(results) }, null, 2)}\n`);
+    say(`measurements written to ${options.save}`);
+  }
+  return 0;
+}
+
+process.exitCode = await main();
