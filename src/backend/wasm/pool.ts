@@ -6,7 +6,7 @@
 
 import type { Block } from './allocator.js';
 import { canBlock, spawnWorker } from './platform.js';
-import { CONTROL_INTS, DONE, drain, REMAIN, WAKE, writeJob, type GemmJob } from './protocol.js';
+import { CONTROL_INTS, DONE, drain, FAILED, REMAIN, WAKE, writeJob, type GemmJob } from './protocol.js';
 import type { Runtime } from './runtime.js';
 
 /** Below this many multiply-adds (m·n·k) a GEMM runs on the calling thread alone. */
@@ -66,6 +66,7 @@ export class ThreadPool {
     const ctl = this.controlView();
     writeJob(ctl, { ...call, byRows, chunk });
     Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, FAILED, 0);
     Atomics.store(ctl, REMAIN, total); // publishes the job: claims after this see it
     Atomics.add(ctl, WAKE, 1);
     Atomics.notify(ctl, WAKE);
@@ -73,6 +74,7 @@ export class ThreadPool {
     for (let done = Atomics.load(ctl, DONE); done < total; done = Atomics.load(ctl, DONE)) {
       Atomics.wait(ctl, DONE, done);
     }
+    if (Atomics.load(ctl, FAILED) !== 0) throw new Error('nabla wasm backend: a GEMM task failed in a worker thread');
   }
 
   // The control block never moves, but memory.grow leaves old views covering only the old

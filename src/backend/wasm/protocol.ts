@@ -13,6 +13,7 @@ import type { TypedKernels } from './exports.js';
 export const WAKE = 0; // bumped by main to wake sleeping workers
 export const REMAIN = 1; // tasks not yet claimed; ≤ 0 when none
 export const DONE = 2; // tasks finished in the current job
+export const FAILED = 3; // set when a task threw; it still counts as done, so nobody hangs
 const DTYPE = 4; // 0: f64, 1: f32
 const TRANS_A = 5;
 const TRANS_B = 6;
@@ -84,11 +85,16 @@ export function drain(ctl: Int32Array, f64: TypedKernels, f32: TypedKernels, scr
       j0 = task * chunk;
       j1 = Math.min(j1, j0 + chunk);
     }
-    kernels.gemm(
-      ctl[TRANS_A]!, ctl[TRANS_B]!, ctl[K]!, ctl[A]!, ctl[LDA]!, ctl[B]!, ctl[LDB]!,
-      ctl[BETA]!, ctl[C]!, ctl[LDC]!, i0, i1, j0, j1, scratch,
-    );
-    Atomics.add(ctl, DONE, 1);
-    Atomics.notify(ctl, DONE);
+    try {
+      kernels.gemm(
+        ctl[TRANS_A]!, ctl[TRANS_B]!, ctl[K]!, ctl[A]!, ctl[LDA]!, ctl[B]!, ctl[LDB]!,
+        ctl[BETA]!, ctl[C]!, ctl[LDC]!, i0, i1, j0, j1, scratch,
+      );
+    } catch {
+      Atomics.store(ctl, FAILED, 1);
+    } finally {
+      Atomics.add(ctl, DONE, 1);
+      Atomics.notify(ctl, DONE);
+    }
   }
 }
