@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { DType } from '../../backend/backend.js';
 import { digitGridSvg, type DigitGridItem } from '../../data/digit_image.js';
 import { loadMnist, MNIST_CLASSES } from '../../data/mnist.js';
 import { classify } from '../../eval/classify.js';
 import { accuracyOf, confusionMatrix, perClassAccuracy, type ClassAccuracy } from '../../eval/confusion.js';
 import { loadMnistClassifier } from '../../eval/mnist_model.js';
+import { writeFileAtomic } from '../../io/atomic.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { formatHelp, parseArgs, UsageError } from '../args.js';
 import { backendFlags, dataFlags, selectBackend, type Output } from '../common.js';
@@ -59,7 +58,7 @@ export async function evaluateCommand(argv: readonly string[], io: Output): Prom
   let wrote: string | undefined;
   if (f.misclassified !== undefined) {
     const { items, total } = misclassifiedDigits(data.xTest, data.testLabels, predicted, f.limit ?? DEFAULT_LIMIT);
-    await writeTextAtomic(f.misclassified, digitGridSvg(items, 10));
+    await writeSvg(f.misclassified, digitGridSvg(items, 10));
     wrote = `misclassified: ${items.length} of ${total} test digits drawn in ${resolve(f.misclassified)}`;
   }
 
@@ -73,19 +72,12 @@ export async function evaluateCommand(argv: readonly string[], io: Output): Prom
   return 0;
 }
 
-/**
- * Temp file in the same directory, then rename: an interrupted run never leaves half an
- * SVG where a previous complete one was.
- */
-// TODO: use src/io/atomic.ts's writeFileAtomic (which also fsyncs) once it is committed.
-async function writeTextAtomic(path: string, text: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+/** Atomic, so an interrupted run never leaves half an SVG where a complete one was. */
+async function writeSvg(path: string, svg: string): Promise<void> {
   try {
-    await writeFile(temp, text, { flag: 'wx' });
-    await rename(temp, path);
+    await writeFileAtomic(path, svg);
   } catch (e) {
-    await rm(temp, { force: true });
-    // The raw error names the temp file, which the user never asked for.
+    // The raw error names the temporary file, which the user never asked for.
     throw new Error(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
 }
