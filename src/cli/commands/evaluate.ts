@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { DType } from '../../backend/backend.js';
 import { digitGridSvg, type DigitGridItem } from '../../data/digit_image.js';
 import { loadMnist, MNIST_CLASSES } from '../../data/mnist.js';
@@ -49,6 +51,8 @@ export async function evaluateCommand(argv: readonly string[], io: Output): Prom
   if (f.limit !== undefined && f.misclassified === undefined) throw new UsageError('evaluate: --limit applies only with --misclassified');
   selectBackend(f.backend, f.threads);
 
+  // A typo in the output folder should fail now, not after scoring the whole test set.
+  if (f.misclassified !== undefined) await access(dirname(resolve(f.misclassified)), constants.W_OK).catch((e: unknown) => cannotWrite(f.misclassified!, e));
   const network = await loadMnistClassifier(f.model, f.dtype as DType | undefined);
   const data = loadMnist({ normalize: true, dtype: network.dtype, ...(f.dataDir ? { dataDir: f.dataDir } : {}) });
   const { labels: predicted } = classify(network, data.xTest);
@@ -74,12 +78,12 @@ export async function evaluateCommand(argv: readonly string[], io: Output): Prom
 
 /** Atomic, so an interrupted run never leaves half an SVG where a complete one was. */
 async function writeSvg(path: string, svg: string): Promise<void> {
-  try {
-    await writeFileAtomic(path, svg);
-  } catch (e) {
-    // The raw error names the temporary file, which the user never asked for.
-    throw new Error(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  // The raw error would name the temporary file, which the user never asked for.
+  await writeFileAtomic(path, svg).catch((e: unknown) => cannotWrite(path, e));
+}
+
+function cannotWrite(path: string, e: unknown): never {
+  throw new Error(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
 }
 
 function misclassifiedDigits(x: Tensor, labels: Int32Array, predicted: Int32Array, limit: number): { items: DigitGridItem[]; total: number } {
