@@ -21,7 +21,8 @@ export function renderReport(results: Results, markdown: boolean): string {
   };
   const notes: string[] = [];
 
-  heading(`Machine${results.quick ? ` (quick run: ${results.iters} iterations)` : ''}`);
+  const partial = results.iters !== 10000;
+  heading(`Machine${partial ? ` (short run: ${results.iters} iterations)` : ''}`);
   const m = results.machine;
   const v = results.versions;
   const facts = [
@@ -47,7 +48,7 @@ export function renderReport(results: Results, markdown: boolean): string {
   out.push(renderTable({ headers: ['target', 'measured', 'status'], rows: targets.map((t) => [t.target, t.measured, t.status]) }, markdown));
 
   notes.push(...results.skipped);
-  if (results.quick) notes.push(`quick run (${results.iters} iterations): ratios are indicative only; start-up and evaluation weigh more than in the full 10000-iteration run`);
+  if (partial) notes.push(`${results.iters} iterations instead of the seed's 10000: ratios are indicative only, since evaluations and warm-up weigh differently than in the full run`);
   notes.push("'train s' is the time each program measures around its training loop (17 evaluations on all 70000 images included at 10000 iterations; start-up and data loading excluded); 'process s' is the whole child process");
   notes.push('the NumPy baseline of each ratio is its fastest seed-faithful run of that dtype, with default or one BLAS thread');
   if (notes.length > 0) {
