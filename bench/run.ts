@@ -2,14 +2,16 @@
 // Every run is its own child process, one at a time (they would otherwise fight over the
 // cores); progress goes to stderr, the report to stdout.
 
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { currentLoad, describeMachine } from './lib/machine.js';
 import { mnistDir } from './lib/mnist_raw.js';
 import { say } from './lib/progress.js';
 import { renderReport } from './lib/report.js';
-import type { GradcheckRun, Results, TrainRun } from './lib/results.js';
+import type { GemmResults, GradcheckRun, Results, TrainRun } from './lib/results.js';
 import * as run from './lib/runners.js';
 import { checkTargets } from './lib/targets.js';
 
@@ -27,6 +29,7 @@ Options:
                      forward pass per iteration, to show what those habits cost
   --skip-numpy       leave out the NumPy runs
   --skip-tfjs        leave out the TensorFlow.js run
+  --skip-gemm        leave out the GEMM measurements
   --markdown         print the report as Markdown (for BENCHMARKS.md)
   --save FILE        also write every measurement as JSON to FILE
   --help             show this help
@@ -40,6 +43,7 @@ interface Options {
   withLean: boolean;
   skipNumpy: boolean;
   skipTfjs: boolean;
+  skipGemm: boolean;
   markdown: boolean;
   save?: string;
 }
@@ -55,6 +59,7 @@ function parseOptions(argv: string[]): Options | undefined {
       'with-lean': { type: 'boolean', default: false },
       'skip-numpy': { type: 'boolean', default: false },
       'skip-tfjs': { type: 'boolean', default: false },
+      'skip-gemm': { type: 'boolean', default: false },
       markdown: { type: 'boolean', default: false },
       save: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -70,6 +75,7 @@ function parseOptions(argv: string[]): Options | undefined {
     withLean: values['with-lean'],
     skipNumpy: values['skip-numpy'],
     skipTfjs: values['skip-tfjs'],
+    skipGemm: values['skip-gemm'],
     markdown: values.markdown,
     ...(values.save !== undefined ? { save: values.save } : {}),
   };
@@ -85,8 +91,18 @@ async function benchmark(options: Options): Promise<Results> {
     quick: options.quick,
     python: process.env['PYTHON'] ?? 'python3',
     timeoutSeconds: options.quick ? 900 : 3600,
+    scratchDir: mkdtempSync(join(tmpdir(), 'nabla-bench-')),
     versions: {},
   };
+  try {
+    return await measureAll(options, ctx, started);
+  } finally {
+    rmSync(ctx.scratchDir, { recursive: true, force: true });
+  }
+}
+
+async function measureAll(options: Options, ctx: run.RunContext, started: number): Promise<Results> {
+  const { root } = ctx;
   const machine = describeMachine(root);
   const training: TrainRun[] = [];
   const gradcheck: GradcheckRun[] = [];
@@ -119,9 +135,13 @@ async function benchmark(options: Options): Promise<Results> {
   gradcheck.push(await run.nablaGradcheck(ctx));
   if (!numpyMissing) gradcheck.push(await run.numpyGradcheck(ctx, false), await run.numpyGradcheck(ctx, true));
 
-  const numpyGemm = numpyMissing ? { records: [], notes: [] } : await run.numpyGemm(ctx);
-  const nablaGemm = await run.nablaGemm(ctx);
-  const gemm = { ...nablaGemm, records: [...numpyGemm.records, ...nablaGemm.records], notes: [...numpyGemm.notes, ...nablaGemm.notes] };
+  let gemm: GemmResults = { records: [], source: 'nothing (--skip-gemm)', notes: [] };
+  if (options.skipGemm) skipped.push('GEMM measurements: skipped (--skip-gemm)');
+  else {
+    const numpyGemm = numpyMissing ? { records: [], notes: [] } : await run.numpyGemm(ctx);
+    const nablaGemm = await run.nablaGemm(ctx);
+    gemm = { ...nablaGemm, records: [...numpyGemm.records, ...nablaGemm.records], notes: [...numpyGemm.notes, ...nablaGemm.notes] };
+  }
 
   return {
     quick: options.quick,

@@ -27,7 +27,7 @@ export function renderReport(results: Results, markdown: boolean): string {
   const v = results.versions;
   const facts = [
     `CPU: ${m.cpu}, ${m.cores} core${m.cores === 1 ? '' : 's'} available`,
-    `Node ${m.node}; NumPy ${v.numpy ?? DASH} with ${v.blas ?? 'BLAS unknown'}; TensorFlow.js ${v.tfjs ?? DASH} (${v.tfjsBackend ?? DASH})`,
+    `Node ${m.node}; ${v.numpy ? `NumPy ${v.numpy} with ${v.blas ?? 'an unknown BLAS'}` : 'NumPy not run'}; ${v.tfjs ? `TensorFlow.js ${v.tfjs} (${v.tfjsBackend ?? DASH})` : 'TensorFlow.js not run'}`,
     `nabla at ${m.commit}`,
     `1-minute load average: ${m.loadAtStart.toFixed(2)} at the start, ${results.loadAtEnd.toFixed(2)} at the end; total ${(results.totalSeconds / 60).toFixed(1)} min`,
   ];
@@ -39,8 +39,10 @@ export function renderReport(results: Results, markdown: boolean): string {
   heading('Gradient check: 39,760 parameters by central differences on 3 images, float64');
   out.push(renderTable(gradcheckTable(results.gradcheck, notes), markdown));
 
-  heading(`GEMM GFLOP/s (best of several timed rounds; nabla figures from ${results.gemm.source})`);
-  out.push(renderTable(gemmTable(results.gemm.records), markdown));
+  if (results.gemm.records.length > 0) {
+    heading(`GEMM GFLOP/s (best of several timed rounds; nabla figures from ${results.gemm.source})`);
+    out.push(renderTable(gemmTable(results.gemm.records), markdown));
+  }
   notes.push(...results.gemm.notes);
 
   heading('Targets');

@@ -15,6 +15,8 @@ export interface RunContext {
   iters: number;
   quick: boolean;
   python: string;
+  /** Where nabla's run folders go, so that benchmarking leaves nothing in runs/. */
+  scratchDir: string;
   /** Per child process; the reference backend's full run is the slowest thing here. */
   timeoutSeconds: number;
   versions: Versions;
@@ -53,7 +55,12 @@ function nablaSetup(result: ChildResult, forced?: 'reference'): { setup: string;
 }
 
 export async function nablaTrain(ctx: RunContext, dtype: DType, backend?: 'reference'): Promise<TrainRun> {
-  const args = [join(ctx.root, 'bin', 'nabla.js'), 'train', '--json', '--dtype', dtype, '--iters', String(ctx.iters), ...(backend ? ['--backend', backend] : [])];
+  // No checkpoints along the way: the seed writes none, and the timing is of the training.
+  const out = join(ctx.scratchDir, `train-${dtype}-${backend ?? 'default'}`);
+  const args = [
+    join(ctx.root, 'bin', 'nabla.js'), 'train', '--json', '--dtype', dtype, '--iters', String(ctx.iters),
+    '--out', out, '--checkpoint-every', '0', ...(backend ? ['--backend', backend] : []),
+  ];
   const result = await measured(`nabla train ${dtype} on ${backend ?? 'the default backend'}`, process.execPath, args, ctx);
   const { setup, note } = nablaSetup(result, backend);
   const row: TrainRun = { impl: 'nabla', dtype, iters: ctx.iters, setup, isDefault: !backend, wallSeconds: result.wallSeconds, ...(note ? { note } : {}) };
