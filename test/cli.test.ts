@@ -73,7 +73,7 @@ describe('CLI manners', () => {
 
 describe('nabla train', () => {
   it('reaches ≥ 0.88 test accuracy after one epoch and prints only JSON with --json', () => {
-    const { code, stdout, stderr } = nabla('train', '--iters', '601', '--json');
+    const { code, stdout, stderr } = nabla('train', '--iters', '601', '--json', '--out', mkdtempSync(join(tmpdir(), 'nabla-epoch-')));
     assert.equal(code, 0, stderr);
     const result = JSON.parse(stdout) as { epochs: { epoch: number; trainAcc: number; testAcc: number; loss: number }[]; trainAcc: number; testAcc: number; seconds: number };
     assert.deepEqual(Object.keys(result), ['epochs', 'trainAcc', 'testAcc', 'seconds']);
@@ -83,6 +83,20 @@ describe('nabla train', () => {
     assert.ok(result.testAcc >= 0.88, `test accuracy after one epoch: ${result.testAcc}`);
     assert.ok(result.epochs[1]!.loss < result.epochs[0]!.loss);
   });
+});
+
+describe('the seed\'s full training run', () => {
+  for (const dtype of ['float64', 'float32']) {
+    it(`reaches ≥ 0.965 test accuracy after 10000 iterations in ${dtype}`, () => {
+      const out = mkdtempSync(join(tmpdir(), 'nabla-full-'));
+      const { code, stdout, stderr } = nabla('train', '--dtype', dtype, '--json', '--out', out);
+      assert.equal(code, 0, stderr);
+      const result = JSON.parse(stdout) as { epochs: unknown[]; testAcc: number; trainAcc: number };
+      assert.equal(result.epochs.length, 17, 'the notes print 17 evaluations');
+      assert.ok(result.testAcc >= 0.965, `final test accuracy ${result.testAcc}`);
+      assert.ok(result.trainAcc >= 0.97, `final train accuracy ${result.trainAcc}`);
+    });
+  }
 });
 
 describe('nabla gradcheck', () => {
