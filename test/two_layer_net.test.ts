@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadMnist } from '../src/data/mnist.js';
-import { gradientCheck } from '../src/gradient/gradient_check.js';
+import { compareGradients, gradientCheck } from '../src/gradient/gradient_check.js';
 import { TwoLayerNet } from '../src/nets/two_layer_net.js';
 import { Random } from '../src/tensor/random.js';
 import { Tensor } from '../src/tensor/tensor.js';
@@ -32,12 +32,37 @@ describe('TwoLayerNet', () => {
     }
   });
 
-  it('reproduces the seed gradient_check on the first 3 MNIST images (every parameter < 1e-6)', () => {
+  it('reproduces the seed gradient_check on the first 3 MNIST images (every parameter < 1e-6), by both numerical methods', () => {
     const data = loadMnist({ oneHotLabel: true });
     const net = new TwoLayerNet(784, 50, 10);
-    const diff = gradientCheck(net, data.xTrain.slice(0, 3), (data.tTrain as Tensor).slice(0, 3));
-    assert.deepEqual(Object.keys(diff), ['W1', 'b1', 'W2', 'b2']);
-    for (const [key, { mean }] of Object.entries(diff)) assert.ok(mean < 1e-6, `${key}: ${mean}`);
+    const x = data.xTrain.slice(0, 3);
+    const t = (data.tTrain as Tensor).slice(0, 3);
+    const plain = net.numericalGradient(x, t, { method: 'plain' });
+    const incremental = net.numericalGradient(x, t, { method: 'incremental' });
+    const backprop = net.gradient(x, t);
+    for (const numerical of [plain, incremental]) {
+      const diff = compareGradients(backprop, numerical);
+      assert.deepEqual(Object.keys(diff), ['W1', 'b1', 'W2', 'b2']);
+      for (const [key, { mean }] of Object.entries(diff)) assert.ok(mean < 1e-6, `${key}: ${mean}`);
+    }
+    // The same central differences, so they agree to rounding, far below the check's 1e-13.
+    for (const [key, { max }] of Object.entries(compareGradients(plain, incremental))) assert.ok(max < 1e-10, `${key}: plain vs incremental ${max}`);
+  });
+
+  it('incremental numerical gradients match the plain ones on random data, labels and one-hot', () => {
+    const rng = new Random(4);
+    const net = new TwoLayerNet(9, 7, 5, { seed: 8, weightInitStd: 0.7 });
+    const x = randomTensor([6, 9], rng);
+    x.data[3] = 0; // an input that is zero in one row only
+    for (let i = 0; i < 6; i++) x.data[i * 9 + 2] = 0; // and one that is zero in every row
+    const labels = Int32Array.from([4, 0, 1, 1, 3, 2]);
+    const hot = Tensor.zeros([6, 5]);
+    labels.forEach((l, i) => hot.set(1, i, l));
+    for (const t of [labels, hot]) {
+      const diff = compareGradients(net.numericalGradient(x, t, { method: 'plain' }), net.numericalGradient(x, t, { method: 'incremental' }));
+      for (const [key, { max }] of Object.entries(diff)) assert.ok(max < 1e-10, `${key}: ${max}`);
+    }
+    assert.throws(() => new TwoLayerNet(3, 2, 2, { dtype: 'float32' }).numericalGradient(Tensor.zeros([1, 3], 'float32'), Int32Array.from([0]), { method: 'incremental' }), /float64 networks only/);
   });
 
   it('scores accuracy in blocks and agrees with one-hot targets', () => {

@@ -28,14 +28,14 @@ export function compareGradients(backprop: Record<string, Tensor>, numerical: Re
 }
 
 /** Anything that can compute its gradient both ways, such as TwoLayerNet. */
-export interface GradientCheckable<X, T> {
+export interface GradientCheckable<X, T, O> {
   gradient(x: X, t: T): Record<string, Tensor>;
-  numericalGradient(x: X, t: T): Record<string, Tensor>;
+  numericalGradient(x: X, t: T, options?: O): Record<string, Tensor>;
 }
 
 /** The seed's gradient_check: backprop against central differences, per parameter. */
-export function gradientCheck<X, T>(net: GradientCheckable<X, T>, x: X, t: T): Record<string, GradientDifference> {
-  const numerical = net.numericalGradient(x, t);
+export function gradientCheck<X, T, O>(net: GradientCheckable<X, T, O>, x: X, t: T, options?: O): Record<string, GradientDifference> {
+  const numerical = net.numericalGradient(x, t, options);
   const backprop = net.gradient(x, t);
   return compareGradients(backprop, numerical);
 }

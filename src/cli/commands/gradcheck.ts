@@ -10,6 +10,7 @@ const flags = {
   samples: { type: 'int', min: 1, default: 3, help: 'training images to check on (the first N)', arg: 'N' },
   hidden: { type: 'int', min: 1, default: 50, help: 'hidden layer size', arg: 'N' },
   seed: { type: 'int', default: 42, help: 'seed of the weight initialisation', arg: 'N' },
+  plain: { type: 'boolean', help: "rerun the whole forward pass for every nudged weight, as the book does (slow); default in float64: update only what each nudge changes" },
   json: { type: 'boolean', help: 'print one JSON object instead of text' },
   ...backendFlags,
 } as const;
@@ -36,10 +37,11 @@ export function gradcheckCommand(argv: readonly string[], io: Output): number {
   const xBatch = data.xTrain.slice(0, samples);
   const tBatch = (data.tTrain as Tensor).slice(0, samples);
   const started = performance.now();
-  const diff = gradientCheck(network, xBatch, tBatch);
+  const method = f.plain || dtype === 'float32' ? 'plain' : 'incremental';
+  const diff = gradientCheck(network, xBatch, tBatch, { method });
   const seconds = (performance.now() - started) / 1000;
   if (f.json) {
-    io.out(JSON.stringify({ dtype, samples, seconds, params: diff }));
+    io.out(JSON.stringify({ dtype, samples, method, seconds, params: diff }));
   } else {
     for (const [key, { mean }] of Object.entries(diff)) io.out(`${key}:${mean}`);
   }
