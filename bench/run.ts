@@ -132,7 +132,7 @@ async function measureAll(options: Options, ctx: run.RunContext, started: number
   if (options.skipTfjs) skipped.push('TensorFlow.js column: skipped (--skip-tfjs)');
   else training.push(await run.tfjsTrain(ctx));
 
-  gradcheck.push(await run.nablaGradcheck(ctx));
+  gradcheck.push(await run.nablaGradcheck(ctx, false), await run.nablaGradcheck(ctx, true));
   if (!numpyMissing) gradcheck.push(await run.numpyGradcheck(ctx, false), await run.numpyGradcheck(ctx, true));
 
   let gemm: GemmResults = { records: [], source: 'nothing (--skip-gemm)', notes: [] };

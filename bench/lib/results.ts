@@ -32,6 +32,8 @@ export interface TrainRun extends Measured {
 }
 
 export interface GradcheckRun extends Measured {
+  /** nabla's gradcheck as the CLI runs it by default: the row the target is about. */
+  isDefault?: boolean;
   /** The largest of the per-parameter mean |backprop − numerical| differences. */
   worstMeanDiff?: number;
 }

@@ -67,9 +67,16 @@ export async function nablaTrain(ctx: RunContext, dtype: DType, backend?: 'refer
   return fillTrain(row, result);
 }
 
-export async function nablaGradcheck(ctx: RunContext): Promise<GradcheckRun> {
-  const result = await measured('nabla gradcheck float64', process.execPath, [join(ctx.root, 'bin', 'nabla.js'), 'gradcheck', '--json'], ctx);
-  const row: GradcheckRun = { impl: 'nabla', setup: nablaSetup(result).setup, wallSeconds: result.wallSeconds };
+/**
+ * nabla's gradient check as the CLI runs it, or with --plain: the book's full forward pass
+ * per nudged weight, which is the like-for-like comparison with NumPy's loop.
+ */
+export async function nablaGradcheck(ctx: RunContext, plain: boolean): Promise<GradcheckRun> {
+  const args = [join(ctx.root, 'bin', 'nabla.js'), 'gradcheck', '--json', ...(plain ? ['--plain'] : [])];
+  const result = await measured(`nabla gradcheck float64${plain ? ' --plain' : ''}`, process.execPath, args, ctx);
+  const method = typeof result.json?.['method'] === 'string' ? result.json['method'] : plain ? 'plain' : undefined;
+  const setup = `${nablaSetup(result).setup}${method ? `, ${method}` : ''}`;
+  const row: GradcheckRun = { impl: 'nabla', setup, isDefault: !plain, wallSeconds: result.wallSeconds };
   if (!result.ok) return { ...row, error: result.error! };
   const seconds = num(result.json!['seconds']);
   const params = result.json!['params'] as Record<string, { mean?: unknown }> | undefined;
