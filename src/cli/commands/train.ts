@@ -149,8 +149,13 @@ export async function trainCommand(argv: readonly string[], io: Output): Promise
     return 0;
   }
   const best = result.epochs.reduce((a, b) => (b.testAcc > a.testAcc ? b : a), result.epochs[0]!);
+  const last = result.epochs[result.epochs.length - 1]!;
   io.out('');
   io.out(`final: train acc ${result.trainAcc.toFixed(4)}, test acc ${result.testAcc.toFixed(4)} in ${result.seconds.toFixed(1)} s (best test acc ${best.testAcc.toFixed(4)} at epoch ${best.epoch})`);
+  if (last.iteration < setup.train.iters) {
+    // As in the book, accuracy is measured at epoch boundaries only.
+    io.out(`(accuracies from the last evaluation, after iteration ${last.iteration}; the saved model has all ${setup.train.iters}: nabla evaluate --model ${join(runDir, RUN_FILES.model)})`);
+  }
   io.out(`wrote ${runDir}/: ${RUN_FILES.model}, ${RUN_FILES.accuracyPlot}, ${RUN_FILES.lossPlot}, ${RUN_FILES.metricsCsv}, ${RUN_FILES.metricsJson}, ${RUN_FILES.config}, checkpoint`);
   return 0;
 }
