@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { Backend, DType, FloatArray } from '../src/backend/backend.js';
 import { referenceBackend } from '../src/backend/reference/index.js';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
+import { loadMnist } from '../src/data/mnist.js';
 
 interface Shape {
   label: string;
@@ -15,6 +16,8 @@ interface Shape {
   m: number;
   n: number;
   k: number;
+  /** A holds real MNIST pixels (784 per row, ~81% exactly 0) instead of dense random values. */
+  mnistA?: boolean;
 }
 
 const SHAPES: readonly Shape[] = [
@@ -22,7 +25,13 @@ const SHAPES: readonly Shape[] = [
   { label: 'dW = Xᵀ·dY       TN', transA: true, transB: false, m: 784, n: 50, k: 100 },
   { label: 'dX = dY·Wᵀ       NT', transA: false, transB: true, m: 100, n: 784, k: 50 },
   { label: 'evaluate 60000   NN', transA: false, transB: false, m: 60000, n: 50, k: 784 },
+  // The same products with the MNIST input as A, as training runs them: the wasm backend
+  // skips A's zeros there (the reference does too).
+  { label: 'forward X·W      NN', transA: false, transB: false, m: 100, n: 50, k: 784, mnistA: true },
+  { label: 'dW = Xᵀ·dY       TN', transA: true, transB: false, m: 784, n: 50, k: 100, mnistA: true },
+  { label: 'evaluate 10000   NN', transA: false, transB: false, m: 10000, n: 50, k: 784, mnistA: true },
 ];
+const MNIST_ROW = 784;
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(name);
@@ -41,10 +50,21 @@ function filled(backend: Backend, dtype: DType, length: number, seed: number): F
   return array;
 }
 
+let mnistPixels: Float64Array | undefined;
+/** The first `length` training pixels (0..1), whole images of 784 in a row. */
+function mnist(backend: Backend, dtype: DType, length: number): FloatArray {
+  mnistPixels ??= loadMnist({ dtype: 'float64' }).xTrain.data as Float64Array;
+  const array = backend.alloc(dtype, length);
+  array.set(mnistPixels.subarray(0, length));
+  return array;
+}
+
 /** Best GFLOP/s over SAMPLES samples, each repeating the call for at least MIN_SAMPLE_MS. */
 function measure(backend: Backend, storage: Backend, shape: Shape, dtype: DType): number {
   const { transA, transB, m, n, k } = shape;
-  const a = filled(storage, dtype, m * k, 1);
+  // Stored A is rows of 784 in both MNIST shapes: X (NN) or X as Xᵀ's storage (TN).
+  if (shape.mnistA && (transA ? m : k) !== MNIST_ROW) throw new Error(`${shape.label}: A's rows must be MNIST images`);
+  const a = shape.mnistA ? mnist(storage, dtype, m * k) : filled(storage, dtype, m * k, 1);
   const b = filled(storage, dtype, k * n, 2);
   const c = storage.alloc(dtype, m * n);
   const lda = transA ? m : k, ldb = transB ? k : n;
@@ -73,11 +93,14 @@ function measure(backend: Backend, storage: Backend, shape: Shape, dtype: DType)
 const wasm1 = createWasmBackend({ threads: 1 });
 const wasm2 = createWasmBackend({ threads: 2 });
 const pad = (text: string, width: number): string => text.padStart(width);
+const shapeText = (shape: Shape): string =>
+  `${shape.label} ${shape.m}×${shape.n}×${shape.k}${shape.mnistA ? ', sparse A (MNIST input)' : ''}`;
+const SHAPE_WIDTH = Math.max(...SHAPES.map((shape) => shapeText(shape).length)) + 2;
 const fixed = (value: number): string => value.toFixed(value < 10 ? 2 : 1);
 
 console.log(`GEMM GFLOP/s, best of ${SAMPLES} samples of ≥ ${MIN_SAMPLE_MS} ms; operands in wasm memory`);
 console.log(
-  `${'shape (m×n×k)'.padEnd(34)}${pad('dtype', 8)}${pad('reference', 11)}${pad('wasm×1', 9)}${pad('wasm×2', 9)}` +
+  `${'shape (m×n×k)'.padEnd(SHAPE_WIDTH)}${pad('dtype', 8)}${pad('reference', 11)}${pad('wasm×1', 9)}${pad('wasm×2', 9)}` +
   `${pad('×1/ref', 9)}${pad('×2/×1', 8)}`,
 );
 for (const shape of SHAPES) {
@@ -85,9 +108,8 @@ for (const shape of SHAPES) {
     const ref = measure(referenceBackend, wasm1, shape, dtype);
     const one = measure(wasm1, wasm1, shape, dtype);
     const two = measure(wasm2, wasm1, shape, dtype);
-    const dims = `${shape.m}×${shape.n}×${shape.k}`;
     console.log(
-      `${`${shape.label} ${dims}`.padEnd(34)}${pad(dtype, 8)}${pad(fixed(ref), 11)}${pad(fixed(one), 9)}` +
+      `${shapeText(shape).padEnd(SHAPE_WIDTH)}${pad(dtype, 8)}${pad(fixed(ref), 11)}${pad(fixed(one), 9)}` +
       `${pad(fixed(two), 9)}${pad(fixed(one / ref), 9)}${pad(fixed(two / one), 8)}`,
     );
   }

@@ -26,6 +26,9 @@ export interface Backend {
    * C = op(A)·op(B) + beta·C, with op(X) = Xᵀ when trans* is true, never materialised.
    * op(A): m×k, op(B): k×n, C: m×n. A is stored m×k (lda ≥ k) or, transposed, k×m (lda ≥ m).
    * beta is 0 (overwrite; C's old contents are ignored, even NaN) or 1 (accumulate).
+   * Entries of op(A) that are exactly zero may be skipped, as the reference BLAS dgemm
+   * does: a NaN or ∞ in B facing a 0 in A may or may not reach C. For finite inputs every
+   * backend gives the same result within rounding.
    */
   gemm(
     transA: boolean, transB: boolean, m: number, n: number, k: number,

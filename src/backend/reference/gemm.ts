@@ -2,7 +2,9 @@ import type { FloatArray } from '../backend.js';
 
 // The naive definition of C = op(A)·op(B) + beta·C, kept plain on purpose: the fast
 // backend is tested against it. Loop order i-p-j keeps the innermost loop contiguous
-// in B and C for the common non-transposed case.
+// in B and C for the common non-transposed case. Zero entries of op(A) are skipped, as
+// the reference BLAS dgemm does, so this defines what skipping means: a NaN or ∞ in B
+// that faces only zeros of A never reaches C here (a faster backend may or may not skip).
 export function gemmReference(
   transA: boolean, transB: boolean, m: number, n: number, k: number,
   a: FloatArray, aOffset: number, lda: number,
@@ -14,6 +16,7 @@ export function gemmReference(
     if (beta === 0) for (let j = 0; j < n; j++) c[cRow + j] = 0;
     for (let p = 0; p < k; p++) {
       const aip = transA ? a[aOffset + p * lda + i]! : a[aOffset + i * lda + p]!;
+      if (aip === 0) continue;
       if (transB) {
         for (let j = 0; j < n; j++) c[cRow + j] += aip * b[bOffset + j * ldb + p]!;
       } else {

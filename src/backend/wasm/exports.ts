@@ -6,8 +6,17 @@ type Gemm = (
   beta: number, c: number, ldc: number, i0: number, i1: number, j0: number, j1: number, scratch: number,
 ) => void;
 
+/** gemm's arguments for B not transposed, skipping op(A)'s zeros (assembly/sparse.ts). */
+type GemmSparse = (
+  transA: number, k: number, a: number, lda: number, b: number, ldb: number,
+  beta: number, c: number, ldc: number, i0: number, i1: number, j0: number, j1: number, scratch: number,
+) => void;
+
 export interface TypedKernels {
   gemm: Gemm;
+  gemmSparse: GemmSparse;
+  /** Zeros in a rows×cols block (row stride ld), or a partial count: ≥ target exactly when the block has ≥ target. */
+  countZeros(rows: number, cols: number, a: number, ld: number, target: number): number;
   addRowVector(rows: number, cols: number, x: number, bias: number, out: number): void;
   sumRows(rows: number, cols: number, x: number, out: number): void;
   reluForward(n: number, x: number, out: number): void;
@@ -30,7 +39,7 @@ export interface ModuleExports {
 }
 
 const KERNEL_NAMES = [
-  'gemm', 'addRowVector', 'sumRows', 'reluForward', 'reluBackward', 'sigmoidForward',
+  'gemm', 'gemmSparse', 'countZeros', 'addRowVector', 'sumRows', 'reluForward', 'reluBackward', 'sigmoidForward',
   'sigmoidBackward', 'softmaxRows', 'crossEntropyLabels', 'crossEntropyOneHot', 'sceBackwardLabels',
   'sceBackwardOneHot', 'gatherRows', 'argmaxRows', 'axpy',
 ] as const satisfies readonly (keyof TypedKernels)[];

@@ -6,7 +6,8 @@ import { ThreadPool } from './pool.js';
 import { getRuntime } from './runtime.js';
 import { makeWasmBackend, type WasmBackend } from './wasm-backend.js';
 
-export type { WasmBackend } from './wasm-backend.js';
+export type { GemmPathCounts, WasmBackend } from './wasm-backend.js';
+export { SPARSE_MIN_COLUMNS, SPARSE_ZERO_FRACTION } from './wasm-backend.js';
 export { THREADING_THRESHOLD } from './pool.js';
 
 export interface WasmBackendOptions {

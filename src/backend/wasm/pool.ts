@@ -37,29 +37,26 @@ export class ThreadPool {
     }
   }
 
-  gemm(call: GemmCall): void {
-    const kernels = call.f32 ? this.rt.f32 : this.rt.f64;
+  /**
+   * Runs one GEMM. `work` is its cost in multiply-adds, m·n·k unless the caller knows
+   * better (the sparse path does far fewer); it only decides how many tasks to make.
+   */
+  gemm(call: GemmCall, work = call.m * call.n * Math.max(call.k, 1)): void {
     const mainScratch = this.scratch[0]!.ptr;
-    const work = call.m * call.n * Math.max(call.k, 1);
     if (this.threads === 1 || work < THREADING_THRESHOLD) {
-      kernels.gemm(
-        +call.transA, +call.transB, call.k, call.a, call.lda, call.b, call.ldb,
-        call.beta, call.c, call.ldc, 0, call.m, 0, call.n, mainScratch,
-      );
+      this.runWhole(call);
       return;
     }
-    // Split the longer side of C, measured in micro-tiles.
-    const byRows = call.m / ROW_ALIGN >= call.n / COL_ALIGN;
+    // Split the longer side of C, measured in micro-tiles. The sparse kernel gathers each
+    // row's nonzeros once per task, so it splits by rows whenever there are enough.
+    const byRows = call.m / ROW_ALIGN >= (call.sparse ? this.threads : call.n / COL_ALIGN);
     const extent = byRows ? call.m : call.n;
     const align = byRows ? ROW_ALIGN : COL_ALIGN;
     const wanted = Math.min(this.threads * 4, Math.max(this.threads, Math.floor(work / TASK_WORK)));
     const chunk = Math.ceil(extent / wanted / align) * align;
     const total = Math.ceil(extent / chunk);
     if (total < 2) {
-      kernels.gemm(
-        +call.transA, +call.transB, call.k, call.a, call.lda, call.b, call.ldb,
-        call.beta, call.c, call.ldc, 0, call.m, 0, call.n, mainScratch,
-      );
+      this.runWhole(call);
       return;
     }
 
@@ -75,6 +72,20 @@ export class ThreadPool {
       Atomics.wait(ctl, DONE, done);
     }
     if (Atomics.load(ctl, FAILED) !== 0) throw new Error('nabla wasm backend: a GEMM task failed in a worker thread');
+  }
+
+  /** The whole of C on the calling thread. */
+  private runWhole(call: GemmCall): void {
+    const kernels = call.f32 ? this.rt.f32 : this.rt.f64;
+    const scratch = this.scratch[0]!.ptr;
+    if (call.sparse) {
+      kernels.gemmSparse(+call.transA, call.k, call.a, call.lda, call.b, call.ldb, call.beta, call.c, call.ldc, 0, call.m, 0, call.n, scratch);
+    } else {
+      kernels.gemm(
+        +call.transA, +call.transB, call.k, call.a, call.lda, call.b, call.ldb,
+        call.beta, call.c, call.ldc, 0, call.m, 0, call.n, scratch,
+      );
+    }
   }
 
   // The control block never moves, but memory.grow leaves old views covering only the old

@@ -29,6 +29,7 @@ const C = 15;
 const LDC = 16;
 const BY_ROWS = 17;
 const CHUNK = 18;
+const SPARSE = 19;
 export const CONTROL_INTS = 32; // 128 bytes, two cache lines
 
 export interface GemmJob {
@@ -45,6 +46,8 @@ export interface GemmJob {
   beta: number;
   c: number;
   ldc: number;
+  /** Run the zero-skipping kernel (B not transposed) instead of the dense one. */
+  sparse: boolean;
   /** Split C into bands of rows (true) or of columns. */
   byRows: boolean;
   /** Rows or columns per task. */
@@ -67,6 +70,7 @@ export function writeJob(ctl: Int32Array, job: GemmJob): void {
   ctl[LDC] = job.ldc;
   ctl[BY_ROWS] = job.byRows ? 1 : 0;
   ctl[CHUNK] = job.chunk;
+  ctl[SPARSE] = job.sparse ? 1 : 0;
 }
 
 /** Claims and runs tasks of the current job until none are left. */
@@ -86,10 +90,17 @@ export function drain(ctl: Int32Array, f64: TypedKernels, f32: TypedKernels, scr
       j1 = Math.min(j1, j0 + chunk);
     }
     try {
-      kernels.gemm(
-        ctl[TRANS_A]!, ctl[TRANS_B]!, ctl[K]!, ctl[A]!, ctl[LDA]!, ctl[B]!, ctl[LDB]!,
-        ctl[BETA]!, ctl[C]!, ctl[LDC]!, i0, i1, j0, j1, scratch,
-      );
+      if (ctl[SPARSE] === 1) {
+        kernels.gemmSparse(
+          ctl[TRANS_A]!, ctl[K]!, ctl[A]!, ctl[LDA]!, ctl[B]!, ctl[LDB]!,
+          ctl[BETA]!, ctl[C]!, ctl[LDC]!, i0, i1, j0, j1, scratch,
+        );
+      } else {
+        kernels.gemm(
+          ctl[TRANS_A]!, ctl[TRANS_B]!, ctl[K]!, ctl[A]!, ctl[LDA]!, ctl[B]!, ctl[LDB]!,
+          ctl[BETA]!, ctl[C]!, ctl[LDC]!, i0, i1, j0, j1, scratch,
+        );
+      }
     } catch {
       Atomics.store(ctl, FAILED, 1);
     } finally {

@@ -3,6 +3,7 @@
 
 import * as g from './gemm';
 import * as e from './elementwise';
+import * as s from './sparse';
 import { KC, NC, MR, nr } from './simd';
 
 /** First byte the host allocator may use: static data and nothing else lies below. */
@@ -10,9 +11,9 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-/** Bytes of per-thread scratch gemm needs: packed B, then one MR×NR tile. */
+/** Bytes of per-thread scratch gemm needs: packed B, then one MR×NR tile (the sparse path needs less). */
 export function gemmScratchBytes(): i32 {
-  return KC * NC * 8 + MR * nr<f64>() * 8;
+  return max(KC * NC * 8 + MR * nr<f64>() * 8, s.SPARSE_SCRATCH_BYTES);
 }
 
 export function gemm_f64(
@@ -27,6 +28,21 @@ export function gemm_f32(
 ): void {
   g.gemmBlock<f32>(transA, transB, k, a, lda, b, ldb, beta, c, ldc, i0, i1, j0, j1, scratch);
 }
+
+export function gemmSparse_f64(
+  transA: bool, k: i32, a: usize, lda: i32, b: usize, ldb: i32,
+  beta: i32, c: usize, ldc: i32, i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize,
+): void {
+  s.gemmSparseBlock<f64>(transA, k, a, lda, b, ldb, beta, c, ldc, i0, i1, j0, j1, scratch);
+}
+export function gemmSparse_f32(
+  transA: bool, k: i32, a: usize, lda: i32, b: usize, ldb: i32,
+  beta: i32, c: usize, ldc: i32, i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize,
+): void {
+  s.gemmSparseBlock<f32>(transA, k, a, lda, b, ldb, beta, c, ldc, i0, i1, j0, j1, scratch);
+}
+export function countZeros_f64(rows: i32, cols: i32, a: usize, ld: i32, target: i32): i32 { return s.countZeros<f64>(rows, cols, a, ld, target); }
+export function countZeros_f32(rows: i32, cols: i32, a: usize, ld: i32, target: i32): i32 { return s.countZeros<f32>(rows, cols, a, ld, target); }
 
 export function addRowVector_f64(rows: i32, cols: i32, x: usize, bias: usize, out: usize): void { e.addRowVector<f64>(rows, cols, x, bias, out); }
 export function addRowVector_f32(rows: i32, cols: i32, x: usize, bias: usize, out: usize): void { e.addRowVector<f32>(rows, cols, x, bias, out); }

@@ -1,0 +1,286 @@
+// GEMM for an op(A) that is mostly zeros (MNIST pixels: ~81% exactly 0), generic over the
+// element type (f64 → f64x2 lanes, f32 → f32x4 lanes). B is not transposed.
+//
+// Each row i of C is C[i, :] = Σ_p a_ip · B[p, :] over the row's nonzero a_ip, in ascending
+// p, starting from 0 (beta = 0) or C[i, :] (beta = 1): the reference's i-p-j order, so an
+// element's sum never depends on which thread computes it or where its block starts (and in
+// float64 it equals the reference's to the bit). The row's nonzeros are gathered into
+// scratch first; then C's row is swept in chunks held in v128 locals, each chunk streaming
+// the gathered rows of B.
+
+import { lanes, splatLoad } from './simd';
+
+/** Entries of op(A) gathered per pass: bounds the scratch whatever k is. */
+const SPARSE_CAP: i32 = 8192;
+/** Rows of C whose entries a transposed A yields together (one 8-element run per row of A). */
+const GROUP: i32 = 8;
+/** Depth gathered per pass for each row of a group. */
+const GROUP_CAP: i32 = SPARSE_CAP / GROUP;
+
+/** Bytes of scratch the sparse path needs: the larger of a list of SPARSE_CAP entries (a u32
+ * B address and a value ≤ 8 B each) and a panel of GROUP_CAP × GROUP values plus the list. */
+export const SPARSE_SCRATCH_BYTES: i32 = max(SPARSE_CAP * (4 + 8), GROUP_CAP * (GROUP * 8 + 4 + 4 + 8));
+
+// Zeros (±0) in a rows×cols block with row stride ld (elements), counted row by row until
+// the count reaches target or can no longer reach it: the result is ≥ target exactly when
+// the whole block has ≥ target zeros, which is all the caller asks.
+export function countZeros<T>(rows: i32, cols: i32, a: usize, ld: i32, target: i32): i32 {
+  const size = sizeof<T>();
+  const L = lanes<T>();
+  const zero = v128.splat<T>(0);
+  let zeros: i64 = 0;
+  for (let r = 0; r < rows; r++) {
+    if (zeros >= <i64>target || zeros + <i64>(rows - r) * cols < <i64>target) break;
+    let p = a + <usize>r * ld * size;
+    // Lane masks are all ones (−1) where an element is zero; subtracting them as i32 lanes
+    // counts each f32 zero once and each f64 zero twice (its two halves).
+    let acc = i32x4.splat(0);
+    let j = 0;
+    for (; j + 2 * L <= cols; j += 2 * L) {
+      acc = i32x4.sub(acc, v128.eq<T>(v128.load(p), zero));
+      acc = i32x4.sub(acc, v128.eq<T>(v128.load(p, 16), zero));
+      p += 32;
+    }
+    for (; j + L <= cols; j += L) {
+      acc = i32x4.sub(acc, v128.eq<T>(v128.load(p), zero));
+      p += 16;
+    }
+    let row = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
+    if (size == 8) row >>= 1;
+    for (; j < cols; j++) {
+      row += <i32>(load<T>(p) == 0);
+      p += size;
+    }
+    zeros += row;
+  }
+  return <i32>min(zeros, <i64>i32.MAX_VALUE);
+}
+
+// C[0, 0..8·L) (=|+=) Σ_e vals[e] · B_e[0..8·L), with B_e at addrs[e] + off.
+//   addrs: count × u32, address of the gathered B row (already offset to column j0)
+//   vals:  count × T, the matching entries of op(A)
+//   c:     this chunk of C's row
+@inline
+function chunk8<T>(count: i32, addrs: usize, vals: usize, off: usize, c: usize, accumulate: bool): void {
+  let c0 = v128.splat<T>(0), c1 = v128.splat<T>(0), c2 = v128.splat<T>(0), c3 = v128.splat<T>(0);
+  let c4 = v128.splat<T>(0), c5 = v128.splat<T>(0), c6 = v128.splat<T>(0), c7 = v128.splat<T>(0);
+  if (accumulate) {
+    c0 = v128.load(c); c1 = v128.load(c, 16); c2 = v128.load(c, 32); c3 = v128.load(c, 48);
+    c4 = v128.load(c, 64); c5 = v128.load(c, 80); c6 = v128.load(c, 96); c7 = v128.load(c, 112);
+  }
+  for (let e = 0; e < count; e++) {
+    const bp = <usize>load<u32>(addrs + (<usize>e << 2)) + off;
+    const x = splatLoad<T>(vals + <usize>e * sizeof<T>());
+    c0 = v128.add<T>(c0, v128.mul<T>(x, v128.load(bp)));
+    c1 = v128.add<T>(c1, v128.mul<T>(x, v128.load(bp, 16)));
+    c2 = v128.add<T>(c2, v128.mul<T>(x, v128.load(bp, 32)));
+    c3 = v128.add<T>(c3, v128.mul<T>(x, v128.load(bp, 48)));
+    c4 = v128.add<T>(c4, v128.mul<T>(x, v128.load(bp, 64)));
+    c5 = v128.add<T>(c5, v128.mul<T>(x, v128.load(bp, 80)));
+    c6 = v128.add<T>(c6, v128.mul<T>(x, v128.load(bp, 96)));
+    c7 = v128.add<T>(c7, v128.mul<T>(x, v128.load(bp, 112)));
+  }
+  v128.store(c, c0); v128.store(c, c1, 16); v128.store(c, c2, 32); v128.store(c, c3, 48);
+  v128.store(c, c4, 64); v128.store(c, c5, 80); v128.store(c, c6, 96); v128.store(c, c7, 112);
+}
+
+// chunk8 for 4·L columns.
+@inline
+function chunk4<T>(count: i32, addrs: usize, vals: usize, off: usize, c: usize, accumulate: bool): void {
+  let c0 = v128.splat<T>(0), c1 = v128.splat<T>(0), c2 = v128.splat<T>(0), c3 = v128.splat<T>(0);
+  if (accumulate) {
+    c0 = v128.load(c); c1 = v128.load(c, 16); c2 = v128.load(c, 32); c3 = v128.load(c, 48);
+  }
+  for (let e = 0; e < count; e++) {
+    const bp = <usize>load<u32>(addrs + (<usize>e << 2)) + off;
+    const x = splatLoad<T>(vals + <usize>e * sizeof<T>());
+    c0 = v128.add<T>(c0, v128.mul<T>(x, v128.load(bp)));
+    c1 = v128.add<T>(c1, v128.mul<T>(x, v128.load(bp, 16)));
+    c2 = v128.add<T>(c2, v128.mul<T>(x, v128.load(bp, 32)));
+    c3 = v128.add<T>(c3, v128.mul<T>(x, v128.load(bp, 48)));
+  }
+  v128.store(c, c0); v128.store(c, c1, 16); v128.store(c, c2, 32); v128.store(c, c3, 48);
+}
+
+// chunk8 for L columns.
+@inline
+function chunk1<T>(count: i32, addrs: usize, vals: usize, off: usize, c: usize, accumulate: bool): void {
+  let c0 = accumulate ? v128.load(c) : v128.splat<T>(0);
+  for (let e = 0; e < count; e++) {
+    const bp = <usize>load<u32>(addrs + (<usize>e << 2)) + off;
+    c0 = v128.add<T>(c0, v128.mul<T>(splatLoad<T>(vals + <usize>e * sizeof<T>()), v128.load(bp)));
+  }
+  v128.store(c, c0);
+}
+
+// The last cols < L columns, one scalar sum per column (at most three).
+@inline
+function chunkTail<T>(count: i32, addrs: usize, vals: usize, off: usize, c: usize, cols: i32, accumulate: bool): void {
+  const size = sizeof<T>();
+  let t0: T = accumulate ? load<T>(c) : <T>0;
+  let t1: T = accumulate && cols > 1 ? load<T>(c, sizeof<T>()) : <T>0;
+  let t2: T = accumulate && cols > 2 ? load<T>(c, sizeof<T>() * 2) : <T>0;
+  for (let e = 0; e < count; e++) {
+    const bp = <usize>load<u32>(addrs + (<usize>e << 2)) + off;
+    const x = load<T>(vals + <usize>e * size);
+    t0 += x * load<T>(bp);
+    if (cols > 1) t1 += x * load<T>(bp, sizeof<T>());
+    if (cols > 2) t2 += x * load<T>(bp, sizeof<T>() * 2);
+  }
+  store<T>(c, t0);
+  if (cols > 1) store<T>(c, t1, sizeof<T>());
+  if (cols > 2) store<T>(c, t2, sizeof<T>() * 2);
+}
+
+// Appends (bRow, v) to a list at slot count; the slot is always written, and kept only
+// when v is nonzero (NaN included), so callers need no branch per entry.
+//   addrs: list's u32 B-row addresses; vals: list's values (T)
+@inline
+function append<T>(addrs: usize, vals: usize, count: i32, v: T, bRow: u32): i32 {
+  store<u32>(addrs + (<usize>count << 2), bRow);
+  store<T>(vals + <usize>count * sizeof<T>(), v);
+  return count + <i32>(v != 0);
+}
+
+// Bit t set where element t of the 8 at ptr is nonzero (NaN counts as nonzero).
+@inline
+function nonzeroMask8<T>(ptr: usize): i32 {
+  const zero = v128.splat<T>(0);
+  if (sizeof<T>() == 8) {
+    return i64x2.bitmask(v128.ne<T>(v128.load(ptr), zero))
+      | (i64x2.bitmask(v128.ne<T>(v128.load(ptr, 16), zero)) << 2)
+      | (i64x2.bitmask(v128.ne<T>(v128.load(ptr, 32), zero)) << 4)
+      | (i64x2.bitmask(v128.ne<T>(v128.load(ptr, 48), zero)) << 6);
+  }
+  return i32x4.bitmask(v128.ne<T>(v128.load(ptr), zero)) | (i32x4.bitmask(v128.ne<T>(v128.load(ptr, 16), zero)) << 4);
+}
+
+// C's row (n columns) (=|+=) Σ_e vals[e] · B_e, in chunks of 8, 4 and 1 vectors, then
+// up to three scalar columns: each chunk is one pass over the gathered entries.
+//   addrs: count × u32, address of B_e's first column; vals: count × T
+@inline
+function applyRow<T>(count: i32, addrs: usize, vals: usize, cRow: usize, n: i32, accumulate: bool): void {
+  const size = sizeof<T>();
+  const L = lanes<T>();
+  let j = 0;
+  for (; j + 8 * L <= n; j += 8 * L) chunk8<T>(count, addrs, vals, <usize>j * size, cRow + <usize>j * size, accumulate);
+  if (j + 4 * L <= n) {
+    chunk4<T>(count, addrs, vals, <usize>j * size, cRow + <usize>j * size, accumulate);
+    j += 4 * L;
+  }
+  for (; j + L <= n; j += L) chunk1<T>(count, addrs, vals, <usize>j * size, cRow + <usize>j * size, accumulate);
+  if (j < n) chunkTail<T>(count, addrs, vals, <usize>j * size, cRow + <usize>j * size, n - j, accumulate);
+}
+
+// C[i0..i1, j0..j1) = op(A)·B (+ C when beta = 1), skipping the zero entries of op(A).
+// Pointers are bytes, already offset to element (0, 0); strides are in elements.
+//   a: op(A) m×k, stored m×k (lda ≥ k) or k×m (lda ≥ m) when transA
+//   b: B k×n, ldb ≥ n
+//   c: m×n, ldc ≥ n
+//   scratch: SPARSE_CAP × u32 B-row addresses, then SPARSE_CAP × T values
+export function gemmSparseBlock<T>(
+  transA: bool, k: i32, a: usize, lda: i32, b: usize, ldb: i32, beta: i32, c: usize, ldc: i32,
+  i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize,
+): void {
+  const size = sizeof<T>();
+  const ldaBytes = <usize>lda * size;
+  const ldbBytes = <usize>ldb * size;
+  const addrs = scratch;
+  const vals = scratch + <usize>SPARSE_CAP * 4;
+  const bCol = b + <usize>j0 * size;
+  const n = j1 - j0;
+  if (!transA) {
+    // A row of op(A) is a row of A: find its nonzeros eight at a time.
+    for (let i = i0; i < i1; i++) {
+      const cRow = c + (<usize>i * ldc + j0) * size;
+      const aRow = a + <usize>i * ldaBytes;
+      let p = 0;
+      let accumulate = beta != 0;
+      // At least one pass even for k = 0 or an all-zero row, so beta = 0 still writes zeros.
+      do {
+        const end = min(k, p + SPARSE_CAP);
+        let count = 0;
+        // Runs of eight zeros (MNIST's borders) cost one test; any other run is appended
+        // branch-free, so a scattered pattern costs no mispredictions.
+        for (; p + 8 <= end; p += 8) {
+          const ap = aRow + <usize>p * size;
+          if (nonzeroMask8<T>(ap) == 0) continue;
+          const bp = <u32>(bCol + <usize>p * ldbBytes);
+          const ldb32 = <u32>ldbBytes;
+          count = append<T>(addrs, vals, count, load<T>(ap), bp);
+          count = append<T>(addrs, vals, count, load<T>(ap, sizeof<T>()), bp + ldb32);
+          count = append<T>(addrs, vals, count, load<T>(ap, sizeof<T>() * 2), bp + ldb32 * 2);
+          count = append<T>(addrs, vals, count, load<T>(ap, sizeof<T>() * 3), bp + ldb32 * 3);
+          count = append<T>(addrs, vals, count, load<T>(ap, sizeof<T>() * 4), bp + ldb32 * 4);
+          count = append<T>(addrs, vals, count, load<T>(ap, sizeof<T>() * 5), bp + ldb32 * 5);
+          count = append<T>(addrs, vals, count, load<T>(ap, sizeof<T>() * 6), bp + ldb32 * 6);
+          count = append<T>(addrs, vals, count, load<T>(ap, sizeof<T>() * 7), bp + ldb32 * 7);
+        }
+        // The last few, one at a time.
+        for (; p < end; p++) {
+          count = append<T>(addrs, vals, count, load<T>(aRow + <usize>p * size), <u32>(bCol + <usize>p * ldbBytes));
+        }
+        applyRow<T>(count, addrs, vals, cRow, n, accumulate);
+        // A later pass continues the same ascending sums from the values just stored: a T
+        // in memory holds exactly what a T in a register did.
+        accumulate = true;
+      } while (p < k);
+    }
+    return;
+  }
+  // A row of op(A) is a column of A, strided. Walk A's rows instead, eight adjacent
+  // columns (eight rows of C) at a time: copy each row's eight entries, unless all are
+  // zero, into a panel; then gather each column of the panel into the list of its row of
+  // C. The panel skips MNIST's empty runs with one test; the gather runs on one count.
+  //   panel: GROUP_CAP × GROUP values (T), then GROUP_CAP × u32 B-row addresses
+  //   list:  GROUP_CAP × u32 B-row addresses, then GROUP_CAP × T values
+  const panel = scratch;
+  const panelRows = panel + <usize>GROUP_CAP * GROUP * size;
+  const listAddrs = panelRows + <usize>GROUP_CAP * 4;
+  const listVals = listAddrs + <usize>GROUP_CAP * 4;
+  for (let r0 = i0; r0 < i1; r0 += GROUP) {
+    const g = min(GROUP, i1 - r0);
+    const aCols = a + <usize>r0 * size;
+    let p = 0;
+    let accumulate = beta != 0;
+    do {
+      const end = min(k, p + GROUP_CAP);
+      let rows = 0;
+      if (g == GROUP) {
+        for (let q = p; q < end; q++) {
+          const ar = aCols + <usize>q * ldaBytes;
+          if (nonzeroMask8<T>(ar) == 0) continue;
+          const dst = panel + <usize>rows * GROUP * size;
+          v128.store(dst, v128.load(ar));
+          v128.store(dst, v128.load(ar, 16), 16);
+          if (size == 8) {
+            v128.store(dst, v128.load(ar, 32), 32);
+            v128.store(dst, v128.load(ar, 48), 48);
+          }
+          store<u32>(panelRows + (<usize>rows << 2), <u32>(bCol + <usize>q * ldbBytes));
+          rows++;
+        }
+      } else {
+        // A partial group never reads past column r0 + g: it may be the end of A.
+        for (let q = p; q < end; q++) {
+          const ar = aCols + <usize>q * ldaBytes;
+          const dst = panel + <usize>rows * GROUP * size;
+          for (let t = 0; t < g; t++) store<T>(dst + <usize>t * size, load<T>(ar + <usize>t * size));
+          store<u32>(panelRows + (<usize>rows << 2), <u32>(bCol + <usize>q * ldbBytes));
+          rows++;
+        }
+      }
+      for (let t = 0; t < g; t++) {
+        let count = 0;
+        let src = panel + <usize>t * size;
+        for (let r = 0; r < rows; r++) {
+          count = append<T>(listAddrs, listVals, count, load<T>(src), load<u32>(panelRows + (<usize>r << 2)));
+          src += <usize>GROUP * size;
+        }
+        applyRow<T>(count, listAddrs, listVals, c + (<usize>(r0 + t) * ldc + j0) * size, n, accumulate);
+      }
+      accumulate = true;
+      p = end;
+    } while (p < k);
+  }
+}
