@@ -2,6 +2,7 @@
 // Every run is its own child process, one at a time (they would otherwise fight over the
 // cores); progress goes to stderr, the report to stdout.
 
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ Options:
   --markdown         print the report as Markdown (for BENCHMARKS.md)
   --save FILE        also write every measurement as JSON to FILE
   --help             show this help
-Environment: PYTHON (default python3) runs bench/numpy_seed.py.
+Environment: PYTHON runs bench/numpy_seed.py (default: Debian's /usr/bin/python3 when it has NumPy, as apt-get install python3-numpy gives, else python3).
 `;
 
 interface Options {
@@ -81,6 +82,12 @@ function parseOptions(argv: string[]): Options | undefined {
   };
 }
 
+/** Debian's python3-numpy is the baseline the project names; any other python3 with NumPy will do. */
+function defaultPython(): string {
+  const debian = '/usr/bin/python3';
+  return spawnSync(debian, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0 ? debian : 'python3';
+}
+
 async function benchmark(options: Options): Promise<Results> {
   const started = performance.now();
   const root = fileURLToPath(new URL('../..', import.meta.url)); // dist/bench/ → repository root
@@ -89,7 +96,7 @@ async function benchmark(options: Options): Promise<Results> {
     dataDir: mnistDir(),
     iters: options.iters,
     quick: options.quick,
-    python: process.env['PYTHON'] ?? 'python3',
+    python: process.env['PYTHON'] ?? defaultPython(),
     timeoutSeconds: options.quick ? 900 : 3600,
     scratchDir: mkdtempSync(join(tmpdir(), 'nabla-bench-')),
     versions: {},
