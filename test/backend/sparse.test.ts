@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import type { Backend, DType, FloatArray } from '../../src/backend/backend.js';
 import { referenceBackend as ref } from '../../src/backend/reference/index.js';
 import {
-  createWasmBackend, SPARSE_MIN_COLUMNS, SPARSE_ZERO_FRACTION, THREADING_THRESHOLD, type WasmBackend,
+  createWasmBackend, SPARSE_MIN_COLUMNS, SPARSE_SAMPLE_ROWS, SPARSE_ZERO_FRACTION, sparseSample, THREADING_THRESHOLD, type WasmBackend,
 } from '../../src/backend/wasm/index.js';
 import { assertClose, BACKENDS, DTYPES, fillRandom, makeArray, rng, STORAGES, TOLERANCE, type Storage } from './helpers.js';
 
@@ -185,12 +185,23 @@ describe('wasm backend: the zero-skipping path', () => {
             assert.equal(pathOf(backend, () => checkCase(backend, cs, 3)), expected, `${label(cs)} on ${backend.threads}`);
           }
         }
-        // Just below and at the threshold: the share of zeros alone decides.
+        // Just below and at the threshold: the share of zeros in the sampled rows alone
+        // decides. The other rows are made to say the opposite (all zeros when the sample
+        // says dense, none when it says sparse), so a count over all of A would fail here.
         const { m, k } = base;
-        const zerosAt = Math.ceil(SPARSE_ZERO_FRACTION[dtype] * m * k);
+        const rows = transA ? k : m, cols = transA ? m : k;
+        const sample = sparseSample(rows);
+        assert.ok(sample.count <= SPARSE_SAMPLE_ROWS && sample.count < rows, 'the sample leaves rows out');
+        const zerosAt = Math.ceil(SPARSE_ZERO_FRACTION[dtype] * sample.count * cols);
         for (const [zeros, expected] of [[zerosAt - 1, 'dense'], [zerosAt, 'sparse']] as const) {
           const a = fillRandom(one.alloc(dtype, m * k), rng(5));
-          a.fill(0, 0, zeros);
+          for (let r = 0; r < rows; r++) {
+            if (r % sample.stride !== 0 && expected === 'dense') a.fill(0, r * cols, (r + 1) * cols);
+          }
+          for (let s = 0, left = zeros; s < sample.count && left > 0; s++, left -= cols) {
+            const row = s * sample.stride * cols;
+            a.fill(0, row, row + Math.min(cols, left));
+          }
           const b = fillRandom(one.alloc(dtype, k * 50), rng(6));
           const c = one.alloc(dtype, m * 50);
           const took = pathOf(one, () => one.gemm(transA, false, m, 50, k, a, 0, transA ? m : k, b, 0, 50, 0, c, 0, 50));

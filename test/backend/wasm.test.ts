@@ -149,6 +149,27 @@ describe('wasm backend: storage', () => {
     one.free(out);
   });
 
+  it('gathers whole rows of every width, in pairs and alone, without writing past out', () => {
+    // The kernel copies two rows at a time in 64-byte steps, then each row's tail: widths
+    // around those steps, odd counts, the first and last rows, rows far apart.
+    for (const dtype of DTYPES) {
+      for (const cols of [1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 31, 33, 784]) {
+        const rows = 9;
+        const src = randomArray(one, 'alloc', dtype, rows * cols, rng(cols));
+        for (const indices of [[], [rows - 1], [0, rows - 1], [rows - 1, 0, 4], [3, 3, 8, 1, 0]]) {
+          const out = one.alloc(dtype, indices.length * cols + 16).fill(-7);
+          one.gatherRows(Int32Array.from(indices), cols, src, out.subarray(0, indices.length * cols));
+          indices.forEach((row, i) => {
+            for (let j = 0; j < cols; j++) assert.equal(out[i * cols + j], src[row * cols + j], `${dtype} cols ${cols} [${indices}] out[${i}, ${j}]`);
+          });
+          assert.ok(out.subarray(indices.length * cols).every((v) => v === -7), `${dtype} cols ${cols}: wrote past out`);
+          one.free(out);
+        }
+        one.free(src);
+      }
+    }
+  });
+
   it('refuses arrays shorter than a kernel needs instead of writing past them', () => {
     const x = one.alloc('float64', 64).fill(1);
     const out = one.alloc('float64', 32);

@@ -7,7 +7,7 @@ import { getRuntime } from './runtime.js';
 import { makeWasmBackend, type WasmBackend } from './wasm-backend.js';
 
 export type { GemmPathCounts, WasmBackend } from './wasm-backend.js';
-export { SPARSE_MIN_COLUMNS, SPARSE_ZERO_FRACTION } from './wasm-backend.js';
+export { SPARSE_MIN_COLUMNS, SPARSE_SAMPLE_ROWS, SPARSE_ZERO_FRACTION, sparseSample } from './wasm-backend.js';
 export { THREADING_THRESHOLD } from './pool.js';
 
 export interface WasmBackendOptions {

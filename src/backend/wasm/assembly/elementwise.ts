@@ -204,12 +204,46 @@ export function softmaxCrossEntropyBackwardOneHot<T>(
 }
 
 // out[i, :] = src[indices[i], :]; indices: count i32; src: ?×cols; out: count×cols.
+// Rows are copied two at a time, 64 bytes of each per step, through v128 registers: the
+// source rows are scattered over a dataset far larger than the caches, and two streams in
+// flight keep twice the cache misses outstanding. (memory.copy on shared memory runs one
+// row at a time through the engine's out-of-line copy.) out must not overlap src: the
+// contract has no in-place gather.
 export function gatherRows<T>(count: i32, indices: usize, cols: i32, src: usize, out: usize): void {
   const rowBytes = <usize>cols * sizeof<T>();
-  for (let i = 0; i < count; i++) {
-    const from = <usize>load<i32>(indices + (<usize>i << 2));
-    memory.copy(out + <usize>i * rowBytes, src + from * rowBytes, rowBytes);
+  const wide = rowBytes & ~(<usize>63); // bytes of each row copied 64 at a time
+  let i = 0;
+  for (; i + 1 < count; i += 2) {
+    const s0 = src + <usize>load<i32>(indices + (<usize>i << 2)) * rowBytes;
+    const s1 = src + <usize>load<i32>(indices + (<usize>i << 2), 4) * rowBytes;
+    const d0 = out + <usize>i * rowBytes;
+    const d1 = d0 + rowBytes;
+    for (let o: usize = 0; o < wide; o += 64) {
+      const a0 = v128.load(s0 + o), a1 = v128.load(s0 + o, 16), a2 = v128.load(s0 + o, 32), a3 = v128.load(s0 + o, 48);
+      const b0 = v128.load(s1 + o), b1 = v128.load(s1 + o, 16), b2 = v128.load(s1 + o, 32), b3 = v128.load(s1 + o, 48);
+      v128.store(d0 + o, a0); v128.store(d0 + o, a1, 16); v128.store(d0 + o, a2, 32); v128.store(d0 + o, a3, 48);
+      v128.store(d1 + o, b0); v128.store(d1 + o, b1, 16); v128.store(d1 + o, b2, 32); v128.store(d1 + o, b3, 48);
+    }
+    copyTail(s0 + wide, d0 + wide, rowBytes - wide);
+    copyTail(s1 + wide, d1 + wide, rowBytes - wide);
   }
+  if (i < count) {
+    const s0 = src + <usize>load<i32>(indices + (<usize>i << 2)) * rowBytes;
+    const d0 = out + <usize>i * rowBytes;
+    for (let o: usize = 0; o < wide; o += 64) {
+      v128.store(d0 + o, v128.load(s0 + o)); v128.store(d0 + o, v128.load(s0 + o, 16), 16);
+      v128.store(d0 + o, v128.load(s0 + o, 32), 32); v128.store(d0 + o, v128.load(s0 + o, 48), 48);
+    }
+    copyTail(s0 + wide, d0 + wide, rowBytes - wide);
+  }
+}
+
+// The last bytes (< 64, a whole number of elements, so a multiple of 4) of a row.
+@inline
+function copyTail(s: usize, d: usize, bytes: usize): void {
+  let o: usize = 0;
+  for (; o + 16 <= bytes; o += 16) v128.store(d + o, v128.load(s + o));
+  for (; o < bytes; o += 4) store<u32>(d + o, load<u32>(s + o));
 }
 
 // out[i] = first index of row i's maximum; x: rows×cols; out: rows i32.
