@@ -81,7 +81,7 @@ export async function trainCommand(argv: readonly string[], io: Output): Promise
   if (network.inputSize !== inputSize) throw new Error(`${f.resume}: the checkpoint's network takes ${network.inputSize} inputs but the images have ${inputSize} pixels`);
   const runDir = f.resume ?? prepareOutDir(f.out);
   const backend = getBackend();
-  await writeConfig(runDir, describeRun(setup, backend, checkpoint?.state));
+  await writeConfig(runDir, describeRun(setup, network, backend, checkpoint?.state));
 
   const mode = f.json ? 'json' : f.quiet ? 'quiet' : 'normal';
   let display!: TrainDisplay; // made once the trainer knows how many epochs there are
@@ -170,9 +170,9 @@ function prepareOutDir(out: string | undefined): string {
   return out;
 }
 
-function describeRun(setup: RunSetup, backend: Backend & { threads?: number }, resumedFrom: TrainState | undefined): object {
+function describeRun(setup: RunSetup, network: TwoLayerNet, backend: Backend & { threads?: number }, resumedFrom: TrainState | undefined): object {
   return {
-    network: { kind: 'TwoLayerNet', inputSize: 784, hiddenSize: setup.hidden, outputSize: 10, weightInitStd: setup.weightInitStd, dtype: setup.dtype },
+    network: { kind: 'TwoLayerNet', inputSize: network.inputSize, hiddenSize: network.hiddenSize, outputSize: network.outputSize, weightInitStd: setup.weightInitStd, dtype: network.dtype },
     training: { ...setup.train, optimizer: 'SGD', evaluation: 'train and test accuracy at iteration 0 and every epoch' },
     dataDir: setup.dataDir,
     backend: { name: backend.name, threads: backend.threads ?? 1 },
