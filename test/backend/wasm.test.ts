@@ -9,7 +9,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { DType, FloatArray } from '../../src/backend/backend.js';
-import { createWasmBackend, THREADING_THRESHOLD } from '../../src/backend/wasm/index.js';
+import { createWasmBackend, THREADING_THRESHOLD, WORKER_SPIN_MS } from '../../src/backend/wasm/index.js';
+import { ThreadPool } from '../../src/backend/wasm/pool.js';
+import { getRuntime } from '../../src/backend/wasm/runtime.js';
 import { DTYPES, randomArray, rng } from './helpers.js';
 
 const one = createWasmBackend({ threads: 1 });
@@ -66,6 +68,73 @@ describe('wasm backend: threads', () => {
       if (saved === undefined) delete process.env['NABLA_THREADS'];
       else process.env['NABLA_THREADS'] = saved;
     }
+  });
+
+  it('runs bursts of short GEMMs, with idle gaps that let the workers sleep, to the one-thread bits', async () => {
+    // Workers watch for a next job for WORKER_SPIN_MS and then sleep: jobs must be picked
+    // up either way, including one published just as a worker gives up watching.
+    const random = rng(11);
+    // Training-batch shapes just over the threshold: sparse NN and TN (80% zeros), dense NN.
+    const cases = DTYPES.flatMap((dtype) => [
+      { dtype, transA: false, m: 100, n: 50, k: 784, zeros: 0.8 },
+      { dtype, transA: true, m: 784, n: 50, k: 100, zeros: 0.8 },
+      { dtype, transA: false, m: 100, n: 50, k: 200, zeros: 0 },
+    ]).map((cs) => {
+      const a = randomArray(one, 'alloc', cs.dtype, cs.m * cs.k, random);
+      for (let i = 0; i < a.length; i++) if (random() < cs.zeros) a[i] = 0;
+      const b = randomArray(one, 'alloc', cs.dtype, cs.k * cs.n, random);
+      const run = (backend: typeof one): FloatArray => {
+        const c = backend.alloc(cs.dtype, cs.m * cs.n);
+        backend.gemm(cs.transA, false, cs.m, cs.n, cs.k, a, 0, cs.transA ? cs.m : cs.k, b, 0, cs.n, 0, c, 0, cs.n);
+        return c;
+      };
+      return { ...cs, run, expected: run(one) };
+    });
+    const gaps = [0, 1, WORKER_SPIN_MS, WORKER_SPIN_MS + 20];
+    for (let burst = 0; burst < 12; burst++) {
+      for (let call = 0; call < 20; call++) {
+        const cs = cases[(burst + call) % cases.length]!;
+        const got = cs.run(two);
+        for (let i = 0; i < got.length; i++) {
+          if (!Object.is(got[i], cs.expected[i])) {
+            assert.fail(`${cs.dtype} ${cs.m}×${cs.n}×${cs.k} burst ${burst} call ${call}: element ${i} differs from one thread`);
+          }
+        }
+        two.free(got);
+      }
+      await sleep(gaps[burst % gaps.length]!);
+    }
+  });
+
+  it('reports a task that failed in any thread, and keeps working after it', () => {
+    const rt = getRuntime();
+    const pool = new ThreadPool(rt, 2);
+    const m = 256, n = 64, k = 64;
+    const a = rt.alloc('float64', m * k).fill(1), b = rt.alloc('float64', k * n).fill(1);
+    const c = rt.alloc('float64', m * n);
+    const call = { f32: false, sparse: false, transA: false, transB: false, m, n, k, a: a.byteOffset, lda: k, b: b.byteOffset, ldb: n, beta: 0 as const, ldc: n };
+    // C past the end of the 4 GiB address space: every task traps, on main and worker alike.
+    assert.throws(() => pool.gemm({ ...call, c: -64 }, Infinity), /task failed/);
+    pool.gemm({ ...call, c: c.byteOffset }, Infinity);
+    assert.ok(c.every((v) => v === k));
+  });
+
+  it('lets idle workers sleep instead of watching for jobs', () => {
+    // CPU time of the whole process (every thread) over an idle stretch after a burst of
+    // split GEMMs: a worker still polling would use about all of it.
+    const url = new URL('../../src/backend/wasm/index.js', import.meta.url).href;
+    const script = `
+      const { createWasmBackend, WORKER_SPIN_MS } = await import(${JSON.stringify(url)});
+      const b = createWasmBackend({ threads: 2 });
+      const n = 128, a = b.alloc('float64', n * n), c = b.alloc('float64', n * n);
+      for (let i = 0; i < 200; i++) b.gemm(false, false, n, n, n, a, 0, n, a, 0, n, 0, c, 0, n);
+      await new Promise((r) => setTimeout(r, WORKER_SPIN_MS + 50));
+      const before = process.cpuUsage();
+      await new Promise((r) => setTimeout(r, 400));
+      const used = process.cpuUsage(before);
+      console.log(Math.round((used.user + used.system) / 1000));`;
+    const ms = Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000, encoding: 'utf8' }).trim());
+    assert.ok(ms < 150, `an idle process used ${ms} ms of CPU in 400 ms`);
   });
 
   it('lets a process that used worker threads exit on its own', () => {

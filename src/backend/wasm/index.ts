@@ -8,7 +8,7 @@ import { makeWasmBackend, type WasmBackend } from './wasm-backend.js';
 
 export type { GemmPathCounts, WasmBackend } from './wasm-backend.js';
 export { SPARSE_MIN_COLUMNS, SPARSE_SAMPLE_ROWS, SPARSE_ZERO_FRACTION, sparseSample } from './wasm-backend.js';
-export { THREADING_THRESHOLD } from './pool.js';
+export { THREADING_THRESHOLD, WORKER_SPIN_MS } from './pool.js';
 
 export interface WasmBackendOptions {
   /** Worker threads for large kernels, main thread included; default: NABLA_THREADS, else available cores. */

@@ -30,6 +30,11 @@ export function defaultThreads(): number {
   return availableParallelism();
 }
 
+/** Cores this process may use at once. */
+export function cores(): number {
+  return availableParallelism();
+}
+
 /** Whether this thread may block in Atomics.wait (Node's main thread may; a browser's may not). */
 export const canBlock = true;
 
@@ -38,11 +43,16 @@ export interface WorkerInit {
   memory: WebAssembly.Memory;
   control: number;
   scratch: number;
+  /** How long the worker watches for a next job before it sleeps (0: sleep at once). */
+  spinMs: number;
 }
 
 /** Starts a worker running worker.js; unref'd so an idle pool never keeps the process alive. */
 export function spawnWorker(init: WorkerInit): void {
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+  // Workers inherit the process's Node options, but refuse --input-type (only for -e or
+  // stdin), which would leave a `node --input-type=module -e …` process without workers.
+  const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init, execArgv });
   worker.on('error', (error) => {
     process.emitWarning(`nabla: a wasm worker thread failed: ${error instanceof Error ? error.message : String(error)}`);
   });

@@ -73,6 +73,25 @@ export function writeJob(ctl: Int32Array, job: GemmJob): void {
   ctl[SPARSE] = job.sparse ? 1 : 0;
 }
 
+/**
+ * Polls ctl[index] with plain atomic loads until it differs from `value` (true) or `ms`
+ * milliseconds pass (false). Waking a thread from Atomics.wait takes tens of microseconds,
+ * as long as a whole training-batch GEMM, so a thread that expects news soon watches the
+ * word for a while before it sleeps. The clock is read only every SPIN_POLLS loads: a
+ * load is a few nanoseconds, performance.now() ten times that.
+ */
+export function spinWhileEqual(ctl: Int32Array, index: number, value: number, ms: number): boolean {
+  if (ms <= 0) return false;
+  const end = performance.now() + ms;
+  for (;;) {
+    for (let i = 0; i < SPIN_POLLS; i++) {
+      if (Atomics.load(ctl, index) !== value) return true;
+    }
+    if (performance.now() >= end) return false;
+  }
+}
+const SPIN_POLLS = 256;
+
 /** Claims and runs tasks of the current job until none are left. */
 export function drain(ctl: Int32Array, f64: TypedKernels, f32: TypedKernels, scratch: number): void {
   for (;;) {

@@ -112,10 +112,10 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
           const target = Math.ceil(share * sample.count * cols);
           const zeros = table.countZeros(sample.count, cols, aPtr, lda * sample.stride, target);
           sparse = zeros >= target;
-          // The pool's threading decision sees the sparse cost, so the training batch's
-          // products stay on one thread (2 threads measured 0.9–1.07× there). zeros may be
-          // a partial count of the sample: scaled up, it bounds the nonzeros' multiply-adds,
-          // plus the gathering.
+          // The pool's threading decision sees the sparse cost, not m·n·k, which would
+          // split products too cheap to repay the hand-off. zeros may be a partial count
+          // of the sample: scaled up, it bounds the nonzeros' multiply-adds, plus the
+          // gathering.
           if (sparse) work = Math.round(m * k * (1 - zeros / (sample.count * cols))) * n + m * k;
         }
         if (sparse) gemmPaths.sparse++;

@@ -1,12 +1,14 @@
 // A GEMM worker thread: instantiates the kernels over the shared memory, then sleeps until
-// the main thread publishes a job, claims tasks until none are left, and sleeps again.
+// the main thread publishes a job, claims tasks until none are left, watches for the next
+// job for up to init.spinMs, and sleeps again. Training publishes a small job every few
+// hundred microseconds, which the watching catches without a wake-up; an idle process
+// sleeps after a few milliseconds, so it does not keep a core busy.
 // It never returns to its event loop; the pool unref()s it, so process exit ends it.
 
 import { workerData } from 'node:worker_threads';
 import { kernelsFor } from './exports.js';
 import type { WorkerInit } from './platform.js';
-import { drain, WAKE } from './protocol.js';
-import { CONTROL_INTS } from './protocol.js';
+import { CONTROL_INTS, drain, spinWhileEqual, WAKE } from './protocol.js';
 
 const init = workerData as WorkerInit;
 // Instantiation re-applies the module's data segments (constant math tables) with the very
@@ -19,6 +21,6 @@ const ctl = new Int32Array(init.memory.buffer, init.control, CONTROL_INTS);
 let seen = Atomics.load(ctl, WAKE);
 for (;;) {
   drain(ctl, f64, f32, init.scratch);
-  Atomics.wait(ctl, WAKE, seen);
+  if (!spinWhileEqual(ctl, WAKE, seen, init.spinMs)) Atomics.wait(ctl, WAKE, seen);
   seen = Atomics.load(ctl, WAKE);
 }
