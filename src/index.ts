@@ -32,7 +32,7 @@ export { parseIdx, DataFormatError, type IdxArray } from './data/idx.js';
 
 export { Trainer } from './train/train.js';
 export { saveCheckpoint, loadCheckpoint, type Checkpoint, type RunSetup } from './train/checkpoint.js';
-export { saveNetwork, loadNetwork, type LoadedNetwork, type ModelMetadata } from './io/model.js';
+export { saveNetwork, loadNetwork, type LoadedNetwork } from './io/model.js';
 export { encodeSafetensors, decodeSafetensors, readSafetensorsFile, writeSafetensorsFile, SafetensorsError, type SafetensorsTensor, type SafetensorsContents } from './io/safetensors.js';
 export { lineChart, accuracyChart, lossChart, smooth, type Series, type LineChartOptions } from './plot/svg.js';
 export { decodePng, encodePng, toMnistInput, digitGridSvg, type GrayImage } from './data/digit_image.js';

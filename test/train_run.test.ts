@@ -30,7 +30,7 @@ describe('nabla train run folder', () => {
     assert.doesNotMatch(stdout, /[\x00-\x09\x0b-\x1f\x7f]/, 'only printable text and newlines when stdout is a pipe');
     assert.match(stdout, /run folder: runs\/train-1/);
     const dir = join(cwd, 'runs', 'train-1');
-    assert.deepEqual(readdirSync(dir).sort(), ['accuracy.svg', 'checkpoint.json', 'checkpoint.safetensors', 'config.json', 'loss.svg', 'metrics.csv', 'metrics.json', 'model.safetensors']);
+    assert.deepEqual(readdirSync(dir).sort(), ['accuracy.svg', 'checkpoint-601.safetensors', 'checkpoint.json', 'config.json', 'loss.svg', 'metrics.csv', 'metrics.json', 'model.safetensors']);
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
     assert.equal(config.training.iters, 601);
     assert.equal(config.training.learningRate, 0.1);
@@ -77,7 +77,26 @@ describe('resuming', () => {
     const a = JSON.parse(readFileSync(join(whole, 'metrics.json'), 'utf8'));
     const b = JSON.parse(readFileSync(join(parts, 'metrics.json'), 'utf8'));
     assert.deepEqual(b.losses, a.losses);
-    assert.deepEqual(b.epochs.map((e: { testAcc: number }) => e.testAcc), a.epochs.map((e: { testAcc: number }) => e.testAcc));
+    const withoutTime = (epochs: { seconds: number }[]): object[] => epochs.map(({ seconds: _, ...rest }) => rest);
+    assert.deepEqual(withoutTime(b.epochs), withoutTime(a.epochs), 'every evaluation, including the mean loss across the resume');
+    assert.deepEqual(readFileSync(join(parts, 'metrics.csv'), 'utf8'), readFileSync(join(whole, 'metrics.csv'), 'utf8'));
+  });
+
+  it('says a finished run is complete instead of rewriting it', () => {
+    const dir = tmp();
+    assert.equal(nabla(['train', '--iters', '5', '--quiet', '--out', dir]).code, 0);
+    const before = readFileSync(join(dir, 'config.json'), 'utf8');
+    const again = nabla(['train', '--resume', dir]);
+    assert.equal(again.code, 0);
+    assert.match(again.stderr, /the run is already complete \(5\/5 iterations\); give a larger --iters/);
+    assert.equal(readFileSync(join(dir, 'config.json'), 'utf8'), before);
+  });
+
+  it('keeps only the newest checkpoint weights, named by iteration', () => {
+    const dir = tmp();
+    assert.equal(nabla(['train', '--iters', '25', '--checkpoint-every', '10', '--quiet', '--out', dir]).code, 0);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('checkpoint')).sort(), ['checkpoint-25.safetensors', 'checkpoint.json']);
+    assert.equal(JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')).weights, 'checkpoint-25.safetensors');
   });
 
   it('Ctrl-C saves a checkpoint, exits 130, and the resumed run matches an uninterrupted one', async () => {
@@ -110,6 +129,8 @@ describe('resuming', () => {
     const missing = nabla(['train', '--resume', dir]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /checkpoint\.json: no checkpoint here/);
+    assert.match(nabla(['train', '--out', join(dir, 'x'), '--iters', '1', '--seed', '-1']).stderr, /--seed must be ≥ 0, got -1/);
+    assert.match(nabla(['train', '--out', '--quiet']).stderr, /--out needs a value/);
   });
 });
 

@@ -43,7 +43,8 @@ describe('TwoLayerNet', () => {
     for (const numerical of [plain, incremental]) {
       const diff = compareGradients(backprop, numerical);
       assert.deepEqual(Object.keys(diff), ['W1', 'b1', 'W2', 'b2']);
-      for (const [key, { mean }] of Object.entries(diff)) assert.ok(mean < 1e-6, `${key}: ${mean}`);
+      // The issue's bound is 1e-6; nabla reaches the notes' 1e-13 (weights) and 1e-10 (b2).
+      for (const [key, { mean }] of Object.entries(diff)) assert.ok(mean < (key === 'b2' ? 1e-9 : 1e-11), `${key}: ${mean}`);
     }
     // The same central differences, so they agree to rounding, far below the check's 1e-13.
     for (const [key, { max }] of Object.entries(compareGradients(plain, incremental))) assert.ok(max < 1e-10, `${key}: plain vs incremental ${max}`);
@@ -62,6 +63,7 @@ describe('TwoLayerNet', () => {
       const diff = compareGradients(net.numericalGradient(x, t, { method: 'plain' }), net.numericalGradient(x, t, { method: 'incremental' }));
       for (const [key, { max }] of Object.entries(diff)) assert.ok(max < 1e-10, `${key}: ${max}`);
     }
+    assert.throws(() => net.numericalGradient(x, Int32Array.from([0]), { method: 'incremental' }), /SoftmaxWithLoss: 1 labels for scores of shape \[6, 5\]/);
     assert.throws(() => new TwoLayerNet(3, 2, 2, { dtype: 'float32' }).numericalGradient(Tensor.zeros([1, 3], 'float32'), Int32Array.from([0]), { method: 'incremental' }), /float64 networks only/);
   });
 

@@ -39,6 +39,11 @@ export function getBackend(): Backend {
     active = createBackend(requested as BackendName);
     return active;
   }
+  const threads = globalThis.process?.env?.NABLA_THREADS;
+  if (threads !== undefined && threads !== '' && !/^[1-9]\d*$/.test(threads)) {
+    // A typo must not silently cost the fast backend: only a missing feature falls back.
+    throw new Error(`NABLA_THREADS must be a positive integer, got '${threads}'`);
+  }
   try {
     active = createWasmBackend({});
   } catch (error) {

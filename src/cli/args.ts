@@ -17,6 +17,8 @@ export interface FlagSpec {
   choices?: readonly string[];
   /** Lower bound for numbers (inclusive unless exclusiveMin). */
   min?: number;
+  /** Upper bound for numbers (inclusive). */
+  max?: number;
   exclusiveMin?: boolean;
   /** Placeholder in --help, e.g. N or DIR. */
   arg?: string;
@@ -74,7 +76,7 @@ export function parseArgs<S extends FlagSpecs>(command: string, argv: readonly s
     }
     let value: string | undefined;
     if (eq !== -1) value = arg.slice(eq + 1);
-    else if (i + 1 < argv.length) value = argv[++i];
+    else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) value = argv[++i];
     if (value === undefined || value === '') throw new UsageError(`${command}: --${name} needs a value (${spec.arg ?? spec.type})`);
     flags[camel(name)] = convert(command, name, spec, value);
   }
@@ -94,6 +96,7 @@ function convert(command: string, name: string, spec: FlagSpec, value: string): 
   if (spec.min !== undefined && (spec.exclusiveMin ? number <= spec.min : number < spec.min)) {
     throw new UsageError(`${command}: --${name} must be ${spec.exclusiveMin ? '>' : '≥'} ${spec.min}, got ${value}`);
   }
+  if (spec.max !== undefined && number > spec.max) throw new UsageError(`${command}: --${name} must be ≤ ${spec.max}, got ${value}`);
   return number;
 }
 

@@ -37,6 +37,7 @@ export async function main(argv: readonly string[], io: Output = processOutput):
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     if (name === 'help' && rest[0] && commands[rest[0]]) io.out(commands[rest[0]]!.help);
+    else if (name === undefined) io.err(usage); // a missing command is a usage error: exit 2, stderr
     else io.out(usage);
     return name === undefined ? 2 : 0;
   }

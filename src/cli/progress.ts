@@ -10,7 +10,7 @@ export interface ProgressState {
   /** Iterations done so far, 0..totalIterations. */
   iteration: number;
   totalIterations: number;
-  /** 1-based epoch currently running. */
+  /** Index of the epoch under way (nabla counts from 0, like the book's first evaluation). */
   epoch: number;
   totalEpochs: number;
   loss: number;
@@ -26,7 +26,7 @@ export interface ProgressBarOptions extends ProgressState {
 const MIN_BAR = 5;
 const MAX_BAR = 40;
 
-/** One line, at most `width` characters, e.g. "epoch 3/17 ███░░░ 1234/10000  loss 0.2345  812 it/s  ETA 0:11". */
+/** One line, at most `width` characters, e.g. "epoch 3/16 ███░░░ 1234/10000  loss 0.2345  812 it/s  ETA 0:11". */
 export function formatProgressBar(o: ProgressBarOptions): string {
   const width = Math.max(1, Math.floor(o.width));
   const total = Math.max(0, o.totalIterations);

@@ -24,11 +24,13 @@ const INK_EPSILON = 0.02;
 
 /** Decodes any PNG pngjs reads (gray, RGB, palette, 1–16 bit, alpha) to luminance. */
 export function decodePng(bytes: Uint8Array, source = '<buffer>'): GrayImage {
+  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (bytes.length < 8 || signature.some((b, i) => bytes[i] !== b)) throw new Error(`${source}: not a PNG file (no PNG signature)`);
   let png: PNG;
   try {
     png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (e) {
-    throw new Error(`${source}: not a readable PNG image (${(e as Error).message})`);
+    throw new Error(`${source}: corrupt or truncated PNG image (${(e as Error).message})`);
   }
   const { width, height, data } = png;
   if (width === 0 || height === 0) throw new Error(`${source}: PNG image is empty (${width}×${height})`);

@@ -109,7 +109,12 @@ function findIdxFile(dataDir: string, name: string): string {
 }
 
 function readIdxBytes(path: string): Uint8Array {
-  const bytes = readFileSync(path);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new DataFormatError(path, `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
   if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
   try {
     return gunzipSync(bytes);

@@ -4,16 +4,6 @@ import { formatShape } from '../tensor/shape.js';
 import { NABLA_VERSION } from '../version.js';
 import { readSafetensorsFile, SafetensorsError, writeSafetensorsFile, type SafetensorsTensor } from './safetensors.js';
 
-/** What a nabla weights file says about itself, in its safetensors __metadata__. */
-export interface ModelMetadata {
-  kind: 'TwoLayerNet';
-  inputSize: number;
-  hiddenSize: number;
-  outputSize: number;
-  dtype: DType;
-  nablaVersion: string;
-}
-
 /** Saves the network's parameters (W1 b1 W2 b2) as safetensors, atomically. */
 export async function saveNetwork(network: TwoLayerNet, path: string, extra: Record<string, string> = {}): Promise<void> {
   const tensors: Record<string, SafetensorsTensor> = {};

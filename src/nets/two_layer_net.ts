@@ -108,7 +108,7 @@ export class TwoLayerNet {
    */
   numericalGradient(x: Tensor, t: Labels, options: NumericalGradientOptions = {}): Params {
     if (options.method === 'incremental') {
-      this.checkInput(x);
+      this.loss(x, t); // checks x and t against the network, naming the shapes
       return twoLayerNumericalGradient(this, x, t);
     }
     const lossOf = (): number => this.loss(x, t);

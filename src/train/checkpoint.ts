@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DType } from '../backend/backend.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -6,7 +6,6 @@ import { loadNetwork, saveNetwork } from '../io/model.js';
 import type { TwoLayerNet } from '../nets/two_layer_net.js';
 import type { TrainConfig, TrainState } from './train.js';
 
-export const CHECKPOINT_WEIGHTS = 'checkpoint.safetensors';
 export const CHECKPOINT_STATE = 'checkpoint.json';
 const FORMAT = 'nabla-checkpoint-1';
 
@@ -25,14 +24,25 @@ export interface Checkpoint {
   network: TwoLayerNet;
 }
 
+const WEIGHTS_FILE = /^checkpoint-(\d+)\.safetensors$/;
+
+/** The weights file of the checkpoint taken after `iteration` iterations. */
+export function checkpointWeightsFile(iteration: number): string {
+  return `checkpoint-${iteration}.safetensors`;
+}
+
 /**
- * Saves weights, then the loop's state, each atomically. The state names the iteration
- * its weights belong to; loading checks the two agree, so a crash between the two
- * writes is detected instead of resuming from mismatched halves.
+ * Saves the weights under a name of their own (checkpoint-N.safetensors), then the
+ * loop's state, which names that file, each atomically; older weights are removed only
+ * after that. A crash at any point leaves the previous consistent pair, or the new one.
  */
 export async function saveCheckpoint(dir: string, network: TwoLayerNet, setup: RunSetup, state: TrainState): Promise<string> {
-  await saveNetwork(network, join(dir, CHECKPOINT_WEIGHTS), { iteration: String(state.iteration) });
-  await writeFileAtomic(join(dir, CHECKPOINT_STATE), `${JSON.stringify({ format: FORMAT, setup, state })}\n`);
+  const weights = checkpointWeightsFile(state.iteration);
+  await saveNetwork(network, join(dir, weights), { iteration: String(state.iteration) });
+  await writeFileAtomic(join(dir, CHECKPOINT_STATE), `${JSON.stringify({ format: FORMAT, weights, setup, state })}\n`);
+  for (const name of await readdir(dir)) {
+    if (name !== weights && WEIGHTS_FILE.test(name)) await rm(join(dir, name), { force: true });
+  }
   return dir;
 }
 
@@ -45,7 +55,7 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new Error(`${statePath}: ${code === 'ENOENT' ? 'no checkpoint here (train with --checkpoint-every, or give the folder of an earlier run)' : `cannot read (${code})`}`);
   }
-  let parsed: { format?: unknown; setup?: RunSetup; state?: TrainState };
+  let parsed: { format?: unknown; weights?: unknown; setup?: RunSetup; state?: TrainState };
   try {
     parsed = JSON.parse(text) as typeof parsed;
   } catch {
@@ -56,7 +66,8 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   if (!Number.isInteger(state.iteration) || !Array.isArray(state.losses) || state.losses.length !== state.iteration) {
     throw new Error(`${statePath}: inconsistent state (iteration ${state.iteration}, ${state.losses?.length} losses)`);
   }
-  const weightsPath = join(dir, CHECKPOINT_WEIGHTS);
+  if (typeof parsed.weights !== 'string' || !WEIGHTS_FILE.test(parsed.weights)) throw new Error(`${statePath}: names no valid weights file (${String(parsed.weights)})`);
+  const weightsPath = join(dir, parsed.weights);
   const { network, metadata } = await loadNetwork(weightsPath, setup.dtype);
   if (metadata.iteration !== String(state.iteration)) {
     throw new Error(`${weightsPath}: weights are from iteration ${metadata.iteration} but ${CHECKPOINT_STATE} is at iteration ${state.iteration}`);

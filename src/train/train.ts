@@ -84,7 +84,12 @@ export class TrainingDivergedError extends Error {
 const DIVERGENCE_FACTOR = 4;
 const LOSS_SMOOTHING = 0.9;
 
-/** Iterations per epoch as the book counts them: max(train_size / batch_size, 1). */
+/**
+ * Iterations per epoch: max(train_size / batch_size, 1), floored. The book keeps the
+ * fraction, so with a batch size that does not divide the training set its
+ * `i % iter_per_epoch == 0` never fires after iteration 0; flooring keeps one
+ * evaluation per epoch for every batch size.
+ */
 export function iterationsPerEpoch(trainSize: number, batchSize: number): number {
   return Math.max(Math.floor(trainSize / batchSize), 1);
 }
@@ -126,7 +131,7 @@ export class Trainer {
     this.epochs = resume ? [...resume.epochs] : [];
     this.priorSeconds = resume?.seconds ?? 0;
     this.i = resume?.iteration ?? 0;
-    this.smoothedLoss = this.losses.reduce((acc, l) => LOSS_SMOOTHING * acc + (1 - LOSS_SMOOTHING) * l, this.losses[0] ?? 0);
+    this.smoothedLoss = this.losses.slice(1).reduce((acc, l) => LOSS_SMOOTHING * acc + (1 - LOSS_SMOOTHING) * l, this.losses[0] ?? 0);
     // Mean loss since the last evaluation carries over a resume, so metrics match.
     const lastEvalAt = this.epochs[this.epochs.length - 1]?.iteration ?? 0;
     for (let k = lastEvalAt; k < this.losses.length; k++) {

@@ -241,10 +241,10 @@ describe('nabla predict', () => {
     assertOneLineError(nabla('predict', '--model', modelPath, chosen[0]!.dark, missing), 1, new RegExp(`^nabla predict: ${escape(missing)}: cannot read image \\(no such file\\)$`));
     const corrupt = join(dir, 'corrupt.png');
     writeFileSync(corrupt, readFileSync(chosen[0]!.dark).subarray(0, 40));
-    assertOneLineError(await nablaInProcess('predict', '--model', modelPath, corrupt), 1, new RegExp(`^nabla predict: ${escape(corrupt)}: not a readable PNG image`));
+    assertOneLineError(await nablaInProcess('predict', '--model', modelPath, corrupt), 1, new RegExp(`^nabla predict: ${escape(corrupt)}: corrupt or truncated PNG image`));
     const text = join(dir, 'text.png');
     writeFileSync(text, 'hello');
-    assertOneLineError(await nablaInProcess('predict', '--model', modelPath, text), 1, new RegExp(`^nabla predict: ${escape(text)}: not a readable PNG image`));
+    assertOneLineError(await nablaInProcess('predict', '--model', modelPath, text), 1, new RegExp(`^nabla predict: ${escape(text)}: not a PNG file \\(no PNG signature\\)$`));
     const blank = join(dir, 'blank.png');
     writeFileSync(blank, encodePng(new Float64Array(64 * 48).fill(1), 64, 48));
     assertOneLineError(await nablaInProcess('predict', '--model', modelPath, blank), 1, new RegExp(`^nabla predict: ${escape(blank)}: image is blank`));

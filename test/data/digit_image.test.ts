@@ -101,9 +101,9 @@ describe('decodePng', () => {
   });
 
   it('names the source when the bytes are not a PNG', () => {
-    assert.throws(() => decodePng(Buffer.from('definitely not a png'), 'digit.png'), /^Error: digit\.png: not a readable PNG image \(.+\)$/);
+    assert.throws(() => decodePng(Buffer.from('definitely not a png'), 'digit.png'), /^Error: digit\.png: not a PNG file \(no PNG signature\)$/);
     const truncated = rgbaPng(10, 10, () => [0, 0, 0, 255]).subarray(0, 40);
-    assert.throws(() => decodePng(truncated, 'cut.png'), /^Error: cut\.png: not a readable PNG image/);
+    assert.throws(() => decodePng(truncated, 'cut.png'), /^Error: cut\.png: corrupt or truncated PNG image \(.+\)$/);
   });
 });
 

@@ -4,7 +4,9 @@ import { buyAppleOrange } from '../../../examples/buy_apple_orange.js';
 import { formatHelp, parseArgs, UsageError } from '../args.js';
 import type { Output } from '../common.js';
 
-const flags = {} as const;
+const flags = {
+  verbose: { type: 'boolean', help: 'print stack traces on errors' },
+} as const;
 
 export const appleHelp = formatHelp('nabla apple', "The seed's computational-graph examples: buy_apple, then buy_apple_orange\n(forward for the price, backward for its derivative by every input).", flags);
 

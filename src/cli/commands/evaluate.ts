@@ -71,7 +71,7 @@ export async function evaluateCommand(argv: readonly string[], io: Output): Prom
     if (wrote) io.err(wrote);
     return 0;
   }
-  io.out(formatReport(result, network.hiddenSize, network.dtype));
+  io.out(formatReport(result, network.inputSize, network.hiddenSize, network.dtype));
   if (wrote) io.out(`\n${wrote}`);
   return 0;
 }
@@ -97,11 +97,11 @@ function misclassifiedDigits(x: Tensor, labels: Int32Array, predicted: Int32Arra
   return { items, total };
 }
 
-function formatReport(r: EvaluateResult, hidden: number, dtype: DType): string {
+function formatReport(r: EvaluateResult, inputs: number, hidden: number, dtype: DType): string {
   const total = r.perClass.reduce((a, c) => a + c.count, 0);
   const correct = r.perClass.reduce((a, c) => a + c.correct, 0);
   return [
-    `model: ${r.model} (TwoLayerNet 784→${hidden}→10, ${dtype})`,
+    `model: ${r.model} (TwoLayerNet ${inputs}→${hidden}→10, ${dtype})`,
     `test accuracy: ${r.testAcc.toFixed(4)} (${correct}/${total})`,
     '',
     table(['class', 'count', 'correct', 'accuracy'], r.perClass.map((c) => [

@@ -9,7 +9,7 @@ const flags = {
   ...dataFlags,
   samples: { type: 'int', min: 1, default: 3, help: 'training images to check on (the first N)', arg: 'N' },
   hidden: { type: 'int', min: 1, default: 50, help: 'hidden layer size', arg: 'N' },
-  seed: { type: 'int', default: 42, help: 'seed of the weight initialisation', arg: 'N' },
+  seed: { type: 'int', default: 42, min: 0, max: 0xffffffff, help: 'seed of the weight initialisation', arg: 'N' },
   plain: { type: 'boolean', help: "rerun the whole forward pass for every nudged weight, as the book does (slow); default in float64: update only what each nudge changes" },
   json: { type: 'boolean', help: 'print one JSON object instead of text' },
   ...backendFlags,

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { getBackend, type Backend } from '../../backend/index.js';
 import { loadMnist } from '../../data/mnist.js';
@@ -19,7 +19,7 @@ const hyperparameterFlags = {
   lr: { type: 'number', min: 0, exclusiveMin: true, default: 0.1, help: 'learning rate', arg: 'X' },
   hidden: { type: 'int', min: 1, default: 50, help: 'hidden layer size', arg: 'N' },
   'weight-init-std': { type: 'number', min: 0, default: 0.01, help: 'standard deviation of the initial weights', arg: 'X' },
-  seed: { type: 'int', default: 42, help: 'seed of weight initialisation and mini-batch draws', arg: 'N' },
+  seed: { type: 'int', default: 42, min: 0, max: 0xffffffff, help: 'seed of weight initialisation and mini-batch draws', arg: 'N' },
 } as const;
 
 const flags = {
@@ -72,6 +72,11 @@ export async function trainCommand(argv: readonly string[], io: Output): Promise
       };
   if (checkpoint && setup.train.iters < checkpoint.state.iteration) {
     throw new UsageError(`train: --iters ${setup.train.iters} is below the ${checkpoint.state.iteration} iterations the run has already done`);
+  }
+  if (checkpoint && setup.train.iters === checkpoint.state.iteration) {
+    // Nothing to do, and rewriting the run's files would only blur when they were made.
+    io.err(`${f.resume}: the run is already complete (${checkpoint.state.iteration}/${setup.train.iters} iterations); give a larger --iters to continue it`);
+    return 0;
   }
   const dataDir = f.dataDir ?? (setup.dataDir || undefined);
   const data = loadMnist({ normalize: true, dtype: setup.dtype, ...(dataDir ? { dataDir } : {}) });
@@ -166,6 +171,7 @@ function prepareOutDir(out: string | undefined): string {
   for (const file of [CHECKPOINT_STATE, RUN_FILES.model]) {
     if (existsSync(join(out, file))) throw new UsageError(`train: ${out} already holds a run (${file}); use --resume ${out} or another --out`);
   }
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`train: --out ${out} is a file, not a folder`);
   mkdirSync(out, { recursive: true });
   return out;
 }
