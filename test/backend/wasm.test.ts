@@ -9,7 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { DType, FloatArray } from '../../src/backend/backend.js';
-import { createWasmBackend, THREADING_THRESHOLD, WORKER_SPIN_MS } from '../../src/backend/wasm/index.js';
+import { referenceBackend } from '../../src/backend/reference/index.js';
+import { createWasmBackend, GATHER_THRESHOLD_BYTES, THREADING_THRESHOLD, WORKER_SPIN_MS } from '../../src/backend/wasm/index.js';
 import { ThreadPool } from '../../src/backend/wasm/pool.js';
 import { getRuntime } from '../../src/backend/wasm/runtime.js';
 import { DTYPES, randomArray, rng } from './helpers.js';
@@ -216,6 +217,55 @@ describe('wasm backend: storage', () => {
     assert.throws(() => one.gatherRows(Int32Array.of(rows), cols, src, out), RangeError);
     one.free(src);
     one.free(out);
+  });
+
+  it('splits a large gather across threads, to the reference bytes on 1 and 2 threads', () => {
+    // Values of every scale compared as bytes (not NaNs: the reference copies element by
+    // element, which may quiet a float32 signalling NaN); odd counts and widths,
+    // so bands end on an odd row and mid-tile; the first and last rows, repeated rows.
+    const random = rng(13);
+    for (const dtype of DTYPES) {
+      const size = dtype === 'float32' ? 4 : 8;
+      for (const cols of [784, 333, 7]) {
+        const rows = 1001;
+        const src = one.alloc(dtype, rows * cols);
+        for (let i = 0; i < src.length; i++) src[i] = (random() - 0.5) * 2 ** Math.floor(random() * 60 - 30);
+        const count = Math.ceil(GATHER_THRESHOLD_BYTES / (cols * size)) | 1; // the smallest odd count that splits
+        for (const storage of ['alloc', 'foreign'] as const) {
+          const indices = Int32Array.from({ length: count }, () => Math.floor(random() * rows));
+          indices[0] = rows - 1;
+          indices[count - 1] = rows - 1;
+          indices[1] = 0;
+          indices[2] = indices[3]!;
+          const expected = dtype === 'float32' ? new Float32Array(count * cols) : new Float64Array(count * cols);
+          referenceBackend.gatherRows(indices, cols, src, expected);
+          const want = new Uint8Array(expected.buffer);
+          const before = { one: { ...one.gatherPaths }, two: { ...two.gatherPaths } };
+          for (const backend of [one, two]) {
+            // One guard element past out, which no thread may write.
+            const whole = storage === 'alloc' ? backend.alloc(dtype, count * cols + 1) : new (dtype === 'float32' ? Float32Array : Float64Array)(count * cols + 1);
+            whole.fill(-7);
+            const out = whole.subarray(0, count * cols);
+            backend.gatherRows(indices, cols, src, out);
+            const got = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+            const what = `${dtype} ${cols} cols × ${count} (${storage} out) on ${backend.threads} thread(s)`;
+            for (let i = 0; i < want.length; i++) if (got[i] !== want[i]) assert.fail(`${what}: byte ${i} differs`);
+            assert.equal(whole[count * cols], -7, `${what}: wrote past out`);
+            if (storage === 'alloc') backend.free(whole);
+          }
+          assert.equal(one.gatherPaths.whole, before.one.whole + 1, '1 thread gathers on the calling thread');
+          assert.equal(two.gatherPaths.split, before.two.split + 1, `${dtype} ${cols} cols × ${count}: 2 threads split the gather`);
+        }
+        // Just under the threshold it stays whole.
+        const small = Math.floor((GATHER_THRESHOLD_BYTES - 1) / (cols * size));
+        const split = two.gatherPaths.split;
+        const out = two.alloc(dtype, small * cols);
+        two.gatherRows(new Int32Array(small), cols, src, out);
+        assert.equal(two.gatherPaths.split, split, `${small} rows of ${cols}: split below the threshold`);
+        two.free(out);
+        one.free(src);
+      }
+    }
   });
 
   it('gathers whole rows of every width, in pairs and alone, without writing past out', () => {

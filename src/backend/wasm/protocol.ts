@@ -1,7 +1,8 @@
 // How the main thread hands GEMM tasks to worker threads: a small Int32 control block in
 // the shared memory. Shared by the pool (main thread) and the worker script.
 //
-// A job is a GEMM split into `total` tasks, each a band of rows (or columns) of C. Main
+// A job is a GEMM split into `total` tasks, each a band of rows (or columns) of C, or a
+// row gather split into bands of output rows (KIND says which). Main
 // writes the parameters, resets DONE, then publishes REMAIN = total; every thread claims
 // tasks with Atomics.sub(REMAIN) until the count runs out. A claim is valid only when the
 // value it took was positive, so a late claim from a finished job (REMAIN ≤ 0) can never
@@ -30,6 +31,9 @@ const LDC = 16;
 const BY_ROWS = 17;
 const CHUNK = 18;
 const SPARSE = 19;
+const KIND = 20; // JOB_GEMM or JOB_GATHER
+const JOB_GEMM = 0;
+const JOB_GATHER = 1;
 export const CONTROL_INTS = 32; // 128 bytes, two cache lines
 
 export interface GemmJob {
@@ -54,7 +58,24 @@ export interface GemmJob {
   chunk: number;
 }
 
+/**
+ * out[i, :] = src[indices[i], :] for i < count, in bands of `chunk` output rows. Indices
+ * are checked by the caller; the copy is the same bytes however it is split.
+ */
+export interface GatherJob {
+  f32: boolean;
+  count: number;
+  cols: number;
+  /** Address of count int32 row indices. */
+  indices: number;
+  src: number;
+  out: number;
+  /** Output rows per task. */
+  chunk: number;
+}
+
 export function writeJob(ctl: Int32Array, job: GemmJob): void {
+  ctl[KIND] = JOB_GEMM;
   ctl[DTYPE] = job.f32 ? 1 : 0;
   ctl[TRANS_A] = job.transA ? 1 : 0;
   ctl[TRANS_B] = job.transB ? 1 : 0;
@@ -71,6 +92,18 @@ export function writeJob(ctl: Int32Array, job: GemmJob): void {
   ctl[BY_ROWS] = job.byRows ? 1 : 0;
   ctl[CHUNK] = job.chunk;
   ctl[SPARSE] = job.sparse ? 1 : 0;
+}
+
+// A gather reuses the GEMM's slots: M rows of N columns, A the indices, B the source, C the output.
+export function writeGather(ctl: Int32Array, job: GatherJob): void {
+  ctl[KIND] = JOB_GATHER;
+  ctl[DTYPE] = job.f32 ? 1 : 0;
+  ctl[M] = job.count;
+  ctl[N] = job.cols;
+  ctl[A] = job.indices;
+  ctl[B] = job.src;
+  ctl[C] = job.out;
+  ctl[CHUNK] = job.chunk;
 }
 
 /**
@@ -100,6 +133,13 @@ export function drain(ctl: Int32Array, f64: TypedKernels, f32: TypedKernels, scr
     const task = claimed - 1;
     const kernels = ctl[DTYPE] === 1 ? f32 : f64;
     const chunk = ctl[CHUNK]!;
+    if (ctl[KIND] === JOB_GATHER) {
+      const i0 = task * chunk, rows = Math.min(ctl[M]!, i0 + chunk) - i0, cols = ctl[N]!;
+      const rowBytes = cols * (ctl[DTYPE] === 1 ? 4 : 8);
+      // >>> 0 reads a wrapped address back as unsigned before offsetting it.
+      runTask(ctl, () => kernels.gatherRows(rows, (ctl[A]! >>> 0) + i0 * 4, cols, ctl[B]!, (ctl[C]! >>> 0) + i0 * rowBytes));
+      continue;
+    }
     let i0 = 0, i1 = ctl[M]!, j0 = 0, j1 = ctl[N]!;
     if (ctl[BY_ROWS] === 1) {
       i0 = task * chunk;
@@ -108,7 +148,7 @@ export function drain(ctl: Int32Array, f64: TypedKernels, f32: TypedKernels, scr
       j0 = task * chunk;
       j1 = Math.min(j1, j0 + chunk);
     }
-    try {
+    runTask(ctl, () => {
       if (ctl[SPARSE] === 1) {
         kernels.gemmSparse(
           ctl[TRANS_A]!, ctl[K]!, ctl[A]!, ctl[LDA]!, ctl[B]!, ctl[LDB]!,
@@ -120,11 +160,18 @@ export function drain(ctl: Int32Array, f64: TypedKernels, f32: TypedKernels, scr
           ctl[BETA]!, ctl[C]!, ctl[LDC]!, i0, i1, j0, j1, scratch,
         );
       }
-    } catch {
-      Atomics.store(ctl, FAILED, 1);
-    } finally {
-      Atomics.add(ctl, DONE, 1);
-      Atomics.notify(ctl, DONE);
-    }
+    });
+  }
+}
+
+/** Runs one claimed task; a failure is recorded, and the task counts as done either way. */
+function runTask(ctl: Int32Array, task: () => void): void {
+  try {
+    task();
+  } catch {
+    Atomics.store(ctl, FAILED, 1);
+  } finally {
+    Atomics.add(ctl, DONE, 1);
+    Atomics.notify(ctl, DONE);
   }
 }

@@ -14,6 +14,13 @@ export interface WasmBackend extends Backend {
   readonly threads: number;
   /** GEMMs run so far by this backend object on each path, for tests and benchmarks. */
   readonly gemmPaths: Readonly<GemmPathCounts>;
+  /** Row gathers from this backend's memory run so far, whole on the calling thread or split across the pool. */
+  readonly gatherPaths: Readonly<GatherPathCounts>;
+}
+
+export interface GatherPathCounts {
+  whole: number;
+  split: number;
 }
 
 export interface GemmPathCounts {
@@ -73,11 +80,13 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
   };
 
   const gemmPaths: GemmPathCounts = { dense: 0, sparse: 0 };
+  const gatherPaths: GatherPathCounts = { whole: 0, split: 0 };
 
   return {
     name: 'wasm',
     threads: pool.threads,
     gemmPaths,
+    gatherPaths,
 
     alloc: (dtype: DType, length: number) => rt.alloc(dtype, length),
     free: (array: FloatArray) => rt.free(array),
@@ -205,7 +214,12 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
         const row = indices[i]!;
         if (!(row >= 0 && row < rows)) throw new RangeError(`gatherRows: index ${row} outside 0..${rows - 1}`);
       }
-      marshalled((ms) => t.gatherRows(count, ms.input(indices, 0, count), cols, ms.input(src, 0, rows * cols), ms.output(out, 0, count * cols)));
+      const split = marshalled((ms) => pool.gather({
+        f32: t === rt.f32, count, cols,
+        indices: ms.input(indices, 0, count), src: ms.input(src, 0, rows * cols), out: ms.output(out, 0, count * cols),
+      }));
+      if (split) gatherPaths.split++;
+      else gatherPaths.whole++;
     },
     argmaxRows(rows, cols, x, out) {
       const t = tableFor(x);
