@@ -1,8 +1,8 @@
-// Runs one GEMM (or one large row gather) on several threads: the main thread and `threads - 1` workers split C into
-// bands of rows or columns (never K, so every element is summed in the same order however
-// many threads there are) and claim them dynamically, which keeps a busy or late worker
-// from holding the main thread up. The call stays synchronous: main takes tasks too, then
-// waits until the last one is done.
+// Runs one GEMM (or one large row gather) on several threads: the main thread and
+// `threads - 1` workers split C into bands of rows or columns (never K, so every element
+// is summed in the same order however many threads there are) and claim them dynamically,
+// which keeps a busy or late worker from holding the main thread up. The call stays
+// synchronous: main takes tasks too, then waits until the last one is done.
 //
 // Hand-off is cheap for short jobs: a worker that finishes watches the control block for
 // WORKER_SPIN_MS before it sleeps in Atomics.wait, and main watches for the last task for
