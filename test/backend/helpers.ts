@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { Backend, DType, FloatArray } from '../../src/backend/backend.js';
 import { referenceBackend } from '../../src/backend/reference/index.js';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
+import { Random } from '../../src/tensor/random.js';
 
 /** Every backend the contract suite runs against. */
 export const BACKENDS: readonly { label: string; make: () => Backend }[] = [
@@ -17,16 +18,10 @@ export const TOLERANCE: Record<DType, number> = { float64: 1e-12, float32: 1e-5 
 
 export const DTYPES: readonly DType[] = ['float64', 'float32'];
 
-/** mulberry32: small, seeded, good enough for test data. */
+/** Uniform values in [0, 1) from the project's seeded generator. */
 export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.uniform();
 }
 
 export type Storage = 'foreign' | 'alloc';
