@@ -197,21 +197,6 @@ export function formatTableRow(columns: readonly Column[], cells: readonly Cell[
   return columns.map((c, i) => pad(formatCell(cells[i]!, c.decimals ?? 4), columnWidth(c), c.align ?? 'right')).join('  ');
 }
 
-/** A whole table, each column as wide as its widest cell; numbers right-aligned. */
-export function formatTable(headers: readonly string[], rows: readonly (readonly Cell[])[]): string {
-  const text = rows.map((r) => {
-    if (r.length !== headers.length) throw new Error(`formatTable: row of ${r.length} cells for ${headers.length} columns`);
-    return r.map((cell) => formatCell(cell, 4));
-  });
-  const columns: Column[] = headers.map((h, i) => ({
-    header: h,
-    width: Math.max(h.length, ...text.map((r) => r[i]!.length)),
-    align: rows.length > 0 && rows.every((r) => typeof r[i] === 'string') ? 'left' : 'right',
-  }));
-  const body = text.map((r) => columns.map((c, i) => pad(r[i]!, c.width, c.align!)).join('  '));
-  return [formatTableHeader(columns), ...body].join('\n');
-}
-
 function columnWidth(c: Column): number {
   return Math.max(c.width, c.header.length);
 }

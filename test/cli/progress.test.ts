@@ -6,7 +6,6 @@ import {
   epochRow,
   formatDuration,
   formatProgressBar,
-  formatTable,
   formatTableHeader,
   formatTableRow,
   type ProgressState,
@@ -131,18 +130,6 @@ describe('ProgressReporter', () => {
 });
 
 describe('tables', () => {
-  it('aligns a whole table: numbers right, text left', () => {
-    const table = formatTable(['name', 'loss', 'acc'], [['train', 0.123456, 1], ['test set', 12.5, 0.9]]);
-    const lines = table.split('\n');
-    assert.deepEqual(lines, [
-      'name         loss     acc',
-      '────────  ───────  ──────',
-      'train      0.1235       1',
-      'test set  12.5000  0.9000',
-    ]);
-    assert.equal(new Set(lines.map((l) => l.length)).size, 1);
-  });
-
   it('prints rows one at a time in fixed columns', () => {
     const header = formatTableHeader(EPOCH_COLUMNS);
     const rows = [
