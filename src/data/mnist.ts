@@ -58,7 +58,8 @@ export function loadMnist(options: LoadMnistOptions = {}): MnistData {
   }
   const toImages = (images: IdxArray): Tensor => {
     const [n, rows, cols] = images.dims as [number, number, number];
-    const x = Tensor.empty(flatten ? [n, rows * cols] : [n, 1, rows, cols], dtype);
+    // Batches are gathered from it every step: the backend's own storage.
+    const x = Tensor.empty(flatten ? [n, rows * cols] : [n, 1, rows, cols], dtype, 'backend');
     const scale = normalize ? 1 / 255 : 1;
     for (let i = 0; i < images.data.length; i++) x.data[i] = images.data[i]! * scale;
     return x;

@@ -23,8 +23,9 @@ export class Affine implements Layer {
     if (W.dtype !== b.dtype) throw new TypeError(`Affine: W is ${W.dtype} but b is ${b.dtype}`);
     this.W = W;
     this.b = b;
-    this.dW = Tensor.zeros(W.shape, W.dtype);
-    this.db = Tensor.zeros(b.shape, b.dtype);
+    // Written by a kernel every step and read by the optimizer: the backend's own storage.
+    this.dW = Tensor.zeros(W.shape, W.dtype, 'backend');
+    this.db = Tensor.zeros(b.shape, b.dtype, 'backend');
   }
 
   forward(x: Tensor): Tensor {

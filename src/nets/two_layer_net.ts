@@ -53,11 +53,12 @@ export class TwoLayerNet {
     this.outputSize = outputSize;
     this.dtype = dtype;
     const rng = new Random(seed);
-    const W1 = Tensor.randn([inputSize, hiddenSize], rng, dtype);
-    const W2 = Tensor.randn([hiddenSize, outputSize], rng, dtype);
+    // Parameters are read by kernels every step: the backend's own storage, no copies.
+    const W1 = Tensor.randn([inputSize, hiddenSize], rng, dtype, 'backend');
+    const W2 = Tensor.randn([hiddenSize, outputSize], rng, dtype, 'backend');
     for (const W of [W1, W2]) for (let i = 0; i < W.size; i++) W.data[i] = weightInitStd * W.data[i]!;
-    this.affine1 = new Affine(W1, Tensor.zeros([hiddenSize], dtype));
-    this.affine2 = new Affine(W2, Tensor.zeros([outputSize], dtype));
+    this.affine1 = new Affine(W1, Tensor.zeros([hiddenSize], dtype, 'backend'));
+    this.affine2 = new Affine(W2, Tensor.zeros([outputSize], dtype, 'backend'));
     this.params = { W1, b1: this.affine1.b, W2, b2: this.affine2.b };
   }
 

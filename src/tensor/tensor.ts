@@ -6,6 +6,25 @@ import { checkShape, formatShape, sizeOf, stridesOf, type Shape } from './shape.
 export type NestedArray = number | NestedArray[];
 
 /**
+ * Where a tensor's values live.
+ * - 'heap' (the default): an ordinary typed array. The garbage collector sees its size and
+ *   frees it promptly, even inside a long synchronous loop, so user code never has to
+ *   dispose of anything.
+ * - 'backend': storage from the active backend (`Backend.alloc`), which its kernels read
+ *   and write without copying: for what lives long and is used every step, such as
+ *   parameters, their gradients, datasets and layers' reused buffers. The wasm backend
+ *   takes it back only after the tensor is collected and the event loop has turned, and
+ *   hands out heap storage instead once its budget for such storage is spent.
+ * Both work with every op and kernel; a kernel copies heap values in and out as needed.
+ */
+export type Placement = 'heap' | 'backend';
+
+function allocate(dtype: DType, length: number, placement: Placement): FloatArray {
+  if (placement === 'backend') return getBackend().alloc(dtype, length);
+  return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
+}
+
+/**
  * An n-dimensional array of float64 (default) or float32 values, row-major over one flat
  * typed array. Tensors are plain data: operations live in ops.ts and run on the active
  * backend, which also provides the storage.
@@ -14,8 +33,8 @@ export class Tensor {
   readonly data: FloatArray;
   readonly shape: readonly number[];
   /**
-   * The array that `alloc` returned, which `data` may be a view of. Holding it keeps a
-   * backend from reclaiming the storage while any view of it is alive.
+   * The array that was allocated, which `data` may be a view of. Holding it keeps a
+   * backend from reclaiming its storage while any view of it is alive.
    */
   readonly storage: FloatArray;
 
@@ -39,25 +58,26 @@ export class Tensor {
     return this.shape.length;
   }
 
-  static empty(shape: Shape, dtype: DType = 'float64'): Tensor {
+  /** Zero-filled, like zeros(); the name says the values are about to be overwritten. */
+  static empty(shape: Shape, dtype: DType = 'float64', placement: Placement = 'heap'): Tensor {
     checkShape(shape, 'Tensor.empty');
-    return new Tensor(getBackend().alloc(dtype, sizeOf(shape)), shape);
+    return new Tensor(allocate(dtype, sizeOf(shape), placement), shape);
   }
 
-  static zeros(shape: Shape, dtype: DType = 'float64'): Tensor {
-    return Tensor.empty(shape, dtype); // backend storage is zero-filled
+  static zeros(shape: Shape, dtype: DType = 'float64', placement: Placement = 'heap'): Tensor {
+    return Tensor.empty(shape, dtype, placement); // every allocation is zero-filled
   }
 
-  static full(shape: Shape, value: number, dtype: DType = 'float64'): Tensor {
-    const t = Tensor.empty(shape, dtype);
+  static full(shape: Shape, value: number, dtype: DType = 'float64', placement: Placement = 'heap'): Tensor {
+    const t = Tensor.empty(shape, dtype, placement);
     t.data.fill(value);
     return t;
   }
 
   /** Standard-normal values from a seeded generator (np.random.randn with a seed). */
-  static randn(shape: Shape, rng: Random | number = new Random(), dtype: DType = 'float64'): Tensor {
+  static randn(shape: Shape, rng: Random | number = new Random(), dtype: DType = 'float64', placement: Placement = 'heap'): Tensor {
     const random = typeof rng === 'number' ? new Random(rng) : rng;
-    const t = Tensor.empty(shape, dtype);
+    const t = Tensor.empty(shape, dtype, placement);
     for (let i = 0; i < t.size; i++) t.data[i] = random.normal();
     return t;
   }
@@ -102,9 +122,9 @@ export class Tensor {
     return new Tensor(this.data, resolved, this.storage);
   }
 
-  /** A copy with its own storage, optionally in another dtype. */
-  clone(dtype: DType = this.dtype): Tensor {
-    const t = Tensor.empty(this.shape, dtype);
+  /** A copy with its own storage, optionally in another dtype or placement. */
+  clone(dtype: DType = this.dtype, placement: Placement = 'heap'): Tensor {
+    const t = Tensor.empty(this.shape, dtype, placement);
     t.data.set(this.data);
     return t;
   }

@@ -6,7 +6,8 @@ import { Tensor } from './tensor.js';
 /**
  * An output buffer that a layer reuses from call to call, so that training allocates
  * no tensor storage per iteration. It grows to the largest shape asked for and hands
- * out views of it; a view stays valid until the next `get`.
+ * out views of it; a view stays valid until the next `get`. The storage is the backend's
+ * own, so kernels write into it without a copy; the old block is given back on growth.
  */
 export class Workspace {
   private storage: FloatArray | null = null;

@@ -17,7 +17,7 @@ export class BatchSampler {
     if (rows === 0) throw new RangeError('BatchSampler: the training set is empty');
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`BatchSampler: batch size must be a positive integer, got ${batchSize}`);
     this.indices = new Int32Array(batchSize);
-    this.xBatch = Tensor.empty([batchSize, ...x.shape.slice(1)], x.dtype);
+    this.xBatch = Tensor.empty([batchSize, ...x.shape.slice(1)], x.dtype, 'backend');
     this.tBatch = new Int32Array(batchSize);
   }
 

@@ -40,11 +40,14 @@ export class Allocator {
   allocate(bytes: number): Block {
     const size = sizeClass(bytes);
     const reused = this.freeLists.get(size)?.pop();
-    this.liveBytes += size;
-    if (reused !== undefined) return { ptr: reused, bytes: size };
+    if (reused !== undefined) {
+      this.liveBytes += size;
+      return { ptr: reused, bytes: size };
+    }
     const ptr = this.top;
-    this.ensure(ptr + size);
+    this.ensure(ptr + size); // throws before anything is counted
     this.top = ptr + size;
+    this.liveBytes += size;
     return { ptr, bytes: size };
   }
 

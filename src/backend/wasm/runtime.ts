@@ -9,6 +9,15 @@ import { readWasmBytes } from './platform.js';
 
 const INITIAL_PAGES = 256; // 16 MiB; ≥ the module's declared minimum (32)
 const MAXIMUM_PAGES = 65536; // 4 GiB; must equal the module's declared maximum
+/**
+ * Tracked storage (alloc) is given back only after its array is collected and the event
+ * loop turns, which a synchronous loop that keeps making networks or datasets never lets
+ * happen. Past this many live bytes, alloc hands out ordinary heap arrays instead: slower
+ * (kernels copy them in and out) but reclaimed by the garbage collector alone, so memory
+ * stays bounded. A quarter of the address space: room for float64 MNIST (440 MB) twice, with
+ * kernels' scratch copies always fitting beside it.
+ */
+export const TRACKED_BUDGET_BYTES = 1024 ** 3;
 
 export interface Runtime {
   readonly module: WebAssembly.Module;
@@ -19,8 +28,15 @@ export interface Runtime {
   readonly scratchBytes: number;
   /** Whether `array` is a view of this memory, i.e. its byteOffset is its wasm address. */
   owns(array: ArrayBufferView): boolean;
-  /** Zero-filled, tracked storage: reclaimed by free() or once unreachable. */
+  /**
+   * Zero-filled storage: tracked wasm memory, reclaimed by free() or once unreachable, or
+   * a heap array when the tracked budget is spent or memory is full.
+   */
   alloc(dtype: DType, length: number): FloatArray;
+  /** Bytes of tracked storage handed out and not yet reclaimed. */
+  trackedBytes(): number;
+  /** Past this many tracked bytes, alloc hands out heap arrays (default TRACKED_BUDGET_BYTES; tests lower it). */
+  setTrackedBudget(bytes: number): void;
   free(array: FloatArray): void;
   /** Untracked storage for the caller to release. */
   allocateBlock(bytes: number): Block;
@@ -64,7 +80,13 @@ function createRuntime(): Runtime {
   buffer();
 
   const blocks = new WeakMap<FloatArray, Block>();
-  const reclaim = new FinalizationRegistry<Block>((block) => allocator.release(block));
+  let tracked = 0;
+  let budget = TRACKED_BUDGET_BYTES;
+  const release = (block: Block): void => {
+    tracked -= block.bytes;
+    allocator.release(block);
+  };
+  const reclaim = new FinalizationRegistry<Block>(release);
 
   return {
     module,
@@ -77,7 +99,17 @@ function createRuntime(): Runtime {
     alloc(dtype, length) {
       if (!Number.isInteger(length) || length < 0) throw new RangeError(`alloc: bad length ${length}`);
       const f32 = dtype === 'float32';
-      const block = allocator.allocate(length * (f32 ? 4 : 8));
+      const bytes = length * (f32 ? 4 : 8);
+      const heap = (): FloatArray => (f32 ? new Float32Array(length) : new Float64Array(length));
+      if (tracked + bytes > budget) return heap();
+      let block: Block;
+      try {
+        block = allocator.allocate(bytes);
+      } catch (error) {
+        if (error instanceof RangeError) return heap(); // wasm memory is full; the heap may not be
+        throw error;
+      }
+      tracked += block.bytes;
       const array: FloatArray = f32 ? new Float32Array(buffer(), block.ptr, length) : new Float64Array(buffer(), block.ptr, length);
       array.fill(0); // a reused block holds old values
       blocks.set(array, block);
@@ -89,7 +121,11 @@ function createRuntime(): Runtime {
       if (!block) return; // not from alloc, or freed already
       blocks.delete(array);
       reclaim.unregister(array);
-      allocator.release(block);
+      release(block);
+    },
+    trackedBytes: () => tracked,
+    setTrackedBudget: (bytes) => {
+      budget = bytes;
     },
     allocateBlock: (bytes) => allocator.allocate(bytes),
     releaseBlock: (block) => allocator.release(block),
