@@ -6,10 +6,12 @@
 // Matrices are row-major; `ld*` is the row stride in elements and `*Offset` the element
 // offset of the first entry, so a kernel can work on a block of a larger buffer.
 //
-// Storage comes from the backend itself (`alloc`): the WebAssembly backend hands out
-// views of its linear memory so that its kernels run on tensors without copying them.
-// Any Float64Array/Float32Array is still accepted by every kernel; a backend copies
-// foreign arrays in and out as it needs to.
+// Long-lived storage that kernels use every step (parameters, gradients, datasets, layer
+// buffers) comes from the backend itself (`alloc`): the WebAssembly backend hands out
+// views of its linear memory so that its kernels run on them without copying. Tensors
+// that user code makes are ordinary heap arrays, which the garbage collector reclaims
+// even inside a synchronous loop. Every kernel accepts any Float64Array/Float32Array; a
+// backend copies foreign arrays in and out as it needs to.
 
 export type DType = 'float64' | 'float32';
 export type FloatArray = Float64Array | Float32Array;
@@ -17,7 +19,11 @@ export type FloatArray = Float64Array | Float32Array;
 export interface Backend {
   readonly name: string;
 
-  /** Zero-filled storage for `length` elements of `dtype`, owned by this backend. */
+  /**
+   * Zero-filled storage for `length` elements of `dtype`, which this backend's kernels use
+   * without copying. It may be reclaimed only after the array is unreachable and the event
+   * loop has turned, so a backend may hand out plain heap storage past a budget.
+   */
   alloc(dtype: DType, length: number): FloatArray;
   /** Gives storage from `alloc` back; using the array afterwards is undefined. Optional to call. */
   free(array: FloatArray): void;
