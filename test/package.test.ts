@@ -135,6 +135,10 @@ describe('the npm package', () => {
     assert.equal(apple.stdout, fromCheckout.stdout);
     assert.equal(apple.stderr, '');
 
+    const version = run('npx', ['--offline', 'nabla', '--version'], consumer);
+    assertRan(version, 'npx nabla --version');
+    assert.equal(version.stdout, `${manifest.version}\n`);
+
     const out = join(work, 'run');
     const train = run('npx', ['--offline', 'nabla', 'train', '--iters', '5', '--quiet', '--out', out], consumer);
     assertRan(train, 'npx nabla train');
