@@ -159,14 +159,22 @@ describe('the npm package', () => {
       new TwoLayerNet(4, 5, 3, { dtype: 'int8' });
       export { shape, params };
     `);
-    writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true,
-        skipLibCheck: false, types: ['node'], typeRoots: [join(root, 'node_modules', '@types')],
-      },
-      files: ['check.ts'],
-    }));
-    const tsc = run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], consumer);
-    assertRan(tsc, 'tsc --noEmit on a consumer');
+    // Strict on nabla's declarations, with the default libraries; and a Node project's usual
+    // setup, without the DOM library (declarations not checked, as with tsc --init).
+    const configs = {
+      'tsconfig.strict.json': { skipLibCheck: false },
+      'tsconfig.node.json': { lib: ['ES2022'], skipLibCheck: true },
+    };
+    for (const [name, options] of Object.entries(configs)) {
+      writeFileSync(join(consumer, name), JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true,
+          types: ['node'], typeRoots: [join(root, 'node_modules', '@types')], ...options,
+        },
+        files: ['check.ts'],
+      }));
+      const tsc = run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', name], consumer);
+      assertRan(tsc, `tsc -p ${name} on a consumer`);
+    }
   });
 });
