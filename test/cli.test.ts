@@ -124,3 +124,27 @@ describe('nabla gradcheck', () => {
     }
   });
 });
+
+describe('nabla --version and mistyped commands', () => {
+  it('prints the version from package.json with --version, exit 0', async () => {
+    const { readFileSync } = await import('node:fs'); // imported here, so this block only appends to the file
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    const result = nabla('--version');
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, `${version}\n`);
+    assert.equal(result.stderr, '');
+    assertOneLineError(nabla('--version', 'train'), 2, /^nabla: --version takes no arguments, got 'train'$/);
+  });
+
+  it('suggests the nearest command or option for a typo, in one line with exit code 2', () => {
+    assertOneLineError(nabla('trian'), 2, /^nabla: unknown command 'trian'; did you mean 'train'\?$/);
+    assertOneLineError(nabla('predcit', 'x.png'), 2, /^nabla: unknown command 'predcit'; did you mean 'predict'\?$/);
+    assertOneLineError(nabla('--verison'), 2, /^nabla: unknown option '--verison'; did you mean '--version'\?$/);
+    assertOneLineError(nabla('fly'), 2, /^nabla: unknown command 'fly' \(commands: apple, evaluate, gradcheck, predict, train\)$/);
+  });
+
+  it('shows an unknown command printable and short', () => {
+    const result = nabla(`\u001b]0;pwned\u0007${'x'.repeat(5000)}`);
+    assertOneLineError(result, 2, /^nabla: unknown command '\?\]0;pwned\?x{30}…' \(commands: /);
+  });
+});

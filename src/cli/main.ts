@@ -5,6 +5,8 @@ import { predictCommand, predictHelp } from './commands/predict.js';
 import { trainCommand, trainHelp } from './commands/train.js';
 import { UsageError } from './args.js';
 import type { Output } from './common.js';
+import { closest } from './suggest.js';
+import { NABLA_VERSION } from '../version.js';
 
 type Command = (argv: readonly string[], io: Output) => number | Promise<number>;
 
@@ -23,8 +25,27 @@ Neural networks and backpropagation from scratch.
 Commands:
 ${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)}${c.summary}`).join('\n')}
 
-Run 'nabla <command> --help' for a command's options.
+Run 'nabla <command> --help' for a command's options, 'nabla --version' for the version.
 `;
+
+/** The top-level options, besides commands. */
+const options = ['--help', '--version'];
+
+/** A word from the command line as it may be shown: printable, and short. */
+function shown(word: string): string {
+  const printable = word.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return printable.length > 40 ? `${printable.slice(0, 40)}…` : printable;
+}
+
+/** The one line for a word that is neither a command nor a top-level option. */
+function unknownCommand(name: string): string {
+  const isOption = name.startsWith('-');
+  // Long words are no typo of a short command name; skipping them keeps the distance cheap.
+  const guess = name.length <= 40 ? closest(name, isOption ? options : Object.keys(commands)) : undefined;
+  const what = isOption ? 'option' : 'command';
+  if (guess) return `unknown ${what} '${shown(name)}'; did you mean '${guess}'?`;
+  return `unknown ${what} '${shown(name)}' (${isOption ? 'options' : 'commands'}: ${(isOption ? options : Object.keys(commands)).join(', ')})`;
+}
 
 export const processOutput: Output = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -44,7 +65,12 @@ export async function main(argv: readonly string[], io: Output = processOutput):
   const command = commands[name];
   const verbose = rest.includes('--verbose');
   try {
-    if (!command) throw new UsageError(`unknown command '${name}' (commands: ${Object.keys(commands).join(', ')})`);
+    if (name === '--version') {
+      if (rest.length > 0) throw new UsageError(`--version takes no arguments, got '${shown(rest[0]!)}'`);
+      io.out(NABLA_VERSION);
+      return 0;
+    }
+    if (!command) throw new UsageError(unknownCommand(name));
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -47,14 +47,42 @@ export interface WorkerInit {
   spinMs: number;
 }
 
+/**
+ * How the worker threads started so far fared. A worker that fails leaves its share of
+ * each job to the other threads (tasks are claimed, not assigned), so results stay right.
+ */
+export const workerThreads = { started: 0, ready: 0, failed: 0 };
+
+/** The worker's entry, loaded by a one-line program so the worker never parses its own flags. */
+const WORKER_PROGRAM = `import(${JSON.stringify(new URL('./worker.js', import.meta.url).href)})`;
+
 /** Starts a worker running worker.js; unref'd so an idle pool never keeps the process alive. */
 export function spawnWorker(init: WorkerInit): void {
-  // Workers inherit the process's Node options, but refuse --input-type (only for -e or
-  // stdin), which would leave a `node --input-type=module -e …` process without workers.
-  const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init, execArgv });
+  // No execArgv: a worker inherits the parent's options as already parsed, whereas an
+  // explicit list is re-parsed and refused if it holds a V8 or process-wide flag
+  // (--max-old-space-size, --expose-gc, --stack-size, --title). The entry is evaluated
+  // code because an inherited --input-type (node --input-type=module -e …) is refused
+  // for a file entry but applies to code, where import() works in either module type.
+  const worker = new Worker(WORKER_PROGRAM, { eval: true, workerData: init });
+  workerThreads.started++;
+  let ready = false;
+  worker.once('message', () => {
+    ready = true;
+    workerThreads.ready++;
+  });
   worker.on('error', (error) => {
-    process.emitWarning(`nabla: a wasm worker thread failed: ${error instanceof Error ? error.message : String(error)}`);
+    workerThreads.failed++;
+    reportWorkerFailure(ready ? 'stopped' : 'failed to start', error);
   });
   worker.unref();
+}
+
+let workerFailureReported = false;
+
+/** One line on stderr, once per process: the pool keeps working, but slower than asked. */
+function reportWorkerFailure(what: string, error: unknown): void {
+  if (workerFailureReported) return;
+  workerFailureReported = true;
+  const message = (error instanceof Error ? error.message : String(error)).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').slice(0, 300);
+  console.warn(`nabla: a wasm worker thread ${what} (${message}); its share of the work runs on the other threads`);
 }

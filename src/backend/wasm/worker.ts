@@ -5,7 +5,7 @@
 // sleeps after a few milliseconds, so it does not keep a core busy.
 // It never returns to its event loop; the pool unref()s it, so process exit ends it.
 
-import { workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { kernelsFor } from './exports.js';
 import type { WorkerInit } from './platform.js';
 import { CONTROL_INTS, drain, spinWhileEqual, WAKE } from './protocol.js';
@@ -17,6 +17,7 @@ const instance = new WebAssembly.Instance(init.module, { env: { memory: init.mem
 const f64 = kernelsFor(instance.exports, 'f64');
 const f32 = kernelsFor(instance.exports, 'f32');
 const ctl = new Int32Array(init.memory.buffer, init.control, CONTROL_INTS);
+parentPort?.postMessage('ready'); // the pool's count of working threads (platform.ts)
 
 let seen = Atomics.load(ctl, WAKE);
 for (;;) {

@@ -1,6 +1,6 @@
 import { format } from 'node:util';
-import { buyApple } from '../../../examples/buy_apple.js';
-import { buyAppleOrange } from '../../../examples/buy_apple_orange.js';
+import { buyApple } from '../../examples/buy_apple.js';
+import { buyAppleOrange } from '../../examples/buy_apple_orange.js';
 import { formatHelp, parseArgs, UsageError } from '../args.js';
 import type { Output } from '../common.js';
 
