@@ -2,6 +2,7 @@ import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Workspace } from '../tensor/workspace.js';
 import { requireForward } from './check.js';
+import type { Layer } from './layer.js';
 import type { Param } from './param.js';
 
 /** The book's 10e-7 (= 1e-6), added to the variance before the square root. */
@@ -19,7 +20,7 @@ const EPS = 10e-7;
  *   train: dxc = (dxn − xn·Σ(dxn·xn)/N)/std, dx = dxc − Σ dxc/N;
  *   test:  dx = dxn/std (the running statistics are constants).
  */
-export class BatchNormalization {
+export class BatchNormalization implements Layer {
   readonly name = 'BatchNormalization';
   readonly gamma: Tensor; // [D]
   readonly beta: Tensor; // [D]
@@ -32,6 +33,9 @@ export class BatchNormalization {
   private trained = false; // whether the last forward normalised by batch statistics
   private inputShape: readonly number[] = [];
   private readonly std: Float64Array; // [D]
+  // Per-column sums, reused: [D] each.
+  private readonly colA: Float64Array;
+  private readonly colB: Float64Array;
   private readonly outBuffer = new Workspace();
   private readonly xnBuffer = new Workspace();
   private readonly dxBuffer = new Workspace();
@@ -56,6 +60,8 @@ export class BatchNormalization {
     this.dgamma = Tensor.zeros([D], gamma.dtype, 'backend');
     this.dbeta = Tensor.zeros([D], gamma.dtype, 'backend');
     this.std = new Float64Array(D);
+    this.colA = new Float64Array(D);
+    this.colB = new Float64Array(D);
   }
 
   forward(x: Tensor, trainFlg = true): Tensor {
@@ -68,8 +74,8 @@ export class BatchNormalization {
     const n = xn.data;
     const std = this.std;
     if (trainFlg) {
-      const mu = new Float64Array(D);
-      const v = new Float64Array(D);
+      const mu = this.colA.fill(0);
+      const v = this.colB.fill(0);
       for (let i = 0; i < N; i++) for (let j = 0; j < D; j++) mu[j]! += xs[i * D + j]!;
       for (let j = 0; j < D; j++) mu[j] = mu[j]! / N;
       for (let i = 0; i < N; i++) {
@@ -115,8 +121,8 @@ export class BatchNormalization {
     const n = xn.data;
     const g = this.gamma.data;
     const std = this.std;
-    const dbeta = new Float64Array(D);
-    const dgamma = new Float64Array(D);
+    const dbeta = this.colA.fill(0);
+    const dgamma = this.colB.fill(0);
     for (let i = 0; i < N; i++) {
       for (let j = 0; j < D; j++) {
         dbeta[j]! += d[i * D + j]!;
@@ -132,7 +138,7 @@ export class BatchNormalization {
       return dx;
     }
     // Σ dxn·xn = γ·dγ per column; dmu = Σ dxc.
-    const dmu = new Float64Array(D);
+    const dmu = this.colA.fill(0); // dbeta is already stored
     for (let i = 0; i < N; i++) {
       for (let j = 0; j < D; j++) {
         const k = i * D + j;

@@ -2,6 +2,7 @@ import { Random, type RandomState } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Workspace } from '../tensor/workspace.js';
 import { requireForward, requireSameShape } from './check.js';
+import type { Layer } from './layer.js';
 import type { Param } from './param.js';
 
 /** What a Dropout layer's generator needs to continue exactly where it stopped. */
@@ -18,7 +19,7 @@ export interface DropoutState {
  * The draws come from the layer's own seeded generator, one per value in row-major
  * order, so a run is reproducible from the seed and resumable from `state()`.
  */
-export class Dropout {
+export class Dropout implements Layer {
   readonly name = 'Dropout';
   readonly dropoutRatio: number;
   readonly rng: Random;

@@ -3,6 +3,7 @@ import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Workspace } from '../tensor/workspace.js';
 import { requireForward, requireSameShape } from './check.js';
+import type { Layer } from './layer.js';
 import type { Param } from './param.js';
 
 /**
@@ -11,7 +12,7 @@ import type { Param } from './param.js';
  * the backward pass is the Jacobian–vector product dx = y · (dout − Σ_j dout_j · y_j) per row,
  * so only y is kept.
  */
-export class Softmax {
+export class Softmax implements Layer {
   readonly name = 'Softmax';
   private out: Tensor | null = null;
   private readonly outBuffer = new Workspace();

@@ -1,10 +1,11 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { Workspace } from '../tensor/workspace.js';
 import { requireForward, requireSameShape } from './check.js';
+import type { Layer } from './layer.js';
 import type { Param } from './param.js';
 
 /** y = tanh(x); ∂y/∂x = 1 − y², so only y is kept. */
-export class Tanh {
+export class Tanh implements Layer {
   readonly name = 'Tanh';
   private out: Tensor | null = null;
   private readonly outBuffer = new Workspace();
