@@ -36,21 +36,31 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /**
  * Runs `body` (an async function body, ES module syntax) in a fresh Node process after
  * `imports` (module paths under dist/, relative to the repository root, bound to the given
- * names) and reports its wall time, the process's peak resident memory, and the message of
- * what it threw. For checking that hostile input is refused fast and cheaply.
+ * names) and reports its wall time, how far the process's peak resident memory rose above
+ * what it was before `body` ran, and the message of what it threw. For checking that
+ * hostile input is refused fast and cheaply.
  */
-export function costInChild(imports: Record<string, string>, body: string, timeoutMs = 60_000): { ms: number; peakMB: number; message: string } {
+export function costInChild(imports: Record<string, string>, body: string, timeoutMs = 60_000): ChildCost {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
   const lines = Object.entries(imports).map(([name, path]) => `const ${name} = await import(${JSON.stringify(pathToFileURL(join(root, path)).href)});`);
   const script = `${lines.join('\n')}
+const baseMB = process.memoryUsage().rss / 1048576;
 const t0 = performance.now();
 let message = 'no error';
 try { await (async () => { ${body} })(); } catch (e) { message = String(e && e.message); }
 const ms = performance.now() - t0;
-console.log(JSON.stringify({ ms, peakMB: process.resourceUsage().maxRSS / 1024, message }));`;
+console.log(JSON.stringify({ ms, growthMB: process.resourceUsage().maxRSS / 1024 - baseMB, message }));`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: timeoutMs });
   assert.equal(r.status, 0, `child failed (signal ${r.signal}): ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; peakMB: number; message: string };
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildCost;
+}
+
+export interface ChildCost { ms: number; growthMB: number; message: string }
+
+/** Asserts that a refusal measured by costInChild took under a second and 100 MB. */
+export function assertCheap(cost: ChildCost, what: string): void {
+  assert.ok(cost.ms < 1000, `${what}: refused in ${cost.ms.toFixed(0)} ms`);
+  assert.ok(cost.growthMB < 100, `${what}: memory grew by ${cost.growthMB.toFixed(0)} MB`);
 }
 
 /** A named pipe in `dir`, or undefined where mkfifo is unavailable (Windows). */
