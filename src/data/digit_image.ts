@@ -26,9 +26,10 @@ export function toMnistInput(gray: ArrayLike<number>, width: number, height: num
     throw new Error(`${source}: ${gray.length} pixels do not make a ${width}×${height} image`);
   }
 
+  const pixels = gray instanceof Float64Array ? gray : Float64Array.from(gray, Number);
   // Count, don't guess: a NaN pixel is a bug upstream, not paper.
   let bad = 0;
-  for (let i = 0; i < gray.length; i++) if (!Number.isFinite(Number(gray[i]))) bad++;
+  for (let i = 0; i < pixels.length; i++) if (pixels[i]! - pixels[i]! !== 0) bad++;
   if (bad > 0) throw new Error(`${source}: ${bad} pixel value${bad === 1 ? ' is' : 's are'} not finite (NaN or ±Infinity)`);
 
   // The output is 20 pixels across: a working copy no larger than WORK_SIDE keeps a big
@@ -36,8 +37,7 @@ export function toMnistInput(gray: ArrayLike<number>, width: number, height: num
   const shrink = Math.min(1, WORK_SIDE / Math.max(width, height));
   const w = Math.max(1, Math.round(width * shrink));
   const h = Math.max(1, Math.round(height * shrink));
-  const source64 = Float64Array.from(gray, Number);
-  const work = shrink < 1 ? resize(source64, width, height, w, h) : source64;
+  const work = shrink < 1 ? resize(pixels, width, height, w, h) : pixels;
   const found = separateInk(work, w, h);
   if (found === undefined) throw new Error(`${source}: image is blank, no digit found`);
   const { ink, threshold } = found;

@@ -24,6 +24,8 @@ const NOISE_SIGMAS = 4;
 const MIN_COMPONENT_MASS = 0.05;
 // A row or column with ink in all but this fraction of its pixels is a ruled line.
 const LINE_PERCENTILE = 0.1;
+// Paper brighter than ink can be leaves at least this much room for the ink.
+const MIN_ROOM = 0.05;
 // Pixels this close to the digit keep their (faint) ink: the anti-aliased rim.
 const RIM = 2;
 
@@ -43,9 +45,18 @@ export function separateInk(gray: Float64Array, width: number, height: number): 
   const f = new Float64Array(n);
   for (let i = 0; i < n; i++) f[i] = invert ? 1 - gray[i]! : gray[i]!;
 
-  const { background, sigma } = fitBackground(f, width, height);
+  const fit = fitBackground(f, width, height);
+  const background = fit.background;
+  // Light multiplies: a stroke on dimly lit paper is as dark, relative to that paper, as
+  // the same stroke in full light. Ink is measured against the room the paper leaves it.
   const fg = new Float64Array(n);
-  for (let i = 0; i < n; i++) fg[i] = Math.max(0, f[i]! - background[i]!);
+  let roomSum = 0;
+  for (let i = 0; i < n; i++) {
+    const room = Math.max(MIN_ROOM, 1 - background[i]!);
+    roomSum += room;
+    fg[i] = Math.max(0, (f[i]! - background[i]!) / room);
+  }
+  const sigma = fit.sigma / (roomSum / n);
   removeRuledLines(fg, width, height);
 
   let peak = 0;
@@ -69,7 +80,7 @@ export function separateInk(gray: Float64Array, width: number, height: number): 
  */
 function fitBackground(f: Float64Array, width: number, height: number): { background: Float64Array; sigma: number } {
   // A subsample is plenty for six coefficients.
-  const step = Math.max(1, Math.floor(Math.sqrt((width * height) / 40_000)));
+  const step = Math.max(1, Math.ceil(Math.sqrt((width * height) / 8000)));
   const xs: number[] = [];
   const ys: number[] = [];
   const vs: number[] = [];
@@ -134,13 +145,18 @@ function quadratic(c: readonly number[], x: number, y: number): number {
 /** Least-squares coefficients of quadratic() over the selected points, or undefined. */
 function fitQuadratic(xs: number[], ys: number[], vs: number[], use: Uint8Array): number[] | undefined {
   const a = Array.from({ length: 6 }, () => new Array<number>(7).fill(0));
+  const terms = new Float64Array(6).fill(1);
   let count = 0;
   for (let i = 0; i < vs.length; i++) {
     if (!use[i]) continue;
     count++;
     const x = xs[i]!;
     const y = ys[i]!;
-    const terms = [1, x, y, x * x, x * y, y * y];
+    terms[1] = x;
+    terms[2] = y;
+    terms[3] = x * x;
+    terms[4] = x * y;
+    terms[5] = y * y;
     for (let r = 0; r < 6; r++) {
       for (let c = 0; c < 6; c++) a[r]![c]! += terms[r]! * terms[c]!;
       a[r]![6]! += terms[r]! * vs[i]!;
