@@ -59,9 +59,10 @@ export async function predictCommand(argv: readonly string[], io: Output): Promi
   // One bad image costs only its own line: the others are still classified.
   const inputs: (Float64Array | undefined)[] = [];
   let failed = 0;
-  const fail = (message: string): void => {
+  const fail = (message: string, error?: unknown): void => {
     failed++;
     io.err(`nabla predict: ${printable(message, 1000)}`);
+    if (f.verbose && error instanceof Error && error.stack) io.err(error.stack);
   };
   for (const file of files) {
     try {
@@ -69,7 +70,7 @@ export async function predictCommand(argv: readonly string[], io: Output): Promi
       inputs.push(toMnistInput(pixels, width, height, printable(file, 1000)));
     } catch (e) {
       inputs.push(undefined);
-      fail((e as Error).message);
+      fail((e as Error).message, e);
     }
   }
 
