@@ -25,7 +25,8 @@ const flags = {
 export const predictHelp = formatHelp(
   'nabla predict --model FILE|DIR [options] IMAGE...',
   'Classifies pictures of handwritten digits: PNG or JPEG, any size, dark ink on light\n' +
-    'paper or light on dark, photos too (the background is estimated locally and removed).\n' +
+    'paper or light on dark, photos too (uneven light, grey or ruled paper and sensor noise\n' +
+    'are allowed for; up to 16 megapixels).\n' +
     'Each is prepared as MNIST was (scaled into a 20×20 box, centred by mass in 28×28);\n' +
     'prints the predicted digit and the ten class probabilities of each. An image that\n' +
     'cannot be read is reported on stderr and the others are still classified; the exit\n' +
