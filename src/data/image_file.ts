@@ -245,11 +245,12 @@ export async function readImageFile(path: string): Promise<GrayImage> {
     const format = sniff(first);
     if (format === undefined) throw new ImageFormatError(path, 'not a PNG or JPEG image');
     // A JPEG's frame header follows its metadata segments, which METADATA_ALLOWANCE bounds.
-    const header = format === 'png' ? pngHeader(first, path) : jpegHeader(await readUpTo(file, 0, METADATA_ALLOWANCE + 1024), path);
+    const prefix = format === 'png' ? first : await readUpTo(file, 0, METADATA_ALLOWANCE + 1024);
+    const header = format === 'png' ? pngHeader(first, path) : jpegHeader(prefix, path);
     if (file.size > header.maxFileBytes) {
       throw new ImageFormatError(path, `is ${file.size} bytes, far more than a ${header.width}×${header.height} image needs; refusing to read it`);
     }
-    const bytes = await file.read(0, file.size);
+    const bytes = prefix.length === file.size ? prefix : await file.read(0, file.size);
     return format === 'png' ? decodePng(bytes, path) : decodeJpegBytes(bytes, header, path);
   } finally {
     await file.close();
