@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DType } from '../src/backend/backend.js';
 import { Random } from '../src/tensor/random.js';
 import { Tensor } from '../src/tensor/tensor.js';
@@ -28,4 +31,40 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let max = 0;
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
   return max;
+}
+
+/**
+ * Runs `body` (an async function body, ES module syntax) in a fresh Node process after
+ * `imports` (module paths under dist/, relative to the repository root, bound to the given
+ * names) and reports its wall time, how far the process's peak resident memory rose above
+ * what it was before `body` ran, and the message of what it threw. For checking that
+ * hostile input is refused fast and cheaply.
+ */
+export function costInChild(imports: Record<string, string>, body: string, timeoutMs = 60_000): ChildCost {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const lines = Object.entries(imports).map(([name, path]) => `const ${name} = await import(${JSON.stringify(pathToFileURL(join(root, path)).href)});`);
+  const script = `${lines.join('\n')}
+const baseMB = process.memoryUsage().rss / 1048576;
+const t0 = performance.now();
+let message = 'no error';
+try { await (async () => { ${body} })(); } catch (e) { message = String(e && e.message); }
+const ms = performance.now() - t0;
+console.log(JSON.stringify({ ms, growthMB: process.resourceUsage().maxRSS / 1024 - baseMB, message }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: timeoutMs });
+  assert.equal(r.status, 0, `child failed (signal ${r.signal}): ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildCost;
+}
+
+export interface ChildCost { ms: number; growthMB: number; message: string }
+
+/** Asserts that a refusal measured by costInChild took under a second and 100 MB. */
+export function assertCheap(cost: ChildCost, what: string): void {
+  assert.ok(cost.ms < 1000, `${what}: refused in ${cost.ms.toFixed(0)} ms`);
+  assert.ok(cost.growthMB < 100, `${what}: memory grew by ${cost.growthMB.toFixed(0)} MB`);
+}
+
+/** A named pipe in `dir`, or undefined where mkfifo is unavailable (Windows). */
+export function makeFifo(dir: string, name = 'pipe'): string | undefined {
+  const path = join(dir, name);
+  return spawnSync('mkfifo', [path]).status === 0 ? path : undefined;
 }

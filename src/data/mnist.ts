@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { DType } from '../backend/backend.js';
 import type { Labels } from '../layers/softmax_with_loss.js';
 import { Tensor } from '../tensor/tensor.js';
-import { DataFormatError, parseIdx, type IdxArray } from './idx.js';
+import { describeFsError } from '../io/regular_file.js';
+import { DataFormatError, type IdxArray } from './idx.js';
+import { readIdxFile } from './idx_file.js';
 
 export const MNIST_FILES = {
   trainImages: 'train-images-idx3-ubyte',
@@ -89,9 +90,10 @@ export function oneHot(labels: Int32Array, classes: number, dtype: DType = 'floa
 function loadSplit(dataDir: string, imagesName: string, labelsName: string): { images: IdxArray; labels: Int32Array } {
   const imagesPath = findIdxFile(dataDir, imagesName);
   const labelsPath = findIdxFile(dataDir, labelsName);
-  const images = parseIdx(readIdxBytes(imagesPath), imagesPath, 3);
-  const labelFile = parseIdx(readIdxBytes(labelsPath), labelsPath, 1);
+  const images = readIdxFile(imagesPath, 3);
+  const labelFile = readIdxFile(labelsPath, 1);
   if (images.dims[0] === 0) throw new DataFormatError(imagesPath, 'holds no images');
+  if (images.dims[1] === 0 || images.dims[2] === 0) throw new DataFormatError(imagesPath, `images are ${images.dims[1]}×${images.dims[2]} pixels; an image needs at least one`);
   if (labelFile.dims[0] !== images.dims[0]) {
     throw new DataFormatError(labelsPath, `holds ${labelFile.dims[0]} labels but ${imagesPath} holds ${images.dims[0]} images`);
   }
@@ -105,21 +107,16 @@ function loadSplit(dataDir: string, imagesName: string, labelsName: string): { i
 }
 
 function findIdxFile(dataDir: string, name: string): string {
-  for (const candidate of [join(dataDir, name), join(dataDir, `${name}.gz`)]) if (existsSync(candidate)) return candidate;
+  for (const candidate of [join(dataDir, name), join(dataDir, `${name}.gz`)]) {
+    try {
+      statSync(candidate);
+      return candidate;
+    } catch (error) {
+      // Only a file that is truly absent sends us to the next candidate: "not found" for
+      // a folder we may not enter would send the user looking for the wrong problem.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') throw new DataFormatError(candidate, `cannot read (${describeFsError(error)})`);
+    }
+  }
   throw new DataFormatError(join(dataDir, name), `file not found (also looked for ${name}.gz)`);
-}
-
-function readIdxBytes(path: string): Uint8Array {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw new DataFormatError(path, `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
-  try {
-    return gunzipSync(bytes);
-  } catch (error) {
-    throw new DataFormatError(path, `corrupt gzip data (${error instanceof Error ? error.message : String(error)})`);
-  }
 }

@@ -1,19 +1,40 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { DType } from '../backend/backend.js';
 import { MNIST_CLASSES } from '../data/mnist.js';
 import { loadNetwork } from '../io/model.js';
+import { printable } from '../io/printable.js';
 import type { TwoLayerNet } from '../nets/two_layer_net.js';
+import { RUN_FILES } from '../train/run_files.js';
 
 /** Pixels of one 28×28 MNIST image, flattened. */
 export const MNIST_INPUTS = 28 * 28;
 
 /**
- * Loads a saved network that classifies MNIST digits: a valid weights file of another
- * shape would otherwise fail later with a shape error that names no file.
+ * The weights file `path` names: the file itself, or for a run folder written by
+ * nabla train, the model.safetensors in it.
  */
-export async function loadMnistClassifier(path: string, dtype?: DType): Promise<TwoLayerNet> {
-  const { network } = await loadNetwork(path, dtype);
-  if (network.inputSize !== MNIST_INPUTS || network.outputSize !== MNIST_CLASSES) {
-    throw new Error(`${path}: the network maps ${network.inputSize} inputs to ${network.outputSize} classes; MNIST digits need ${MNIST_INPUTS} to ${MNIST_CLASSES}`);
+export async function resolveModelPath(path: string): Promise<string> {
+  const isFolder = await stat(path).then((s) => s.isDirectory(), () => false);
+  if (!isFolder) return path; // reading it reports what is wrong, if anything
+  const model = join(path, RUN_FILES.model);
+  const found = await stat(model).then(() => true, (e: NodeJS.ErrnoException) => e.code !== 'ENOENT');
+  if (!found) {
+    throw new Error(`${printable(path, 1000)}: a folder without ${RUN_FILES.model}; if it is an unfinished run, finish it with nabla train --resume ${printable(path, 1000)}`);
   }
-  return network;
+  return model;
+}
+
+/**
+ * Loads a saved network that classifies MNIST digits, from a weights file or a run
+ * folder: a valid weights file of another shape would otherwise fail later with a shape
+ * error that names no file. Returns the file the weights came from too.
+ */
+export async function loadMnistClassifier(path: string, dtype?: DType): Promise<{ network: TwoLayerNet; file: string }> {
+  const file = await resolveModelPath(path);
+  const { network } = await loadNetwork(file, dtype);
+  if (network.inputSize !== MNIST_INPUTS || network.outputSize !== MNIST_CLASSES) {
+    throw new Error(`${printable(file, 1000)}: the network maps ${network.inputSize} inputs to ${network.outputSize} classes; MNIST digits need ${MNIST_INPUTS} to ${MNIST_CLASSES}`);
+  }
+  return { network, file };
 }

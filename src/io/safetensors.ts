@@ -7,8 +7,9 @@
 // fails with one message naming the file and the problem, never with a RangeError
 // from deep inside a typed-array constructor or a huge allocation.
 
-import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic.js';
+import { briefJson, printable } from './printable.js';
+import { openRegularFile } from './regular_file.js';
 import type { DType, FloatArray } from '../backend/backend.js';
 
 export interface SafetensorsTensor {
@@ -24,7 +25,8 @@ export interface SafetensorsContents {
 
 export class SafetensorsError extends Error {
   constructor(readonly source: string, problem: string) {
-    super(`${source}: ${problem}`);
+    // Both parts may quote the file or its name: keep the message one printable line.
+    super(`${printable(source, 1000)}: ${printable(problem, 1000)}`);
     this.name = 'SafetensorsError';
   }
 }
@@ -33,6 +35,8 @@ const METADATA_KEY = '__metadata__';
 // Far above any header nabla writes (a few hundred bytes); guards against a corrupt
 // length field making us decode or allocate gigabytes.
 const MAX_HEADER_BYTES = 100_000_000;
+// nabla writes three levels (header, tensor, shape); other writers a few more.
+const MAX_HEADER_DEPTH = 32;
 
 const FILE_DTYPE: Record<DType, 'F64' | 'F32'> = { float64: 'F64', float32: 'F32' };
 const FROM_FILE_DTYPE: Record<string, DType> = { F64: 'float64', F32: 'float32' };
@@ -120,27 +124,48 @@ interface Entry {
 }
 
 export function decodeSafetensors(bytes: Uint8Array, source = '<buffer>'): SafetensorsContents {
-  const fail: (problem: string) => never = (problem) => { throw new SafetensorsError(source, problem); };
-
+  const fail = failer(source);
   if (bytes.length < 8) fail(`file is ${bytes.length} bytes, too short for the 8-byte header length`);
-  const headerLength = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  if (headerLength > BigInt(MAX_HEADER_BYTES)) {
-    fail(`header length ${headerLength} is absurd (limit ${MAX_HEADER_BYTES} bytes); not a safetensors file?`);
-  }
-  const n = Number(headerLength);
-  if (8 + n > bytes.length) fail(`header length ${n} runs past the end of the file (${bytes.length} bytes)`);
+  const n = headerLength(bytes.subarray(0, 8), bytes.length, fail);
+  const { entries, metadata } = parseHeader(bytes.subarray(8, 8 + n), bytes.length - 8 - n, fail);
+  return { tensors: buildTensors(entries, bytes.subarray(8 + n)), metadata };
+}
 
+function failer(source: string): (problem: string) => never {
+  return (problem) => { throw new SafetensorsError(source, problem); };
+}
+
+/** The header length from the first 8 bytes, checked against the file's size. */
+function headerLength(first8: Uint8Array, fileSize: number, fail: (p: string) => never): number {
+  const length = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (length > BigInt(MAX_HEADER_BYTES)) {
+    fail(`header length ${length} is absurd (limit ${MAX_HEADER_BYTES} bytes); not a safetensors file?`);
+  }
+  const n = Number(length);
+  if (8 + n > fileSize) fail(`header length ${n} runs past the end of the file (${fileSize} bytes)`);
+  return n;
+}
+
+/**
+ * Parses and checks the header against a data section of `dataLength` bytes, which need
+ * not have been read yet: everything the header claims is settled before any tensor is.
+ */
+function parseHeader(headerBytes: Uint8Array, dataLength: number, fail: (p: string) => never): { entries: Entry[]; metadata: Record<string, string> } {
   let text = '';
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(headerBytes);
   } catch {
     fail('header is not valid UTF-8');
   }
+  // JSON.parse and anything that walks its result recursively would overflow the stack on
+  // a hostile "[[[[…" value; nabla's own headers nest three levels.
+  const depth = nestingDepth(text, MAX_HEADER_DEPTH);
+  if (depth > MAX_HEADER_DEPTH) fail(`header nests deeper than ${MAX_HEADER_DEPTH} levels`);
   let header: unknown;
   try {
     header = JSON.parse(text);
   } catch (e) {
-    fail(`header is not valid JSON (${(e as Error).message})`);
+    fail(`header is not valid JSON (${printable((e as Error).message, 120)})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     fail('header must be a JSON object');
@@ -150,12 +175,10 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<buffer>'): Safet
   const duplicate = findDuplicateKey(text);
   if (duplicate !== undefined) {
     fail(duplicate.depth === 1
-      ? `tensor name "${duplicate.key}" appears more than once in the header`
-      : `key "${duplicate.key}" appears more than once in the same header object`);
+      ? `tensor name ${quote(duplicate.key)} appears more than once in the header`
+      : `key ${quote(duplicate.key)} appears more than once in the same header object`);
   }
 
-  const dataStart = 8 + n;
-  const dataLength = bytes.length - dataStart;
   const metadata: Record<string, string> = {};
   const entries: Entry[] = [];
 
@@ -163,7 +186,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<buffer>'): Safet
     if (name === METADATA_KEY) {
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`"${METADATA_KEY}" must be an object of strings`);
       for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-        if (typeof value !== 'string') fail(`metadata value for "${key}" must be a string, got ${jsonType(value)}`);
+        if (typeof value !== 'string') fail(`metadata value for ${quote(key)} must be a string, got ${jsonType(value)}`);
         metadata[key] = value;
       }
       continue;
@@ -177,29 +200,61 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<buffer>'): Safet
   let covered = 0;
   let previous: Entry | undefined;
   for (const e of ordered) {
-    if (e.begin < covered) fail(`tensor "${e.name}" [${e.begin}, ${e.end}) overlaps tensor "${previous!.name}" [${previous!.begin}, ${previous!.end})`);
-    if (e.begin > covered) fail(`unused bytes [${covered}, ${e.begin}) in the data section before tensor "${e.name}"`);
+    if (e.begin < covered) fail(`tensor ${quote(e.name)} [${e.begin}, ${e.end}) overlaps tensor ${quote(previous!.name)} [${previous!.begin}, ${previous!.end})`);
+    if (e.begin > covered) fail(`unused bytes [${covered}, ${e.begin}) in the data section before tensor ${quote(e.name)}`);
     covered = e.end;
     previous = e;
   }
   if (covered !== dataLength) fail(`data section is ${dataLength} bytes but tensors cover only ${covered}; ${dataLength - covered} bytes unused at the end`);
+  return { entries, metadata };
+}
 
+function buildTensors(entries: Entry[], data: Uint8Array): Record<string, SafetensorsTensor> {
   const tensors: Record<string, SafetensorsTensor> = {};
   for (const e of entries) {
     // Copied into a fresh ArrayBuffer so the offset alignment in the file never matters
     // and the result never aliases the caller's bytes. (Not bytes.slice(): on a Node
     // Buffer, slice returns a view.)
     const raw = new Uint8Array(e.end - e.begin);
-    raw.set(bytes.subarray(dataStart + e.begin, dataStart + e.end));
+    raw.set(data.subarray(e.begin, e.end));
     if (!HOST_LITTLE_ENDIAN) swapToHost(raw, DTYPE_SIZE[e.dtype]);
-    const data = e.dtype === 'float64' ? new Float64Array(raw.buffer) : new Float32Array(raw.buffer);
-    tensors[e.name] = { dtype: e.dtype, shape: e.shape, data };
+    const values = e.dtype === 'float64' ? new Float64Array(raw.buffer) : new Float32Array(raw.buffer);
+    tensors[e.name] = { dtype: e.dtype, shape: e.shape, data: values };
   }
-  return { tensors, metadata };
+  return tensors;
+}
+
+/**
+ * How deep [ and { nest in a JSON text, counting no further than limit + 1. Robust to
+ * invalid JSON (it runs before JSON.parse): an unterminated string just ends the scan.
+ */
+export function nestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c /* backslash */) i++;
+    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      depth++;
+      if (depth > max) {
+        max = depth;
+        if (max > limit) return max;
+      }
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
+      depth--;
+    }
+  }
+  return max;
+}
+
+/** A name or key from the file, quoted, printable and bounded. */
+function quote(text: string): string {
+  return `"${printable(text, 80)}"`;
 }
 
 function parseEntry(name: string, raw: unknown, dataLength: number, fail: (p: string) => never): Entry {
-  const what = `tensor "${name}"`;
+  const what = `tensor ${quote(name)}`;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`${what} must be an object, got ${jsonType(raw)}`);
   const obj = raw as Record<string, unknown>;
   for (const field of ['dtype', 'shape', 'data_offsets']) {
@@ -207,23 +262,23 @@ function parseEntry(name: string, raw: unknown, dataLength: number, fail: (p: st
   }
   if (typeof obj.dtype !== 'string') fail(`${what} "dtype" must be a string, got ${jsonType(obj.dtype)}`);
   const dtype = FROM_FILE_DTYPE[obj.dtype as string];
-  if (dtype === undefined) fail(`${what} has unsupported dtype "${obj.dtype as string}" (${SUPPORTED})`);
+  if (dtype === undefined) fail(`${what} has unsupported dtype ${quote(obj.dtype as string)} (${SUPPORTED})`);
 
   if (!Array.isArray(obj.shape)) fail(`${what} "shape" must be an array, got ${jsonType(obj.shape)}`);
   const shape = obj.shape as unknown[];
   for (const d of shape) {
     if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
-      fail(`${what} has invalid dimension ${JSON.stringify(d)} in shape ${JSON.stringify(shape)}; dimensions must be non-negative integers`);
+      fail(`${what} has invalid dimension ${briefJson(d)} in shape ${briefJson(shape)}; dimensions must be non-negative integers`);
     }
   }
   const count = checkedElementCount(shape as number[], (p) => fail(`${what}: ${p}`));
 
   const offsets = obj.data_offsets;
-  if (!Array.isArray(offsets) || offsets.length !== 2) fail(`${what} "data_offsets" must be an array [begin, end], got ${JSON.stringify(offsets)}`);
+  if (!Array.isArray(offsets) || offsets.length !== 2) fail(`${what} "data_offsets" must be an array [begin, end], got ${briefJson(offsets)}`);
   const [begin, end] = offsets as unknown[];
   for (const o of [begin, end]) {
     if (typeof o !== 'number' || !Number.isSafeInteger(o) || o < 0) {
-      fail(`${what} has invalid data_offsets ${JSON.stringify(offsets)}; offsets must be non-negative integers`);
+      fail(`${what} has invalid data_offsets ${briefJson(offsets)}; offsets must be non-negative integers`);
     }
   }
   const b = begin as number;
@@ -232,7 +287,7 @@ function parseEntry(name: string, raw: unknown, dataLength: number, fail: (p: st
   if (e > dataLength) fail(`${what} has data_offsets [${b}, ${e}] past the end of the data section (${dataLength} bytes)`);
   const expected = count * DTYPE_SIZE[dtype!];
   if (e - b !== expected) {
-    fail(`${what} has ${e - b} bytes but shape ${JSON.stringify(shape)} of ${obj.dtype as string} needs ${expected}`);
+    fail(`${what} has ${e - b} bytes but shape ${briefJson(shape)} of ${obj.dtype as string} needs ${expected}`);
   }
   return { name, dtype: dtype!, shape: [...(shape as number[])], begin: b, end: e };
 }
@@ -241,9 +296,9 @@ function checkedElementCount(shape: readonly number[], fail: (p: string) => neve
   if (!Array.isArray(shape)) fail('shape must be an array');
   let count = 1;
   for (const d of shape) {
-    if (!Number.isSafeInteger(d) || d < 0) fail(`invalid dimension ${d} in shape [${shape.join(', ')}]`);
+    if (!Number.isSafeInteger(d) || d < 0) fail(`invalid dimension ${briefJson(d)} in shape ${briefJson(shape)}`);
     count *= d;
-    if (!Number.isSafeInteger(count)) fail(`shape [${shape.join(', ')}] has too many elements`);
+    if (!Number.isSafeInteger(count)) fail(`shape ${briefJson(shape)} has too many elements`);
   }
   return count;
 }
@@ -304,12 +359,24 @@ export async function writeSafetensorsFile(
   await writeFileAtomic(path, encodeSafetensors(tensors, metadata, path));
 }
 
+/**
+ * Reads and decodes a safetensors file, refusing anything but a regular file. The header
+ * is read and checked first, then exactly the data section it describes, so a file that
+ * is not safetensors (or /dev/zero, or a FIFO) is refused without reading its body.
+ */
 export async function readSafetensorsFile(path: string): Promise<SafetensorsContents> {
-  let bytes: Uint8Array;
+  const fail = failer(path);
+  const file = await openRegularFile(path);
   try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new SafetensorsError(path, `cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    if (file.size < 8) fail(`file is ${file.size} bytes, too short for the 8-byte header length`);
+    const n = headerLength(await file.read(0, 8), file.size, fail);
+    // The spec requires the header to start with '{': checking that one byte refuses most
+    // files that are not safetensors before the rest of a long header is read.
+    if (n > 0 && (await file.read(8, 1))[0] !== 0x7b) fail("header does not start with '{'; not a safetensors file?");
+    const dataLength = file.size - 8 - n;
+    const { entries, metadata } = parseHeader(await file.read(8, n), dataLength, fail);
+    return { tensors: buildTensors(entries, await file.read(8 + n, dataLength)), metadata };
+  } finally {
+    await file.close();
   }
-  return decodeSafetensors(bytes, path);
 }

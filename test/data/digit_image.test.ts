@@ -2,9 +2,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
-import { decodePng, digitGridSvg, encodePng, resize, toMnistInput } from '../../src/data/digit_image.js';
+import { encodePng } from '../../src/data/digit_grid.js';
+import { resize, toMnistInput } from '../../src/data/digit_image.js';
+import { decodePng } from '../../src/data/image_file.js';
+import { Random } from '../../src/tensor/random.js';
+import { CONDITIONS, PHOTO_SIZE, photoOf } from './photo_digits.js';
 
 /** An RGBA PNG from a per-pixel function. */
 function rgbaPng(width: number, height: number, pixel: (x: number, y: number) => [number, number, number, number]): Uint8Array {
@@ -13,40 +16,6 @@ function rgbaPng(width: number, height: number, pixel: (x: number, y: number) =>
     for (let x = 0; x < width; x++) png.data.set(pixel(x, y), 4 * (y * width + x));
   }
   return PNG.sync.write(png);
-}
-
-function crc32(bytes: Uint8Array): number {
-  let c = ~0;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
-
-/** A hand-assembled PNG, for formats pngjs cannot write (palette). */
-function rawPng(ihdr: number[], chunks: [string, Uint8Array][], scanlines: Uint8Array): Uint8Array {
-  const chunk = (type: string, data: Uint8Array) => {
-    const out = new Uint8Array(12 + data.length);
-    const view = new DataView(out.buffer);
-    view.setUint32(0, data.length);
-    out.set(Buffer.from(type, 'latin1'), 4);
-    out.set(data, 8);
-    view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-    return out;
-  };
-  const header = new Uint8Array(13);
-  const hv = new DataView(header.buffer);
-  hv.setUint32(0, ihdr[0]!);
-  hv.setUint32(4, ihdr[1]!);
-  header.set(ihdr.slice(2), 8);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    ...chunks.map(([t, d]) => chunk(t, d)),
-    chunk('IDAT', deflateSync(scanlines)),
-    chunk('IEND', new Uint8Array(0)),
-  ]);
 }
 
 /** Ink bounding box and centre of mass in pixel indices, the way MNIST measured it. */
@@ -74,53 +43,6 @@ function mnistDigits(count: number): Float64Array[] {
     closeSync(fd);
   }
 }
-
-describe('decodePng', () => {
-  it('composites RGBA over white and converts to luminance', () => {
-    const png = rgbaPng(4, 1, (x) => [[0, 0, 0, 255], [255, 0, 0, 255], [0, 0, 0, 0], [0, 0, 0, 128]][x] as [number, number, number, number]);
-    const { width, height, pixels } = decodePng(png, 'rgba.png');
-    assert.equal(width, 4);
-    assert.equal(height, 1);
-    assert.equal(pixels[0], 0);
-    assert.ok(Math.abs(pixels[1]! - 0.299) < 1e-9);
-    assert.equal(pixels[2], 1); // transparent black is white paper
-    assert.ok(Math.abs(pixels[3]! - (1 - 128 / 255)) < 1e-9);
-  });
-
-  it('reads 16-bit grayscale and palette images', () => {
-    // 16-bit gray, 2×1: 0 and 65535.
-    const gray16 = rawPng([2, 1, 16, 0, 0, 0, 0], [], Uint8Array.from([0, 0x00, 0x00, 0xff, 0xff]));
-    assert.deepEqual(Array.from(decodePng(gray16, 'g16.png').pixels), [0, 1]);
-    // Palette, 1-bit indices: 0 → white, 1 → pure blue (luma 0.114).
-    const plte = Uint8Array.from([255, 255, 255, 0, 0, 255]);
-    const pal = rawPng([3, 1, 1, 3, 0, 0, 0], [['PLTE', plte]], Uint8Array.from([0, 0b01000000]));
-    const p = decodePng(pal, 'pal.png').pixels;
-    assert.equal(p[0], 1);
-    assert.ok(Math.abs(p[1]! - 0.114) < 1e-9);
-    assert.equal(p[2], 1);
-  });
-
-  it('names the source when the bytes are not a PNG', () => {
-    assert.throws(() => decodePng(Buffer.from('definitely not a png'), 'digit.png'), /^Error: digit\.png: not a PNG file \(no PNG signature\)$/);
-    const truncated = rgbaPng(10, 10, () => [0, 0, 0, 255]).subarray(0, 40);
-    assert.throws(() => decodePng(truncated, 'cut.png'), /^Error: cut\.png: corrupt or truncated PNG image \(.+\)$/);
-  });
-});
-
-describe('encodePng', () => {
-  it('writes 8-bit grayscale that decodes to the same values', () => {
-    const bytes = Uint8Array.from({ length: 12 }, (_, i) => i * 23);
-    const png = encodePng(bytes, 4, 3);
-    const back = PNG.sync.read(Buffer.from(png));
-    assert.equal(back.width, 4);
-    assert.equal(back.height, 3);
-    assert.equal(png[25], 0); // IHDR colour type: grayscale
-    assert.deepEqual(Array.from(decodePng(png).pixels, (v) => Math.round(v * 255)), Array.from(bytes));
-    const floats = encodePng(Float32Array.from([0, 0.5, 1, 2, -1, NaN]), 3, 2);
-    assert.deepEqual(Array.from(decodePng(floats).pixels, (v) => Math.round(v * 255)), [0, 128, 255, 255, 0, 0]);
-    assert.throws(() => encodePng(new Uint8Array(5), 2, 3), /5 pixels do not make a 2×3 image/);
-  });
-});
 
 describe('toMnistInput', () => {
   it('inverts, scales to a 20-pixel box and centres a digit on a white RGBA canvas', () => {
@@ -198,36 +120,45 @@ describe('resize', () => {
   });
 });
 
-describe('digitGridSvg', () => {
-  it('draws each digit as a pixelated PNG with its caption, wrong ones in red', () => {
-    const digits = mnistDigits(3);
-    const svg = digitGridSvg([
-      { pixels: digits[0]!, trueLabel: 7, predicted: 7 },
-      { pixels: digits[1]!, trueLabel: 2, predicted: 3 },
-      { pixels: Array.from(digits[2]!), trueLabel: 1, predicted: 1 },
-    ], 2);
-    assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="\d+" height="\d+"/);
-    assert.match(svg, /image-rendering:pixelated/);
-    const images = [...svg.matchAll(/<image [^>]*href="data:image\/png;base64,([A-Za-z0-9+/=]+)"\/>/g)];
-    assert.equal(images.length, 3);
-    const first = decodePng(Buffer.from(images[0]![1]!, 'base64'), 'grid');
-    assert.equal(first.width, 28);
-    for (let i = 0; i < 784; i++) assert.ok(Math.abs(first.pixels[i]! - digits[0]![i]!) <= 0.5 / 255 + 1e-12);
-    assert.ok(svg.includes('>true 7 → pred 7</text>'));
-    assert.ok(svg.includes('<text class="wrong" x="'));
-    assert.match(svg, /<text class="wrong"[^>]*>true 2 → pred 3<\/text>/);
-    assert.equal((svg.match(/class="wrong"/g) ?? []).length, 1);
-    assert.equal((svg.match(/stroke="#d62728"/g) ?? []).length, 1);
-    // Two columns: the third digit starts a second row.
-    const ys = [...svg.matchAll(/<image x="(\d+)" y="(\d+)"/g)].map((m) => [Number(m[1]), Number(m[2])]);
-    assert.equal(ys[2]![0], ys[0]![0]);
-    assert.ok(ys[2]![1]! > ys[0]![1]!);
+
+describe('toMnistInput on photo-like pictures', () => {
+  it('finds the same digit on a lit gradient, with sensor noise, on ruled paper and all three', () => {
+    const digits = mnistDigits(20);
+    for (const condition of CONDITIONS) {
+      const diffs = digits.map((digit, k) => {
+        const clean = toMnistInput(digit, 28, 28);
+        const photo = toMnistInput(photoOf(digit, condition, k), PHOTO_SIZE, PHOTO_SIZE, `${condition}-${k}`);
+        let diff = 0;
+        for (let i = 0; i < 784; i++) diff += Math.abs(photo[i]! - clean[i]!);
+        return diff / 784;
+      });
+      const mean = diffs.reduce((a, b) => a + b, 0) / diffs.length;
+      // Resampling a 4× copy alone costs about 0.03; a single background level costs 0.13.
+      assert.ok(mean < 0.06, `${condition}: mean abs difference ${mean.toFixed(3)} (${diffs.map((d) => d.toFixed(2)).join(' ')})`);
+      assert.ok(Math.max(...diffs) < 0.12, `${condition}: worst ${Math.max(...diffs).toFixed(3)}`);
+    }
   });
 
-  it('rejects digits of the wrong size and never emits NaN labels', () => {
-    assert.throws(() => digitGridSvg([{ pixels: new Float64Array(780), trueLabel: 1, predicted: 1 }]), /item 0 has 780 pixels, expected 784/);
-    const svg = digitGridSvg([{ pixels: new Float64Array(784), trueLabel: NaN, predicted: 3 }]);
-    assert.doesNotMatch(svg, /NaN/);
-    assert.ok(svg.includes('true ? → pred 3'));
+  it('calls pure noise and a plain gradient blank, and refuses non-finite pixels', () => {
+    const rng = new Random(7);
+    const noise = Float64Array.from({ length: 100 * 100 }, () => 0.8 + 0.08 * rng.normal());
+    assert.throws(() => toMnistInput(noise, 100, 100, 'noise.png'), { message: 'noise.png: image is blank, no digit found' });
+    const gradient = Float64Array.from({ length: 100 * 100 }, (_, i) => 0.3 + 0.6 * ((i % 100) / 100));
+    assert.throws(() => toMnistInput(gradient, 100, 100, 'lamp.png'), { message: 'lamp.png: image is blank, no digit found' });
+    const nan = new Float64Array(784).fill(0.5);
+    nan[3] = Number.NaN;
+    nan[9] = Infinity;
+    assert.throws(() => toMnistInput(nan, 28, 28, 'nan'), { message: 'nan: 2 pixel values are not finite (NaN or ±Infinity)' });
+  });
+
+  it('prepares a 12-megapixel photo in well under a second', () => {
+    const w = 4000, h = 3000;
+    const big = new Float64Array(w * h).fill(0.9);
+    for (let y = 1000; y < 2200; y++) for (let x = 1800 + ((y - 1000) >> 3); x < 1960 + ((y - 1000) >> 3); x++) big[y * w + x] = 0.15;
+    const t0 = performance.now();
+    const input = toMnistInput(big, w, h, 'photo.jpg');
+    const ms = performance.now() - t0;
+    assert.ok(ms < 3000, `${ms.toFixed(0)} ms`);
+    assert.equal(Math.max(...input), 1);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import {
   writeSafetensorsFile,
   type SafetensorsTensor,
 } from '../../src/io/safetensors.js';
+import { assertCheap, costInChild, makeFifo } from '../helpers.js';
 
 // Compiled to dist/test/io/, the fixture stays in the source tree.
 const READER = fileURLToPath(new URL('../../../test/fixtures/read_safetensors.py', import.meta.url));
@@ -267,7 +268,7 @@ describe('safetensors files', () => {
 
   it('names the file when reading fails', () => withDir(async (dir) => {
     const missing = join(dir, 'missing.safetensors');
-    await assert.rejects(readSafetensorsFile(missing), { message: `${missing}: cannot read file (ENOENT)` });
+    await assert.rejects(readSafetensorsFile(missing), { message: `${missing}: cannot read (no such file)` });
     const corrupt = join(dir, 'corrupt.safetensors');
     writeFileSync(corrupt, 'abc');
     await assert.rejects(readSafetensorsFile(corrupt), { message: `${corrupt}: file is 3 bytes, too short for the 8-byte header length` });
@@ -301,4 +302,81 @@ describe('safetensors files', () => {
       assert.deepEqual(py.bits, bits, `${name} bits`);
     }
   }));
+});
+
+describe('hostile safetensors files', () => {
+  const withDir = async (fn: (dir: string) => Promise<void>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'nabla-st-'));
+    try { await fn(dir); } finally { rmSync(dir, { recursive: true, force: true }); }
+  };
+  /** Reads `path` in a fresh process: what it said, how long it took, its peak memory. */
+  const readInChild = (path: string) => costInChild({ st: 'dist/src/io/safetensors.js' }, `await st.readSafetensorsFile(${JSON.stringify(path)});`, 20_000);
+  /** A sparse file of `size` bytes starting with `head`: huge on paper, nothing on disk. */
+  const sparse = (path: string, head: Uint8Array, size: number) => {
+    const fd = openSync(path, 'w');
+    try {
+      writeSync(fd, head);
+      ftruncateSync(fd, size);
+    } finally {
+      closeSync(fd);
+    }
+    return path;
+  };
+
+  it('refuses a FIFO and /dev/zero at once, naming them', (t) => withDir(async (dir) => {
+    const fifo = makeFifo(dir);
+    if (fifo === undefined) { t.skip('no mkfifo here'); return; }
+    const cost = readInChild(fifo);
+    assert.equal(cost.message, `${fifo}: is a named pipe (FIFO), not a regular file; refusing to read it`);
+    assertCheap(cost, 'FIFO');
+    const zero = readInChild('/dev/zero');
+    assert.equal(zero.message, '/dev/zero: is a character device, not a regular file; refusing to read it');
+    assertCheap(zero, '/dev/zero');
+  }));
+
+  it('refuses a 1.9 GB file that is not safetensors, or whose header does not fit its size, without reading it', () => withDir(async (dir) => {
+    const size = 1_900_000_000;
+    const zip = sparse(join(dir, 'archive.safetensors'), Buffer.from('PK\x03\x04\x14\x00\x00\x00', 'latin1'), size);
+    const absurd = readInChild(zip);
+    assert.match(absurd.message, /archive\.safetensors: header length \d+ is absurd/);
+    assertCheap(absurd, 'zip');
+    // A plausible header length (80 MB), but the header is not JSON: refused at its first byte.
+    const head = new Uint8Array(8);
+    new DataView(head.buffer).setBigUint64(0, 80_000_000n, true);
+    const zeros = readInChild(sparse(join(dir, 'zeros.safetensors'), head, size));
+    assert.match(zeros.message, /zeros\.safetensors: header does not start with '\{'; not a safetensors file\?$/);
+    assertCheap(zeros, 'zeros');
+    // A valid header for one 8-byte tensor, followed by 1.9 GB: refused before the body.
+    const valid = encodeSafetensors({ W: { dtype: 'float64', shape: [1], data: Float64Array.of(1) } });
+    const body = readInChild(sparse(join(dir, 'long.safetensors'), valid, size));
+    assert.match(body.message, /long\.safetensors: data section is \d+ bytes but tensors cover only 8/);
+    assertCheap(body, 'long body');
+  }));
+
+  it('refuses deep nesting with a message naming the file, not a stack overflow', () => {
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    rejects(rawFile(`{"W1":{"dtype":"F64","shape":${deep},"data_offsets":[0,0]}}`), 'header nests deeper than 32 levels');
+    rejects(rawFile(`{"__metadata__":{"a":${deep}}}`), 'header nests deeper than 32 levels');
+    // Brackets inside strings are not nesting.
+    const name = '['.repeat(100);
+    const { tensors } = decodeSafetensors(rawFile({ [name]: f64([1], 0) }, 8));
+    assert.deepEqual(Object.keys(tensors), [name]);
+  });
+
+  it('quotes names and values from the file printably and briefly', () => {
+    const evil = '\x1b]0;pwned\x07\nnabla train: done';
+    const check = (bytes: Uint8Array) => assert.throws(() => decodeSafetensors(bytes, 'bad.safetensors'), (e: unknown) => {
+      const message = (e as Error).message;
+      assert.match(message, /^bad\.safetensors: /);
+      assert.doesNotMatch(message, /[\x00-\x1f\x7f]/, `control characters in ${JSON.stringify(message)}`);
+      assert.ok(message.length < 1000, `${message.length} characters`);
+      return true;
+    });
+    check(rawFile({ [evil]: 3 }));
+    check(rawFile({ W: { dtype: evil, shape: [1], data_offsets: [0, 8] } }, 8));
+    check(rawFile({ W: { dtype: 'F64', shape: [evil], data_offsets: [0, 8] } }, 8));
+    check(rawFile({ W: { dtype: 'F64', shape: new Array<number>(5_000_000).fill(1), data_offsets: [0, 16] } }, 16));
+    check(rawFile(`{"W": "${'\\u001b'.repeat(10)}`));
+    check(rawFile({ __metadata__: { [evil]: 1 } }));
+  });
 });

@@ -1,23 +1,25 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import type { DType } from '../../backend/backend.js';
-import { digitGridSvg, type DigitGridItem } from '../../data/digit_image.js';
+import { digitGridSvg, digitSheet, type DigitGridItem } from '../../data/digit_grid.js';
 import { loadMnist, MNIST_CLASSES } from '../../data/mnist.js';
 import { classify } from '../../eval/classify.js';
 import { accuracyOf, confusionMatrix, perClassAccuracy, type ClassAccuracy } from '../../eval/confusion.js';
 import { loadMnistClassifier } from '../../eval/mnist_model.js';
 import { writeFileAtomic } from '../../io/atomic.js';
+import { printable } from '../../io/printable.js';
+import { describeFsError } from '../../io/regular_file.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { formatHelp, parseArgs, UsageError } from '../args.js';
 import { backendFlags, dataFlags, selectBackend, type Output } from '../common.js';
 import { formatTableHeader, formatTableRow, type Column } from '../progress.js';
 
 const flags = {
-  model: { type: 'string', help: 'weights file written by nabla train (safetensors)', arg: 'FILE' },
+  model: { type: 'string', help: 'weights file written by nabla train (safetensors), or its run folder', arg: 'FILE|DIR' },
   'data-dir': dataFlags['data-dir'],
   dtype: { type: 'string', choices: ['float64', 'float32'], help: "floating-point type to compute in (default: the model file's)", arg: 'float64|float32' },
-  misclassified: { type: 'string', help: 'write an SVG grid of misclassified test digits to this file', arg: 'OUT.svg' },
+  misclassified: { type: 'string', help: 'draw misclassified test digits: an SVG grid captioned "true 7 → pred 2", or a PNG grid captioned "7>2"', arg: 'OUT.svg|OUT.png' },
   limit: { type: 'int', min: 1, help: 'most digits in the --misclassified grid, in test-set order (default: 100)', arg: 'N' },
   json: { type: 'boolean', help: 'print only one JSON object with the results on stdout' },
   ...backendFlags,
@@ -26,7 +28,7 @@ const flags = {
 const DEFAULT_LIMIT = 100;
 
 export const evaluateHelp = formatHelp(
-  'nabla evaluate --model FILE [options]',
+  'nabla evaluate --model FILE|DIR [options]',
   'Scores a trained TwoLayerNet on the 10000 MNIST test images: test accuracy, accuracy\nper class and the confusion matrix (rows: true class, columns: predicted class).',
   flags,
 );
@@ -49,21 +51,29 @@ export async function evaluateCommand(argv: readonly string[], io: Output): Prom
   // Without a grid to fill, --limit would be silently ignored; the parser's rule is that
   // nothing the user types is a no-op.
   if (f.limit !== undefined && f.misclassified === undefined) throw new UsageError('evaluate: --limit applies only with --misclassified');
+  // The format follows the name; anything else would write bytes the name belies.
+  const gridFormat = f.misclassified === undefined ? undefined : extname(f.misclassified).toLowerCase();
+  if (gridFormat !== undefined && gridFormat !== '.svg' && gridFormat !== '.png') {
+    throw new UsageError(`evaluate: --misclassified writes an .svg or a .png file, got '${printable(f.misclassified!)}'`);
+  }
   selectBackend(f.backend, f.threads);
 
   // A typo in the output folder should fail now, not after scoring the whole test set.
   if (f.misclassified !== undefined) await access(dirname(resolve(f.misclassified)), constants.W_OK).catch((e: unknown) => cannotWrite(f.misclassified!, e));
-  const network = await loadMnistClassifier(f.model, f.dtype as DType | undefined);
+  const { network, file: modelFile } = await loadMnistClassifier(f.model, f.dtype as DType | undefined);
   const data = loadMnist({ normalize: true, dtype: network.dtype, ...(f.dataDir ? { dataDir: f.dataDir } : {}) });
   const { labels: predicted } = classify(network, data.xTest);
   const confusion = confusionMatrix(predicted, data.testLabels, MNIST_CLASSES);
-  const result: EvaluateResult = { model: f.model, testAcc: accuracyOf(confusion), perClass: perClassAccuracy(confusion), confusion };
+  const result: EvaluateResult = { model: modelFile, testAcc: accuracyOf(confusion), perClass: perClassAccuracy(confusion), confusion };
 
   let wrote: string | undefined;
   if (f.misclassified !== undefined) {
     const { items, total } = misclassifiedDigits(data.xTest, data.testLabels, predicted, f.limit ?? DEFAULT_LIMIT);
-    await writeSvg(f.misclassified, digitGridSvg(items, 10));
-    wrote = `misclassified: ${items.length} of ${total} test digits drawn in ${resolve(f.misclassified)}`;
+    const contents = gridFormat === '.png'
+      ? digitSheet(items.map((d) => d.pixels), items.map((d) => `${d.trueLabel}>${d.predicted}`))
+      : digitGridSvg(items, 10);
+    await writeGrid(f.misclassified, contents);
+    wrote = `misclassified: ${items.length} of ${total} test digits drawn in ${printable(resolve(f.misclassified), 1000)}`;
   }
 
   if (f.json) {
@@ -76,14 +86,14 @@ export async function evaluateCommand(argv: readonly string[], io: Output): Prom
   return 0;
 }
 
-/** Atomic, so an interrupted run never leaves half an SVG where a complete one was. */
-async function writeSvg(path: string, svg: string): Promise<void> {
+/** Atomic, so an interrupted run never leaves half a picture where a complete one was. */
+async function writeGrid(path: string, contents: string | Uint8Array): Promise<void> {
   // The raw error would name the temporary file, which the user never asked for.
-  await writeFileAtomic(path, svg).catch((e: unknown) => cannotWrite(path, e));
+  await writeFileAtomic(path, contents).catch((e: unknown) => cannotWrite(path, e));
 }
 
 function cannotWrite(path: string, e: unknown): never {
-  throw new Error(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  throw new Error(`${printable(path, 1000)}: cannot write (${describeFsError(e)})`);
 }
 
 function misclassifiedDigits(x: Tensor, labels: Int32Array, predicted: Int32Array, limit: number): { items: DigitGridItem[]; total: number } {
@@ -101,7 +111,7 @@ function formatReport(r: EvaluateResult, inputs: number, hidden: number, dtype: 
   const total = r.perClass.reduce((a, c) => a + c.count, 0);
   const correct = r.perClass.reduce((a, c) => a + c.correct, 0);
   return [
-    `model: ${r.model} (TwoLayerNet ${inputs}→${hidden}→10, ${dtype})`,
+    `model: ${printable(r.model, 1000)} (TwoLayerNet ${inputs}→${hidden}→10, ${dtype})`,
     `test accuracy: ${r.testAcc.toFixed(4)} (${correct}/${total})`,
     '',
     table(['class', 'count', 'correct', 'accuracy'], r.perClass.map((c) => [

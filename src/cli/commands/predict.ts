@@ -1,24 +1,36 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { dirname, extname, resolve } from 'node:path';
 import type { DType } from '../../backend/backend.js';
-import { decodePng, toMnistInput } from '../../data/digit_image.js';
+import { digitSheet } from '../../data/digit_grid.js';
+import { toMnistInput } from '../../data/digit_image.js';
+import { readImageFile } from '../../data/image_file.js';
 import { classify } from '../../eval/classify.js';
 import { loadMnistClassifier, MNIST_INPUTS } from '../../eval/mnist_model.js';
+import { writeFileAtomic } from '../../io/atomic.js';
+import { printable } from '../../io/printable.js';
+import { describeFsError } from '../../io/regular_file.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { formatHelp, parseArgs, UsageError } from '../args.js';
 import { backendFlags, selectBackend, type Output } from '../common.js';
 
 const flags = {
-  model: { type: 'string', help: 'weights file written by nabla train (safetensors)', arg: 'FILE' },
+  model: { type: 'string', help: 'weights file written by nabla train (safetensors), or its run folder', arg: 'FILE|DIR' },
   dtype: { type: 'string', choices: ['float64', 'float32'], help: "floating-point type to compute in (default: the model file's)", arg: 'float64|float32' },
-  json: { type: 'boolean', help: 'print only a JSON array, one { file, label, probabilities } per image' },
+  json: { type: 'boolean', help: 'print only a JSON array, one { file, label, probabilities } per image classified' },
+  show: { type: 'string', help: 'write the 28×28 input the network saw as a PNG (several images: a grid, 10 per row, in the order given)', arg: 'OUT.png' },
   ...backendFlags,
 } as const;
 
 export const predictHelp = formatHelp(
-  'nabla predict --model FILE [options] IMAGE.png...',
-  'Classifies pictures of handwritten digits: PNGs of any size, dark ink on light paper or\n' +
-    'light on dark. Each is prepared as MNIST was (scaled into a 20×20 box, centred by mass\n' +
-    'in 28×28); prints the predicted digit and the ten class probabilities of each.',
+  'nabla predict --model FILE|DIR [options] IMAGE...',
+  'Classifies pictures of handwritten digits: PNG or JPEG, any size, dark ink on light\n' +
+    'paper or light on dark, photos too (uneven light, grey or ruled paper and sensor noise\n' +
+    'are allowed for; up to 16 megapixels).\n' +
+    'Each is prepared as MNIST was (scaled into a 20×20 box, centred by mass in 28×28);\n' +
+    'prints the predicted digit and the ten class probabilities of each. An image that\n' +
+    'cannot be read is reported on stderr and the others are still classified; the exit\n' +
+    'status is then 1.',
   flags,
 );
 
@@ -35,45 +47,62 @@ export async function predictCommand(argv: readonly string[], io: Output): Promi
     return 0;
   }
   if (f.model === undefined) throw new UsageError('predict: --model FILE is required (see nabla predict --help)');
-  if (files.length === 0) throw new UsageError('predict: no images given (usage: nabla predict --model FILE IMAGE.png...)');
+  if (files.length === 0) throw new UsageError('predict: no images given (usage: nabla predict --model FILE IMAGE...)');
+  if (f.show !== undefined && extname(f.show).toLowerCase() !== '.png') {
+    throw new UsageError(`predict: --show writes a PNG; its file name must end in .png, got '${printable(f.show)}'`);
+  }
   selectBackend(f.backend, f.threads);
 
-  const network = await loadMnistClassifier(f.model, f.dtype as DType | undefined);
-  // Every image is read before anything is printed, so a bad file in the list fails the
-  // run cleanly instead of leaving half a JSON array on stdout.
-  const x = Tensor.empty([files.length, MNIST_INPUTS], network.dtype);
-  for (const [i, file] of files.entries()) x.data.set(await readDigit(file), i * MNIST_INPUTS);
-  const { labels, probabilities, classes } = classify(network, x);
-  const predictions: Prediction[] = files.map((file, i) => ({
-    file,
-    label: labels[i]!,
-    probabilities: Array.from(probabilities.subarray(i * classes, (i + 1) * classes)),
-  }));
+  // A typo in the output folder should fail now, not after all the work.
+  if (f.show !== undefined) await access(dirname(resolve(f.show)), constants.W_OK).catch((e: unknown) => cannotWrite(f.show!, e));
+  const { network, file: modelFile } = await loadMnistClassifier(f.model, f.dtype as DType | undefined);
 
+  // One bad image costs only its own line: the others are still classified.
+  const inputs: (Float64Array | undefined)[] = [];
+  let failed = 0;
+  const fail = (message: string, error?: unknown): void => {
+    failed++;
+    io.err(`nabla predict: ${printable(message, 1000)}`);
+    if (f.verbose && error instanceof Error && error.stack) io.err(error.stack);
+  };
+  for (const file of files) {
+    try {
+      const { pixels, width, height } = await readImageFile(file);
+      inputs.push(toMnistInput(pixels, width, height, printable(file, 1000)));
+    } catch (e) {
+      inputs.push(undefined);
+      fail((e as Error).message, e);
+    }
+  }
+
+  const good = files.flatMap((_, i) => (inputs[i] ? [i] : []));
+  const predictions: Prediction[] = [];
+  if (good.length > 0) {
+    const x = Tensor.empty([good.length, MNIST_INPUTS], network.dtype);
+    good.forEach((i, row) => x.data.set(inputs[i]!, row * MNIST_INPUTS));
+    const { labels, probabilities, classes } = classify(network, x);
+    good.forEach((i, row) => {
+      const p = Array.from(probabilities.subarray(row * classes, (row + 1) * classes));
+      // Finite weights can still overflow to NaN scores; a "0 (p=NaN)" is no answer.
+      if (!p.every(Number.isFinite)) {
+        fail(`${files[i]!}: ${modelFile} gives non-finite class probabilities for this image (weights too large?)`);
+        return;
+      }
+      predictions.push({ file: files[i]!, label: labels[row]!, probabilities: p });
+    });
+  }
+
+  if (f.show !== undefined) {
+    const png = digitSheet(inputs.map((v) => v ?? new Float64Array(MNIST_INPUTS)));
+    await writeFileAtomic(f.show, png).catch((e: unknown) => cannotWrite(f.show!, e));
+  }
   if (f.json) io.out(JSON.stringify(predictions));
   else for (const p of predictions) io.out(formatPrediction(p));
-  return 0;
+  return failed > 0 ? 1 : 0;
 }
 
-async function readDigit(file: string): Promise<Float64Array> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    throw new Error(`${file}: cannot read image (${describeFsError(e)})`);
-  }
-  const { pixels, width, height } = decodePng(bytes, file);
-  return toMnistInput(pixels, width, height, file);
-}
-
-function describeFsError(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT': return 'no such file';
-    case 'EISDIR': return 'is a directory';
-    case 'EACCES': return 'permission denied';
-    default: return code ?? (e as Error).message;
-  }
+function cannotWrite(path: string, e: unknown): never {
+  throw new Error(`${printable(path, 1000)}: cannot write (${describeFsError(e)})`);
 }
 
 const SPARKS = '▁▂▃▄▅▆▇█';
@@ -85,7 +114,7 @@ const SPARKS = '▁▂▃▄▅▆▇█';
 export function formatPrediction(p: Prediction): string {
   const top = p.probabilities[p.label] ?? Number.NaN;
   const cells = p.probabilities.map((q, c) => `${c}:${q.toFixed(2).replace(/^0/, '')}`);
-  return `${p.file}: ${p.label} (p=${top.toFixed(3)})\n  ${cells.join('  ')}  ${p.probabilities.map(spark).join('')}`;
+  return `${printable(p.file, 1000)}: ${p.label} (p=${top.toFixed(3)})\n  ${cells.join('  ')}  ${p.probabilities.map(spark).join('')}`;
 }
 
 function spark(q: number): string {
