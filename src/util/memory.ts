@@ -80,7 +80,7 @@ export function fits(estimate: MemoryEstimate, limit: MemoryLimit): boolean {
 
 /** Why `estimate` does not fit, e.g. "needs about 12 GiB, more than the 4 GiB the wasm backend can address". */
 export function whyNotFits(estimate: MemoryEstimate, limit: MemoryLimit): string {
-  if (estimate.largestTensor > MAX_TYPED_ARRAY_LENGTH) {
+  if (estimate.bytes <= limit.bytes) {
     return `needs a tensor of ${estimate.largestTensor} values, more than the ${MAX_TYPED_ARRAY_LENGTH} a typed array can hold`;
   }
   return `needs about ${formatBytes(estimate.bytes)}, more than ${limit.what}`;
