@@ -123,7 +123,7 @@ describe('resuming', () => {
     assert.deepEqual(weights(parts), weights(whole));
   });
 
-  it('rejects changing a hyperparameter, and a folder without a checkpoint', () => {
+  it('rejects a folder without a checkpoint, and bad flags', () => {
     const dir = tmp();
     const missing = nabla(['train', '--resume', dir]);
     assert.equal(missing.code, 1);
