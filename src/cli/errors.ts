@@ -1,6 +1,9 @@
 // The last step before an error reaches the terminal: one line, printable characters
 // only, bounded length, and system errors in words that name the file.
 
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+
 /** The longest error line printed, in characters. */
 export const MAX_ERROR_LENGTH = 400;
 
@@ -30,7 +33,7 @@ const ERRNO_WORDS: Record<string, string> = {
   EINVAL: 'invalid argument',
 };
 
-const WRITE_CALLS = new Set(['write', 'fsync', 'fdatasync', 'ftruncate', 'rename', 'mkdir', 'rmdir', 'rm', 'unlink', 'copyfile', 'link', 'symlink', 'utime', 'futime', 'chmod', 'fchmod', 'chown', 'close']);
+const WRITE_CALLS = new Set(['write', 'fsync', 'fdatasync', 'ftruncate', 'rename', 'rmdir', 'rm', 'unlink', 'copyfile', 'link', 'symlink', 'utime', 'futime', 'chmod', 'fchmod', 'chown', 'close']);
 const READ_CALLS = new Set(['read', 'scandir', 'opendir', 'readlink', 'stat', 'lstat', 'fstat', 'access', 'realpath']);
 
 interface SystemErrorLike {
@@ -56,14 +59,31 @@ export function describeSystemError(error: unknown): string | undefined {
   const syscall = typeof error.syscall === 'string' ? error.syscall : '';
   const path = typeof error.path === 'string' ? error.path : undefined;
   if (path === undefined) return `${words} (${syscall ? `${syscall}, ` : ''}${error.code})`;
-  const verb = WRITE_CALLS.has(syscall) ? 'write' : READ_CALLS.has(syscall) ? 'read' : syscall === 'open' ? 'open' : 'access';
+  const verb = syscall === 'mkdir' ? 'create' : WRITE_CALLS.has(syscall) ? 'write' : READ_CALLS.has(syscall) ? 'read' : syscall === 'open' ? 'open' : 'access';
+  if (error.code === 'ENOENT' && syscall === 'mkdir') return `cannot create ${path}: a folder above it cannot be made`;
   if (error.code === 'ENOENT') return verb === 'write' ? `cannot write ${path}: its folder does not exist` : `${path}: not found`;
   return `cannot ${verb} ${path}: ${words}`;
 }
 
+/**
+ * A recursive mkdir reports ENOENT for a folder it cannot create on a read-only file
+ * system or without permission; asks the nearest existing parent what the real reason is.
+ */
+export function explainMkdirError(error: unknown): unknown {
+  if (!isSystemError(error) || error.code !== 'ENOENT' || error.syscall !== 'mkdir' || typeof error.path !== 'string') return error;
+  let parent = dirname(error.path);
+  while (!existsSync(parent) && dirname(parent) !== parent) parent = dirname(parent);
+  try {
+    accessSync(parent, constants.W_OK);
+  } catch (denied) {
+    if (isSystemError(denied)) return Object.assign(error, { code: denied.code });
+  }
+  return error;
+}
+
 /** The text an error is reported with: a system error in words, else its message. */
 export function describeError(error: unknown): string {
-  const system = describeSystemError(error);
+  const system = describeSystemError(explainMkdirError(error));
   if (system !== undefined) return system;
   if (error instanceof Error) return typeof error.message === 'string' && error.message !== '' ? error.message : error.name;
   return String(error);

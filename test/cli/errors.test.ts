@@ -44,6 +44,8 @@ describe('describeSystemError', () => {
     assert.equal(describeSystemError(systemError('EISDIR', 'read', 'runs')), 'cannot read runs: is a folder, not a file');
     assert.equal(describeSystemError(systemError('ENOTDIR', 'open', 'a/b')), 'cannot open a/b: a part of the path is not a folder');
     assert.equal(describeSystemError(systemError('EWHATEVER', 'open', 'f')), 'cannot open f: EWHATEVER');
+    assert.equal(describeSystemError(systemError('EROFS', 'mkdir', '/mnt/ro/run')), 'cannot create /mnt/ro/run: read-only file system');
+    assert.equal(describeSystemError(systemError('ENOENT', 'mkdir', 'a/b')), 'cannot create a/b: a folder above it cannot be made');
     assert.equal(describeSystemError(systemError('ENOSPC', 'write')), 'no space left on device (write, ENOSPC)');
     assert.equal(describeSystemError(new Error('plain')), undefined);
     assert.equal(describeSystemError(Object.assign(new Error('x'), { code: 'ERR_INVALID_ARG_TYPE' })), undefined, 'Node API errors are not system errors');
