@@ -136,6 +136,11 @@ describe('flags, bounds and error lines', () => {
     const cores = availableParallelism();
     const bound = Math.min(256, 4 * cores);
     assertOneLineError(nabla('train', '--threads', String(bound + 1), '--iters', '1'), 2, new RegExp(`^nabla: train: --threads must be ≤ ${bound} \\(4 × the ${cores} cores here`));
+    // From the environment: with the default backend, and with --backend wasm.
+    for (const args of [['gradcheck'], ['evaluate', '--model', 'unused', '--backend', 'wasm']]) {
+      const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, NABLA_THREADS: String(bound + 1) } });
+      assertOneLineError({ code: r.status, stdout: r.stdout, stderr: r.stderr }, 1, new RegExp(`^nabla ${args[0]}: NABLA_THREADS must be at most ${bound} \\(4 × the ${cores} cores here`));
+    }
     const started = performance.now();
     assertOneLineError(nabla('train', '--hidden', '1000000', '--iters', '1'), 2, /^nabla: train: --hidden 1000000 is too large: the float64 computation needs about \d+(\.\d)? GiB, more than the /);
     assertOneLineError(nabla('train', '--batch-size', '10000000', '--backend', 'reference', '--iters', '1'), 2, /^nabla: train: --batch-size 10000000 is too large: /);

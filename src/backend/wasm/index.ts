@@ -38,7 +38,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   checkOptions('createWasmBackend', options, ['threads']);
   const threads = options.threads ?? defaultThreads();
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
-  if (threads > maxThreads()) throw new RangeError(`threads must be at most ${maxThreads()} (${maxThreadsReason()}), got ${threads}`);
+  if (threads > maxThreads()) {
+    throw new RangeError(`${options.threads === undefined ? 'NABLA_THREADS' : 'threads'} must be at most ${maxThreads()} (${maxThreadsReason()}), got ${threads}`);
+  }
   const rt = getRuntime();
   let pool = pools.get(threads);
   if (!pool) pools.set(threads, (pool = new ThreadPool(rt, threads)));
