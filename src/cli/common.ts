@@ -12,7 +12,7 @@ export interface Output {
 
 export const backendFlags = {
   backend: { type: 'string', choices: BACKEND_NAMES, help: 'kernels to run on (default: wasm, falling back to reference)', arg: 'reference|wasm' },
-  threads: { type: 'int', min: 1, max: maxThreads(), maxReason: maxThreadsReason(), help: 'threads for large kernels (default: $NABLA_THREADS or all cores)', arg: 'N' },
+  threads: { type: 'int', min: 1, max: maxThreads(), maxReason: maxThreadsReason(), help: 'threads for large kernels, at most 4 per core (default: $NABLA_THREADS or all cores)', arg: 'N' },
   verbose: { type: 'boolean', help: 'print stack traces on errors' },
 } as const satisfies FlagSpecs;
 
