@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -145,6 +145,66 @@ describe('nabla --version and mistyped commands', () => {
 
   it('shows an unknown command printable and short', () => {
     const result = nabla(`\u001b]0;pwned\u0007${'x'.repeat(5000)}`);
-    assertOneLineError(result, 2, /^nabla: unknown command '\?\]0;pwned\?x{30}…' \(commands: /);
+    assertOneLineError(result, 2, /^nabla: unknown command '\\x1b\]0;pwned\\x07x{24}… \(\d+ more characters\)' \(commands: /);
+  });
+});
+
+describe('flags, bounds and error lines', () => {
+  it('takes integers only in plain decimal digits and refuses a flag given twice', () => {
+    for (const value of ['0x3', '0b11', '3e0', ' 3']) assertOneLineError(nabla('train', '--iters', value), 2, /^nabla: train: --iters must be an integer, got '/);
+    assertOneLineError(nabla('train', '--lr', '0x1'), 2, /^nabla: train: --lr must be a number, got '0x1'$/);
+    assertOneLineError(nabla('train', '--iters', '5', '--lr', '0.1', '--iters', '6'), 2, /^nabla: train: --iters is given more than once$/);
+  });
+
+  it('refuses sizes that cannot fit before allocating them, naming the flag', () => {
+    const cores = availableParallelism();
+    const bound = Math.min(256, 4 * cores);
+    assertOneLineError(nabla('train', '--threads', String(bound + 1), '--iters', '1'), 2, new RegExp(`^nabla: train: --threads must be ≤ ${bound} \\(4 × the ${cores} cores here`));
+    // From the environment: with the default backend, and with --backend wasm.
+    for (const args of [['gradcheck'], ['evaluate', '--model', 'unused', '--backend', 'wasm']]) {
+      const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, NABLA_THREADS: String(bound + 1) } });
+      assertOneLineError({ code: r.status, stdout: r.stdout, stderr: r.stderr }, 1, new RegExp(`^nabla ${args[0]}: NABLA_THREADS must be at most ${bound} \\(4 × the ${cores} cores here`));
+    }
+    const started = performance.now();
+    assertOneLineError(nabla('train', '--hidden', '1000000', '--iters', '1'), 2, /^nabla: train: --hidden 1000000 is too large: the float64 computation needs about \d+(\.\d)? GiB, more than the /);
+    assertOneLineError(nabla('train', '--batch-size', '10000000', '--backend', 'reference', '--iters', '1'), 2, /^nabla: train: --batch-size 10000000 is too large: /);
+    assertOneLineError(nabla('gradcheck', '--hidden', '3000000'), 2, /^nabla: gradcheck: --hidden 3000000 is too large: /);
+    assert.ok(performance.now() - started < 60_000, 'refused without trying');
+  });
+
+  it('prints one line of printable characters, bounded, whatever a name or a value holds', () => {
+    const control = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+    const spoof = nabla(`fly\x1b]0;pwned\x07\u202e`);
+    assertOneLineError(spoof, 2, /^nabla: unknown command 'fly\\x1b\]0;pwned\\x07\\u\{202e\}'/);
+    assert.doesNotMatch(spoof.stderr.trimEnd(), control);
+    const dir = join(mkdtempSync(join(tmpdir(), 'nabla-names-')), 'data\x1b[2J\nnabla train: all good\r');
+    const data = nabla('train', '--data-dir', dir, '--iters', '1');
+    assertOneLineError(data, 1, /^nabla train: .*data\\x1b\[2J\\nnabla train: all good\\r/);
+    assert.doesNotMatch(data.stderr.trimEnd(), control);
+    const long = nabla('x'.repeat(5000));
+    assertOneLineError(long, 2, /^nabla: unknown command 'x{40}… \(4960 more characters\)' \(commands: /);
+    assert.ok(long.stderr.trimEnd().length <= 400, `${long.stderr.length} characters`);
+  });
+
+  it('on --resume, accepts flags that repeat the run\'s own settings and refuses changed ones or other data', () => {
+    const run = mkdtempSync(join(tmpdir(), 'nabla-resume-flags-'));
+    const first = nabla('train', '--iters', '1', '--quiet', '--out', run);
+    assert.equal(first.code, 0, first.stderr);
+    const dataDir = (JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as { dataDir: string }).dataDir;
+    const same = nabla('train', '--resume', run, '--iters', '2', '--quiet', '--dtype', 'float64', '--hidden', '50', '--lr', '0.1', '--batch-size', '100',
+      '--weight-init-std', '0.01', '--seed', '42', '--out', `${run}/`, '--data-dir', dataDir);
+    assert.equal(same.code, 0, same.stderr);
+    assertOneLineError(nabla('train', '--resume', run, '--iters', '3', '--lr', '0.5'), 2, /^nabla: train: --lr 0\.5 differs from the run's own 0\.1 \(.*\); a resumed run keeps its settings, only --iters may change$/);
+    assertOneLineError(nabla('train', '--resume', run, '--iters', '3', '--dtype', 'float32'), 2, /^nabla: train: --dtype float32 differs from the run's own float64/);
+    assertOneLineError(nabla('train', '--resume', run, '--iters', '3', '--out', mkdtempSync(join(tmpdir(), 'nabla-other-'))), 2, /^nabla: train: --out .* is not the run being resumed/);
+    // The same files under another folder are other data as far as the run can tell.
+    const copy = mkdtempSync(join(tmpdir(), 'nabla-other-data-'));
+    for (const name of readdirSync(dataDir)) symlinkSync(join(dataDir, name), join(copy, name));
+    assertOneLineError(nabla('train', '--resume', run, '--iters', '3', '--data-dir', copy), 2, /^nabla: train: --data-dir .* is not the data the run was trained on \(.*\); a resumed run continues on its own data$/);
+    // A link to the run's own folder is the same data.
+    const link = join(copy, 'link');
+    symlinkSync(dataDir, link);
+    const linked = nabla('train', '--resume', run, '--iters', '3', '--quiet', '--data-dir', link);
+    assert.equal(linked.code, 0, linked.stderr);
   });
 });

@@ -1,6 +1,7 @@
 import type { Backend } from './backend.js';
 import { referenceBackend } from './reference/index.js';
-import { createWasmBackend, type WasmBackendOptions } from './wasm/index.js';
+import { checkOptions, describeValue } from '../util/options.js';
+import { createWasmBackend, maxThreads, maxThreadsReason, type WasmBackendOptions } from './wasm/index.js';
 
 export type { Backend, DType, FloatArray } from './backend.js';
 export { referenceBackend } from './reference/index.js';
@@ -13,6 +14,9 @@ let fallbackReported = false;
 
 /** Builds a backend by name. 'wasm' throws when WebAssembly SIMD is unavailable. */
 export function createBackend(name: BackendName, options: WasmBackendOptions = {}): Backend {
+  checkBackendName('createBackend', name);
+  checkOptions('createBackend', options, ['threads']);
+  if (name !== 'wasm' && options.threads !== undefined) throw new RangeError(`createBackend: threads apply to the wasm backend only, not to '${name}'`);
   return name === 'wasm' ? createWasmBackend(options) : referenceBackend;
 }
 
@@ -21,6 +25,10 @@ export function createBackend(name: BackendName, options: WasmBackendOptions = {
  * earlier keep working: every backend accepts any Float64Array/Float32Array.
  */
 export function setBackend(backend: Backend | BackendName, options: WasmBackendOptions = {}): Backend {
+  if (typeof backend === 'string') checkBackendName('setBackend', backend);
+  else if (backend === null || typeof backend !== 'object' || typeof backend.alloc !== 'function' || typeof backend.gemm !== 'function') {
+    throw new TypeError(`setBackend: expected a backend name (${BACKEND_NAMES.join(', ')}) or a Backend object, got ${describeValue(backend)}`);
+  }
   active = typeof backend === 'string' ? createBackend(backend, options) : backend;
   return active;
 }
@@ -44,6 +52,9 @@ export function getBackend(): Backend {
     // A typo must not silently cost the fast backend: only a missing feature falls back.
     throw new Error(`NABLA_THREADS must be a positive integer, got '${threads}'`);
   }
+  if (threads !== undefined && threads !== '' && Number(threads) > maxThreads()) {
+    throw new Error(`NABLA_THREADS must be at most ${maxThreads()} (${maxThreadsReason()}), got '${threads}'`);
+  }
   try {
     active = createWasmBackend({});
   } catch (error) {
@@ -55,4 +66,11 @@ export function getBackend(): Backend {
     active = referenceBackend;
   }
   return active;
+}
+
+/** A name that is not a backend's must not silently give another backend. */
+function checkBackendName(where: string, name: unknown): asserts name is BackendName {
+  if (!(BACKEND_NAMES as readonly unknown[]).includes(name)) {
+    throw new RangeError(`${where}: unknown backend ${describeValue(name)} (valid: ${BACKEND_NAMES.join(', ')})`);
+  }
 }

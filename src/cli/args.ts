@@ -19,6 +19,8 @@ export interface FlagSpec {
   min?: number;
   /** Upper bound for numbers (inclusive). */
   max?: number;
+  /** Why `max` is the bound, said when a value exceeds it. */
+  maxReason?: string;
   exclusiveMin?: boolean;
   /** Placeholder in --help, e.g. N or DIR. */
   arg?: string;
@@ -68,6 +70,8 @@ export function parseArgs<S extends FlagSpecs>(command: string, argv: readonly s
     const name = arg.slice(2, eq === -1 ? undefined : eq);
     const spec = specs[name];
     if (!spec) throw new UsageError(`${command}: unknown option --${name} (see nabla ${command} --help)`);
+    // The last of two values silently winning hides a mistake in a long command line.
+    if (given.has(name)) throw new UsageError(`${command}: --${name} is given more than once`);
     given.add(name);
     if (spec.type === 'boolean') {
       if (eq !== -1) throw new UsageError(`${command}: --${name} takes no value`);
@@ -83,20 +87,28 @@ export function parseArgs<S extends FlagSpecs>(command: string, argv: readonly s
   return { flags: flags as ParsedFlags<S>, positional, help, given };
 }
 
+/** Plain decimal digits, optionally negative. */
+const INTEGER = /^-?\d+$/;
+/** Plain decimal notation with an optional exponent: 0.1, .5, 1e-3, -2.5E+4. */
+const DECIMAL = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 function convert(command: string, name: string, spec: FlagSpec, value: string): string | number {
   if (spec.type === 'string') {
     if (spec.choices && !spec.choices.includes(value)) throw new UsageError(`${command}: --${name} must be one of ${spec.choices.join(', ')}, got '${value}'`);
     return value;
   }
-  const number = Number(value);
   const isInt = spec.type === 'int';
-  if (value.trim() === '' || !Number.isFinite(number) || (isInt && !Number.isSafeInteger(number))) {
+  // Number() would also take 0x3, 0b11, ' 3', 3e0 and Infinity; a flag takes what a person writes.
+  const number = (isInt ? INTEGER : DECIMAL).test(value) ? Number(value) : Number.NaN;
+  if (!Number.isFinite(number) || (isInt && !Number.isSafeInteger(number))) {
     throw new UsageError(`${command}: --${name} must be ${isInt ? 'an integer' : 'a number'}, got '${value}'`);
   }
   if (spec.min !== undefined && (spec.exclusiveMin ? number <= spec.min : number < spec.min)) {
     throw new UsageError(`${command}: --${name} must be ${spec.exclusiveMin ? '>' : '≥'} ${spec.min}, got ${value}`);
   }
-  if (spec.max !== undefined && number > spec.max) throw new UsageError(`${command}: --${name} must be ≤ ${spec.max}, got ${value}`);
+  if (spec.max !== undefined && number > spec.max) {
+    throw new UsageError(`${command}: --${name} must be ≤ ${spec.max}${spec.maxReason ? ` (${spec.maxReason})` : ''}, got ${value}`);
+  }
   return number;
 }
 

@@ -1,4 +1,6 @@
-import { BACKEND_NAMES, setBackend, type Backend, type BackendName } from '../backend/index.js';
+import { BACKEND_NAMES, getBackend, setBackend, type Backend, type BackendName } from '../backend/index.js';
+import { maxThreads, maxThreadsReason } from '../backend/wasm/index.js';
+import { fits, memoryLimit, twoLayerBytes, whyNotFits, type TwoLayerSizes } from '../util/memory.js';
 import type { FlagSpecs } from './args.js';
 import { UsageError } from './args.js';
 
@@ -10,7 +12,7 @@ export interface Output {
 
 export const backendFlags = {
   backend: { type: 'string', choices: BACKEND_NAMES, help: 'kernels to run on (default: wasm, falling back to reference)', arg: 'reference|wasm' },
-  threads: { type: 'int', min: 1, help: 'threads for large kernels (default: $NABLA_THREADS or all cores)', arg: 'N' },
+  threads: { type: 'int', min: 1, max: maxThreads(), maxReason: maxThreadsReason(), help: 'threads for large kernels, at most 4 per core (default: $NABLA_THREADS or all cores)', arg: 'N' },
   verbose: { type: 'boolean', help: 'print stack traces on errors' },
 } as const satisfies FlagSpecs;
 
@@ -25,4 +27,30 @@ export function selectBackend(name: string | undefined, threads: number | undefi
   const chosen = (name ?? 'wasm') as BackendName;
   if (threads !== undefined && chosen !== 'wasm') throw new UsageError('--threads applies to the wasm backend only');
   return setBackend(chosen, threads === undefined ? {} : { threads });
+}
+
+/** A flag that sizes a computation: its value, its default, and the size it sets. */
+export interface SizeFlag {
+  flag: string;
+  value: number;
+  fallback: number;
+  size: 'hidden' | 'batch';
+}
+
+/**
+ * Refuses, before the network and its buffers are allocated, sizes whose tensors cannot
+ * fit in what the backend can address, naming the flag to lower: the one whose default
+ * would make the run fit, else all of them.
+ */
+export function checkFitsInMemory(command: string, sizes: TwoLayerSizes, flags: readonly SizeFlag[]): void {
+  const backend = getBackend().name;
+  const limit = memoryLimit(backend);
+  const estimate = twoLayerBytes(sizes);
+  if (fits(estimate, limit)) return;
+  const culprits = flags.filter((f) => f.value > f.fallback && fits(twoLayerBytes({ ...sizes, [f.size]: f.fallback }), limit));
+  const blamed = culprits.length > 0 ? culprits : flags;
+  const named = `${blamed.map((f) => `--${f.flag} ${f.value}`).join(' with ')} ${blamed.length === 1 ? 'is' : 'are'} too large`;
+  const machine = memoryLimit('reference');
+  const hint = backend === 'wasm' && fits(estimate, machine) ? '; --backend reference can use all of the memory' : '';
+  throw new UsageError(`${command}: ${named}: the ${sizes.dtype} computation ${whyNotFits(estimate, limit)}${hint}`);
 }

@@ -4,8 +4,10 @@ import { gradcheckCommand, gradcheckHelp } from './commands/gradcheck.js';
 import { predictCommand, predictHelp } from './commands/predict.js';
 import { trainCommand, trainHelp } from './commands/train.js';
 import { UsageError } from './args.js';
+import { describeError, printableLine } from './errors.js';
 import type { Output } from './common.js';
 import { closest } from './suggest.js';
+import { printable } from '../io/printable.js';
 import { NABLA_VERSION } from '../version.js';
 
 type Command = (argv: readonly string[], io: Output) => number | Promise<number>;
@@ -33,8 +35,7 @@ const options = ['--help', '--version'];
 
 /** A word from the command line as it may be shown: printable, and short. */
 function shown(word: string): string {
-  const printable = word.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-  return printable.length > 40 ? `${printable.slice(0, 40)}…` : printable;
+  return printable(word, 40);
 }
 
 /** The one line for a word that is neither a command nor a top-level option. */
@@ -73,13 +74,20 @@ export async function main(argv: readonly string[], io: Output = processOutput):
     if (!command) throw new UsageError(unknownCommand(name));
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`nabla: ${error.message}`);
-      return 2;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    io.err(`nabla ${name}: ${message}`);
-    if (verbose && error instanceof Error && error.stack) io.err(error.stack);
-    return 1;
+    return reportError(error, name, verbose, io);
   }
+}
+
+/**
+ * One line on stderr, whatever the error holds (text from a file, a user's flag value):
+ * escaped, bounded, system errors in words. Usage errors exit 2, others 1.
+ */
+function reportError(error: unknown, command: string, verbose: boolean, io: Output): number {
+  if (error instanceof UsageError) {
+    io.err(printableLine(`nabla: ${error.message}`));
+    return 2;
+  }
+  io.err(printableLine(`nabla ${command}: ${describeError(error)}`));
+  if (verbose && error instanceof Error && error.stack) io.err(error.stack.split('\n').map((line) => printableLine(line)).join('\n'));
+  return 1;
 }

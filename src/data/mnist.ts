@@ -7,6 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { describeFsError } from '../io/regular_file.js';
 import { DataFormatError, type IdxArray } from './idx.js';
 import { readIdxFile } from './idx_file.js';
+import { checkDType, checkOptions, describeValue } from '../util/options.js';
 
 export const MNIST_FILES = {
   trainImages: 'train-images-idx3-ubyte',
@@ -48,6 +49,7 @@ export function defaultMnistDir(): string {
 
 /** The book's load_mnist: ((x_train, t_train), (x_test, t_test)) from the four IDX files. */
 export function loadMnist(options: LoadMnistOptions = {}): MnistData {
+  checkLoadMnistOptions(options);
   const { normalize = true, flatten = true, oneHotLabel = false, dtype = 'float64' } = options;
   const dataDir = options.dataDir ?? defaultMnistDir();
   const train = loadSplit(dataDir, MNIST_FILES.trainImages, MNIST_FILES.trainLabels);
@@ -75,6 +77,19 @@ export function loadMnist(options: LoadMnistOptions = {}): MnistData {
     testLabels: test.labels,
     dataDir,
   };
+}
+
+const LOAD_MNIST_OPTIONS = ['normalize', 'flatten', 'oneHotLabel', 'dataDir', 'dtype'] as const satisfies readonly (keyof LoadMnistOptions)[];
+
+function checkLoadMnistOptions(options: LoadMnistOptions): void {
+  checkOptions('loadMnist', options, LOAD_MNIST_OPTIONS);
+  for (const key of ['normalize', 'flatten', 'oneHotLabel'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new TypeError(`loadMnist: ${key} must be true or false, got ${describeValue(options[key])}`);
+  }
+  if (options.dataDir !== undefined && (typeof options.dataDir !== 'string' || options.dataDir === '')) {
+    throw new TypeError(`loadMnist: dataDir must be a folder name, got ${describeValue(options.dataDir)}`);
+  }
+  if (options.dtype !== undefined) checkDType('loadMnist', options.dtype);
 }
 
 /** One-hot rows: [n, classes] with a 1 at each label. */

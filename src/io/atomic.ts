@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { withPath } from '../util/errors.js';
 
 /**
  * Writes atomically: the bytes go to a temporary file in the same directory, are fsynced,
@@ -10,7 +11,7 @@ import { basename, dirname, join } from 'node:path';
 export async function writeFileAtomic(path: string, contents: Uint8Array | string): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const file = await open(temp, 'wx', 0o644);
+  const file = await open(temp, 'wx', 0o644).catch((e: unknown) => { throw withPath(e, path, 'write'); });
   try {
     try {
       await file.writeFile(contents);
@@ -21,7 +22,7 @@ export async function writeFileAtomic(path: string, contents: Uint8Array | strin
     await rename(temp, path);
   } catch (e) {
     await rm(temp, { force: true });
-    throw e;
+    throw withPath(e, path, 'write');
   }
   // Persist the rename itself. Directories cannot be fsynced everywhere (Windows), and
   // the file is already complete, so a failure here is not worth an error.

@@ -23,7 +23,7 @@ export function printable(text: string, max = PRINTABLE_LIMIT): string {
   let out = '';
   let i = 0;
   for (const ch of text) {
-    const piece = UNSAFE.test(ch) ? NAMED[ch] ?? escapeCodePoint(ch.codePointAt(0)!) : ch;
+    const piece = escapeUnsafe(ch);
     if (out.length + piece.length > max) {
       const rest = [...text.slice(i)].length;
       return `${out}… (${rest} more characters)`;
@@ -32,6 +32,11 @@ export function printable(text: string, max = PRINTABLE_LIMIT): string {
     i += ch.length;
   }
   return out;
+}
+
+/** One character (code point) as it may be shown: itself, or its escape when unsafe. */
+export function escapeUnsafe(ch: string): string {
+  return UNSAFE.test(ch) ? NAMED[ch] ?? escapeCodePoint(ch.codePointAt(0)!) : ch;
 }
 
 function escapeCodePoint(cp: number): string {

@@ -5,6 +5,7 @@
 
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { ERRNO_WORDS } from './errno_words.js';
 import { printable } from './printable.js';
 
 export class FileReadError extends Error {
@@ -21,20 +22,8 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 /** What went wrong with a file system call, in words (the code alone says little to most). */
 export function describeFsError(e: unknown): string {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT': return 'no such file';
-    case 'ENOTDIR': return 'a parent in the path is not a folder';
-    case 'EISDIR': return 'is a folder';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EROFS': return 'read-only file system';
-    case 'ELOOP': return 'too many symbolic links';
-    case 'ENAMETOOLONG': return 'name too long';
-    case 'ENOSPC': return 'no space left on the device';
-    case 'EDQUOT': return 'disk quota exceeded';
-    case 'EMFILE': case 'ENFILE': return 'too many open files';
-    case 'EIO': return 'input/output error';
-    default: return printable(code ?? (e instanceof Error ? e.message : String(e)));
-  }
+  if (code !== undefined && ERRNO_WORDS[code] !== undefined) return ERRNO_WORDS[code]!;
+  return printable(code ?? (e instanceof Error ? e.message : String(e)));
 }
 
 /** Why a file that exists is not something to read as data, or undefined if it is. */

@@ -1,11 +1,33 @@
 import { getBackend } from '../backend/index.js';
 import { formatShape } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { Workspace } from '../tensor/workspace.js';
+import { describeValue } from '../util/options.js';
 import { requireForward } from './check.js';
 
 /** Targets: a one-hot (or soft) tensor shaped like the scores, or one class index per row. */
 export type Labels = Tensor | Int32Array;
+
+/** What the API accepts as targets: Labels, or class indices in a plain array or any typed array. */
+export type LabelsInput = Labels | ArrayLike<number>;
+
+/** Class indices given as a number[] (or another typed array) as an Int32Array; Labels as they are. */
+export function toLabels(t: LabelsInput, where: string): Labels {
+  if (t instanceof Int32Array || t instanceof Tensor) return t;
+  if (t === null || typeof t !== 'object' || typeof t.length !== 'number') {
+    throw new TypeError(`${where}: targets must be a one-hot Tensor or class indices (Int32Array or number[]), got ${describeValue(t)}`);
+  }
+  const labels = new Int32Array(t.length);
+  for (let i = 0; i < labels.length; i++) {
+    const label = t[i];
+    // Checked before the Int32Array would wrap 2^32 + 1 into the valid class 1.
+    if (typeof label !== 'number' || !Number.isInteger(label) || Math.abs(label) > 0x7fffffff) {
+      throw new TypeError(`${where}: label ${describeValue(label)} at row ${i} is not a class index`);
+    }
+    labels[i] = label;
+  }
+  return labels;
+}
 
 /**
  * Softmax followed by cross-entropy, as one node: together their gradient is simply
@@ -23,7 +45,8 @@ export class SoftmaxWithLoss {
   private readonly dxBuffer = new Workspace();
 
   /** The mean cross-entropy over the batch of scores x: [batch, classes]. */
-  forward(x: Tensor, t: Labels): number {
+  forward(x: Tensor, labels: LabelsInput): number {
+    const t = toLabels(labels, 'SoftmaxWithLoss');
     if (x.rank !== 2) throw new RangeError(`SoftmaxWithLoss: scores must be 2-d [batch, classes], got ${formatShape(x.shape)}`);
     const [batch, classes] = x.shape as [number, number];
     if (batch === 0) throw new RangeError('SoftmaxWithLoss: the batch is empty');

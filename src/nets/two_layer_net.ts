@@ -4,10 +4,12 @@ import { numericalGradient } from '../gradient/numerical_gradient.js';
 import { twoLayerNumericalGradient } from '../gradient/two_layer_numerical_gradient.js';
 import { Affine } from '../layers/affine.js';
 import { Relu } from '../layers/relu.js';
-import { SoftmaxWithLoss, type Labels } from '../layers/softmax_with_loss.js';
+import { SoftmaxWithLoss, toLabels, type LabelsInput } from '../layers/softmax_with_loss.js';
 import { Random } from '../tensor/random.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { fits, memoryLimit, twoLayerBytes, whyNotFits } from '../util/memory.js';
+import { checkDType, checkOptions, describeValue } from '../util/options.js';
 
 export interface TwoLayerNetOptions {
   /** Standard deviation of the initial weights (the book's weight_init_std). */
@@ -26,7 +28,16 @@ export const PARAM_NAMES: readonly ParamName[] = ['W1', 'b1', 'W2', 'b2'];
 export type Params = Record<ParamName, Tensor>;
 
 /** Rows per block when scoring a whole dataset: large enough for fast kernels, small enough for memory. */
-const EVAL_BLOCK = 10000;
+export const EVAL_BLOCK = 10000;
+
+const TWO_LAYER_NET_OPTIONS = ['weightInitStd', 'seed', 'dtype'] as const satisfies readonly (keyof TwoLayerNetOptions)[];
+
+/** Refuses sizes whose weights (and gradients) cannot fit, before allocating any. */
+function checkWeightsFit(inputs: number, hidden: number, classes: number, dtype: DType): void {
+  const estimate = twoLayerBytes({ inputs, hidden, classes, batch: 0, dataRows: 0, evalRows: 0, paramCopies: 2, dtype });
+  const limit = memoryLimit(getBackend().name);
+  if (!fits(estimate, limit)) throw new RangeError(`TwoLayerNet(${inputs}, ${hidden}, ${classes}): the ${dtype} weights and their gradients ${whyNotFits(estimate, limit)}`);
+}
 
 /** Affine → Relu → Affine → SoftmaxWithLoss, the network of the book's chapter 5. */
 export class TwoLayerNet {
@@ -46,8 +57,14 @@ export class TwoLayerNet {
     for (const [name, value] of [['inputSize', inputSize], ['hiddenSize', hiddenSize], ['outputSize', outputSize]] as const) {
       if (!Number.isInteger(value) || value < 1) throw new RangeError(`TwoLayerNet: ${name} must be a positive integer, got ${value}`);
     }
+    checkOptions('TwoLayerNet', options, TWO_LAYER_NET_OPTIONS);
     const { weightInitStd = 0.01, seed = 42, dtype = 'float64' } = options;
-    if (!(weightInitStd >= 0)) throw new RangeError(`TwoLayerNet: weightInitStd must be ≥ 0, got ${weightInitStd}`);
+    if (typeof weightInitStd !== 'number' || !(weightInitStd >= 0) || !Number.isFinite(weightInitStd)) {
+      throw new RangeError(`TwoLayerNet: weightInitStd must be a finite number ≥ 0, got ${describeValue(weightInitStd)}`);
+    }
+    if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new RangeError(`TwoLayerNet: seed must be an integer, got ${describeValue(seed)}`);
+    checkDType('TwoLayerNet', dtype);
+    checkWeightsFit(inputSize, hiddenSize, outputSize, dtype);
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
     this.outputSize = outputSize;
@@ -69,13 +86,14 @@ export class TwoLayerNet {
   }
 
   /** Mean cross-entropy loss of the batch. */
-  loss(x: Tensor, t: Labels): number {
+  loss(x: Tensor, t: LabelsInput): number {
     return this.lastLayer.forward(this.predict(x), t);
   }
 
   /** Fraction of rows whose highest score is the true class; scored in blocks. */
-  accuracy(x: Tensor, t: Labels): number {
+  accuracy(x: Tensor, targets: LabelsInput): number {
     this.checkInput(x);
+    const t = toLabels(targets, 'TwoLayerNet.accuracy');
     const rows = x.shape[0]!;
     if (rows === 0) throw new RangeError('TwoLayerNet.accuracy: no rows to score');
     const labels = t instanceof Int32Array ? t : null;
@@ -107,7 +125,12 @@ export class TwoLayerNet {
    * weight; 'incremental' (float64 only) computes the same differences by updating
    * only what a nudge changes, thousands of times faster.
    */
-  numericalGradient(x: Tensor, t: Labels, options: NumericalGradientOptions = {}): Params {
+  numericalGradient(x: Tensor, targets: LabelsInput, options: NumericalGradientOptions = {}): Params {
+    checkOptions('TwoLayerNet.numericalGradient', options, ['method']);
+    if (options.method !== undefined && options.method !== 'plain' && options.method !== 'incremental') {
+      throw new RangeError(`TwoLayerNet.numericalGradient: method must be 'plain' or 'incremental', got ${describeValue(options.method)}`);
+    }
+    const t = toLabels(targets, 'TwoLayerNet.numericalGradient'); // once, not at every nudge
     if (options.method === 'incremental') {
       this.loss(x, t); // checks x and t against the network, naming the shapes
       return twoLayerNumericalGradient(this, x, t);
@@ -125,7 +148,7 @@ export class TwoLayerNet {
    * Gradients of every parameter by backpropagation: one forward pass, then each layer's
    * backward in reverse order. The returned tensors are the layers' own dW/db buffers.
    */
-  gradient(x: Tensor, t: Labels): Params {
+  gradient(x: Tensor, t: LabelsInput): Params {
     this.loss(x, t);
     let dout = this.lastLayer.backward(1);
     dout = this.affine2.backward(dout);

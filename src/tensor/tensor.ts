@@ -1,5 +1,6 @@
 import { getBackend } from '../backend/index.js';
 import type { DType, FloatArray } from '../backend/backend.js';
+import { checkDType } from '../util/options.js';
 import { Random } from './random.js';
 import { checkShape, formatShape, sizeOf, stridesOf, type Shape } from './shape.js';
 
@@ -61,6 +62,7 @@ export class Tensor {
   /** Zero-filled, like zeros(); the name says the values are about to be overwritten. */
   static empty(shape: Shape, dtype: DType = 'float64', placement: Placement = 'heap'): Tensor {
     checkShape(shape, 'Tensor.empty');
+    checkDType('Tensor', dtype); // every factory comes here; a backend would quietly give float64
     return new Tensor(allocate(dtype, sizeOf(shape), placement), shape);
   }
 

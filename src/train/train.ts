@@ -2,6 +2,7 @@ import type { Labels } from '../layers/softmax_with_loss.js';
 import type { TwoLayerNet } from '../nets/two_layer_net.js';
 import { Random, type RandomState } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { checkOptions } from '../util/options.js';
 import { BatchSampler } from './batch_sampler.js';
 import { SGD } from './sgd.js';
 
@@ -122,6 +123,7 @@ export class Trainer {
     resume?: TrainState,
   ) {
     validateConfig(config);
+    checkOptions('train', callbacks, ['onIteration', 'onEpochEnd', 'shouldStop'], 'callback');
     this.evalEvery = config.evalEvery ?? iterationsPerEpoch(data.xTrain.shape[0]!, config.batchSize);
     this.rng = new Random(config.seed);
     if (resume) this.rng.setState(resume.rng);
@@ -231,12 +233,15 @@ export function train(network: TwoLayerNet, data: TrainData, config: TrainConfig
 }
 
 function validateConfig(config: TrainConfig): void {
-  const positiveInt = (name: string, v: number | undefined): void => {
-    if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new RangeError(`train: ${name} must be a positive integer, got ${v}`);
+  if (checkOptions('train', config, ['iters', 'batchSize', 'learningRate', 'seed', 'evalEvery'], 'config key') === undefined) {
+    throw new TypeError('train: a config { iters, batchSize, learningRate, seed } is required');
+  }
+  const positiveInt = (name: string, v: number | undefined, required = true): void => {
+    if ((required || v !== undefined) && (!Number.isInteger(v) || v! < 1)) throw new RangeError(`train: ${name} must be a positive integer, got ${v}`);
   };
   positiveInt('iters', config.iters);
   positiveInt('batchSize', config.batchSize);
-  positiveInt('evalEvery', config.evalEvery);
+  positiveInt('evalEvery', config.evalEvery, false);
   if (!(config.learningRate > 0) || !Number.isFinite(config.learningRate)) throw new RangeError(`train: learningRate must be a positive number, got ${config.learningRate}`);
   if (!Number.isInteger(config.seed)) throw new RangeError(`train: seed must be an integer, got ${config.seed}`);
 }

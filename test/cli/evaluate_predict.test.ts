@@ -191,12 +191,12 @@ describe('nabla evaluate', () => {
     writeFileSync(garbage, 'this is not a safetensors file');
     assertOneLineError(await nablaInProcess('evaluate', '--model', garbage), 1, new RegExp(`^nabla evaluate: ${escape(garbage)}: `));
     const missing = join(dir, 'missing.safetensors');
-    assertOneLineError(await nablaInProcess('evaluate', '--model', missing), 1, new RegExp(`^nabla evaluate: ${escape(missing)}: cannot read \\(no such file\\)$`));
+    assertOneLineError(await nablaInProcess('evaluate', '--model', missing), 1, new RegExp(`^nabla evaluate: ${escape(missing)}: cannot read \\(not found\\)$`));
     const small = join(dir, 'small.safetensors');
     await saveNetwork(new TwoLayerNet(4, 3, 2), small);
     assertOneLineError(await nablaInProcess('evaluate', '--model', small), 1, new RegExp(`^nabla evaluate: ${escape(small)}: the network maps 4 inputs to 2 classes`));
     const unwritable = join(dir, 'no-such-dir', 'errors.svg');
-    assertOneLineError(await nablaInProcess('evaluate', '--model', modelPath, '--misclassified', unwritable), 1, new RegExp(`^nabla evaluate: ${escape(unwritable)}: cannot write \\(no such file\\)$`));
+    assertOneLineError(await nablaInProcess('evaluate', '--model', modelPath, '--misclassified', unwritable), 1, new RegExp(`^nabla evaluate: ${escape(unwritable)}: cannot write \\(not found\\)$`));
     assertOneLineError(await nablaInProcess('evaluate'), 2, /^nabla: evaluate: --model FILE is required/);
     assertOneLineError(await nablaInProcess('evaluate', '--model', modelPath, '--limit', '5'), 2, /--limit applies only with --misclassified/);
     assertOneLineError(await nablaInProcess('evaluate', '--model', modelPath, '--limit', '0', '--misclassified', 'x.svg'), 2, /--limit must be ≥ 1/);
@@ -243,7 +243,7 @@ describe('nabla predict', () => {
   it('reports an unreadable, corrupt or blank image or a bad model in one line naming the file (exit 1)', async () => {
     const missing = join(dir, 'nope.png');
     // Through the real binary once, for the exit status.
-    assertOneLineError(nabla('predict', '--model', modelPath, missing), 1, new RegExp(`^nabla predict: ${escape(missing)}: cannot read \\(no such file\\)$`));
+    assertOneLineError(nabla('predict', '--model', modelPath, missing), 1, new RegExp(`^nabla predict: ${escape(missing)}: cannot read \\(not found\\)$`));
     const corrupt = join(dir, 'corrupt.png');
     writeFileSync(corrupt, readFileSync(chosen[0]!.dark).subarray(0, 40));
     assertOneLineError(await nablaInProcess('predict', '--model', modelPath, corrupt), 1, new RegExp(`^nabla predict: ${escape(corrupt)}: corrupt or truncated PNG image`));
@@ -294,7 +294,7 @@ describe('nabla predict, many files and real-world pictures', () => {
     const predictions = JSON.parse(r.stdout) as { file: string; label: number }[];
     assert.deepEqual(predictions.map((p) => [p.file, p.label]), [[chosen[0]!.dark, chosen[0]!.label], [chosen[1]!.light, chosen[1]!.label]]);
     assert.deepEqual(r.stderr.trim().split('\n'), [
-      `nabla predict: ${missing}: cannot read (no such file)`,
+      `nabla predict: ${missing}: cannot read (not found)`,
       `nabla predict: ${text}: not a PNG or JPEG image`,
     ]);
   });

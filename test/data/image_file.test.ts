@@ -165,7 +165,7 @@ describe('hostile images', () => {
   }));
 
   it('refuses a FIFO at once, and says what a non-image is', (t) => withDir(async (dir) => {
-    await assert.rejects(readImageFile(join(dir, 'x.png')), { message: `${join(dir, 'x.png')}: cannot read (no such file)` });
+    await assert.rejects(readImageFile(join(dir, 'x.png')), { message: `${join(dir, 'x.png')}: cannot read (not found)` });
     const text = join(dir, 'notes.png');
     writeFileSync(text, 'hello');
     await assert.rejects(readImageFile(text), { message: `${text}: not a PNG or JPEG image` });

@@ -40,7 +40,7 @@ describe('loadMnist files', () => {
   it('says what is wrong with a --data-dir that is not a folder instead of "not found"', () => {
     withDataset({}, (dir) => {
       const file = join(dir, MNIST_FILES.testLabels);
-      assert.throws(() => loadMnist({ dataDir: file }), { message: `${join(file, MNIST_FILES.trainImages)}: cannot read (a parent in the path is not a folder)` });
+      assert.throws(() => loadMnist({ dataDir: file }), { message: `${join(file, MNIST_FILES.trainImages)}: cannot read (a part of the path is not a folder)` });
     });
   });
 });

@@ -50,10 +50,10 @@ describe('regular files', () => {
   it('says what really went wrong: missing, permission denied, not a folder', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'nabla-rf-'));
     try {
-      await assert.rejects(openRegularFile(join(dir, 'nope')), { message: `${join(dir, 'nope')}: cannot read (no such file)` });
+      await assert.rejects(openRegularFile(join(dir, 'nope')), { message: `${join(dir, 'nope')}: cannot read (not found)` });
       const file = join(dir, 'f');
       writeFileSync(file, 'x');
-      assert.throws(() => openRegularFileSync(join(file, 'g')), { message: `${join(file, 'g')}: cannot read (a parent in the path is not a folder)` });
+      assert.throws(() => openRegularFileSync(join(file, 'g')), { message: `${join(file, 'g')}: cannot read (a part of the path is not a folder)` });
       if (isRoot || process.platform === 'win32') t.skip('permissions do not apply to root');
       else {
         chmodSync(file, 0o000);
@@ -67,6 +67,6 @@ describe('regular files', () => {
   });
 
   it('names a file with control characters in its name printably', async () => {
-    await assert.rejects(openRegularFile('/nonexistent/\x1b[2Jevil\n.bin'), { message: '/nonexistent/\\x1b[2Jevil\\n.bin: cannot read (no such file)' });
+    await assert.rejects(openRegularFile('/nonexistent/\x1b[2Jevil\n.bin'), { message: '/nonexistent/\\x1b[2Jevil\\n.bin: cannot read (not found)' });
   });
 });

@@ -268,7 +268,7 @@ describe('safetensors files', () => {
 
   it('names the file when reading fails', () => withDir(async (dir) => {
     const missing = join(dir, 'missing.safetensors');
-    await assert.rejects(readSafetensorsFile(missing), { message: `${missing}: cannot read (no such file)` });
+    await assert.rejects(readSafetensorsFile(missing), { message: `${missing}: cannot read (not found)` });
     const corrupt = join(dir, 'corrupt.safetensors');
     writeFileSync(corrupt, 'abc');
     await assert.rejects(readSafetensorsFile(corrupt), { message: `${corrupt}: file is 3 bytes, too short for the 8-byte header length` });

@@ -3,7 +3,7 @@ import { gradientCheck } from '../../gradient/gradient_check.js';
 import { TwoLayerNet } from '../../nets/two_layer_net.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { formatHelp, parseArgs, UsageError } from '../args.js';
-import { backendFlags, dataFlags, selectBackend, type Output } from '../common.js';
+import { backendFlags, checkFitsInMemory, dataFlags, selectBackend, type Output } from '../common.js';
 
 const flags = {
   ...dataFlags,
@@ -33,7 +33,12 @@ export function gradcheckCommand(argv: readonly string[], io: Output): number {
   const data = loadMnist({ normalize: true, oneHotLabel: true, dtype, ...(f.dataDir ? { dataDir: f.dataDir } : {}) });
   const samples = f.samples ?? 3;
   if (samples > data.xTrain.shape[0]!) throw new UsageError(`gradcheck: --samples ${samples} exceeds the ${data.xTrain.shape[0]} training images`);
-  const network = new TwoLayerNet(data.xTrain.shape[1]!, f.hidden ?? 50, 10, { seed: f.seed ?? 42, dtype });
+  const inputs = data.xTrain.shape[1]!;
+  // Weights, backprop gradients and numerical gradients: three copies of the parameters.
+  checkFitsInMemory('gradcheck', {
+    inputs, hidden: f.hidden!, classes: 10, batch: samples, dataRows: data.xTrain.shape[0]! + data.xTest.shape[0]!, evalRows: 0, paramCopies: 3, dtype,
+  }, [{ flag: 'hidden', value: f.hidden!, fallback: flags.hidden.default, size: 'hidden' }]);
+  const network = new TwoLayerNet(inputs, f.hidden!, 10, { seed: f.seed!, dtype });
   const xBatch = data.xTrain.slice(0, samples);
   const tBatch = (data.tTrain as Tensor).slice(0, samples);
   const started = performance.now();

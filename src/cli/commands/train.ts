@@ -1,16 +1,16 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { getBackend, type Backend } from '../../backend/index.js';
-import { loadMnist } from '../../data/mnist.js';
+import { defaultMnistDir, loadMnist } from '../../data/mnist.js';
 import { saveNetwork } from '../../io/model.js';
-import { TwoLayerNet } from '../../nets/two_layer_net.js';
+import { EVAL_BLOCK, TwoLayerNet } from '../../nets/two_layer_net.js';
 import { CHECKPOINT_STATE, loadCheckpoint, saveCheckpoint, type RunSetup } from '../../train/checkpoint.js';
 import { createRunDir } from '../../train/run_dir.js';
 import { RUN_FILES, writeConfig, writeMetrics } from '../../train/run_files.js';
 import { Trainer, TrainingDivergedError, type TrainState } from '../../train/train.js';
 import { NABLA_VERSION } from '../../version.js';
-import { formatHelp, parseArgs, UsageError } from '../args.js';
-import { backendFlags, dataFlags, selectBackend, type Output } from '../common.js';
+import { formatHelp, parseArgs, UsageError, type ParsedFlags } from '../args.js';
+import { backendFlags, checkFitsInMemory, dataFlags, selectBackend, type Output } from '../common.js';
 import { TrainDisplay } from '../train_display.js';
 
 const hyperparameterFlags = {
@@ -42,6 +42,53 @@ export const trainHelp = formatHelp(
   flags,
 );
 
+/**
+ * On --resume, a flag may repeat the run's own setting but not change it (only --iters
+ * may): a resumed run that silently took other settings, or other data, would be a
+ * different run under the old one's name.
+ */
+function checkResumeFlags(f: ParsedFlags<typeof flags>, given: ReadonlySet<string>, setup: RunSetup, runDir: string): void {
+  const own: Record<string, [given: unknown, own: unknown]> = {
+    hidden: [f.hidden, setup.hidden],
+    'weight-init-std': [f.weightInitStd, setup.weightInitStd],
+    dtype: [f.dtype, setup.dtype],
+    'batch-size': [f.batchSize, setup.train.batchSize],
+    lr: [f.lr, setup.train.learningRate],
+    seed: [f.seed, setup.train.seed],
+  };
+  for (const [name, [value, runs]] of Object.entries(own)) {
+    if (given.has(name) && value !== runs) {
+      throw new UsageError(`train: --${name} ${String(value)} differs from the run's own ${String(runs)} (${runDir}); a resumed run keeps its settings, only --iters may change`);
+    }
+  }
+  if (given.has('out') && !samePath(f.out!, runDir)) throw new UsageError(`train: --out ${f.out} is not the run being resumed (${runDir}); a resumed run stays in its folder`);
+  const runData = setup.dataDir || defaultMnistDir();
+  if (given.has('data-dir') && !samePath(f.dataDir!, runData)) {
+    throw new UsageError(`train: --data-dir ${f.dataDir} is not the data the run was trained on (${runData}); a resumed run continues on its own data`);
+  }
+}
+
+/** Whether two paths name the same file or folder, through symbolic links where they exist. */
+function samePath(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
+function checkTrainingFits(setup: RunSetup, inputs: number, trainRows: number, testRows: number): void {
+  const { hidden, dtype, train: { batchSize } } = setup;
+  checkFitsInMemory('train', {
+    inputs, hidden, classes: 10, batch: batchSize, dataRows: trainRows + testRows,
+    evalRows: Math.min(EVAL_BLOCK, Math.max(trainRows, testRows)), paramCopies: 2, dtype,
+  }, [
+    { flag: 'hidden', value: hidden, fallback: hyperparameterFlags.hidden.default, size: 'hidden' },
+    { flag: 'batch-size', value: batchSize, fallback: hyperparameterFlags['batch-size'].default, size: 'batch' },
+  ]);
+}
+
 /** Yield to the event loop this often, so Ctrl-C is noticed during the synchronous steps. */
 const YIELD_MS = 50;
 
@@ -52,15 +99,10 @@ export async function trainCommand(argv: readonly string[], io: Output): Promise
     return 0;
   }
   if (positional.length > 0) throw new UsageError(`train: unexpected argument '${positional[0]}'`);
-  if (f.resume !== undefined) {
-    const fixed = Object.keys(hyperparameterFlags).filter((name) => name !== 'iters' && given.has(name));
-    if (given.has('dtype')) fixed.push('dtype');
-    if (given.has('out')) fixed.push('out');
-    if (fixed.length > 0) throw new UsageError(`train: --${fixed[0]} cannot be changed when resuming (the run's own settings are used; only --iters may change)`);
-  }
   selectBackend(f.backend, f.threads);
 
   const checkpoint = f.resume !== undefined ? await loadCheckpoint(f.resume) : undefined;
+  if (checkpoint) checkResumeFlags(f, given, checkpoint.setup, f.resume!);
   const setup: RunSetup = checkpoint
     ? { ...checkpoint.setup, train: { ...checkpoint.setup.train, iters: given.has('iters') ? f.iters! : checkpoint.setup.train.iters } }
     : {
@@ -82,6 +124,7 @@ export async function trainCommand(argv: readonly string[], io: Output): Promise
   const data = loadMnist({ normalize: true, dtype: setup.dtype, ...(dataDir ? { dataDir } : {}) });
   setup.dataDir = resolve(data.dataDir);
   const inputSize = data.xTrain.shape[1]!;
+  checkTrainingFits(setup, inputSize, data.xTrain.shape[0]!, data.xTest.shape[0]!);
   const network = checkpoint?.network ?? new TwoLayerNet(inputSize, setup.hidden, 10, { weightInitStd: setup.weightInitStd, seed: setup.train.seed, dtype: setup.dtype });
   if (network.inputSize !== inputSize) throw new Error(`${f.resume}: the checkpoint's network takes ${network.inputSize} inputs but the images have ${inputSize} pixels`);
   const runDir = f.resume ?? prepareOutDir(f.out);

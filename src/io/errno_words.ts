@@ -1,0 +1,27 @@
+// Node's system error codes in words, for messages that name a file.
+
+export const ERRNO_WORDS: Readonly<Record<string, string>> = {
+  ENOENT: 'not found',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EISDIR: 'is a folder, not a file',
+  ENOTDIR: 'a part of the path is not a folder',
+  EEXIST: 'already exists',
+  ENOTEMPTY: 'folder not empty',
+  ENAMETOOLONG: 'name too long',
+  ELOOP: 'too many levels of symbolic links',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files',
+  EIO: 'input/output error',
+  EBUSY: 'busy',
+  ETXTBSY: 'busy',
+  EXDEV: 'on another device',
+  ENXIO: 'no such device',
+  ENODEV: 'no such device',
+  EAGAIN: 'temporarily unavailable',
+  EINVAL: 'invalid argument',
+};
