@@ -50,11 +50,12 @@ export function checkpointWeightsFile(iteration: number): string {
  */
 export class CheckpointWriter {
   private readonly losses: LossLog;
-  private last: { json: object; iteration: number; weights: string } | undefined;
+  /** The last checkpoint; `json` is undefined for one loaded rather than saved here. */
+  private last: { json: object | undefined; iteration: number; weights: string } | undefined;
 
   constructor(private readonly dir: string, private readonly manifest: RunManifest, from?: Checkpoint) {
     this.losses = new LossLog(join(dir, LOSS_LOG), from?.loggedLosses ?? 0);
-    if (from) this.last = { json: {}, iteration: from.state.iteration, weights: from.weights };
+    if (from) this.last = { json: undefined, iteration: from.state.iteration, weights: from.weights };
   }
 
   /** Iterations done at the last checkpoint saved or loaded, if any. */
@@ -78,7 +79,10 @@ export class CheckpointWriter {
   /** Records that the model, metrics and plots of the last checkpoint are all written. */
   async markFinished(): Promise<void> {
     if (!this.last) throw new Error('CheckpointWriter.markFinished: no checkpoint saved yet');
-    await writeFileAtomic(join(this.dir, CHECKPOINT_STATE), `${JSON.stringify({ ...this.last.json, finished: true })}\n`);
+    const path = join(this.dir, CHECKPOINT_STATE);
+    // A loaded checkpoint was validated when it was read, and this process holds the folder.
+    const json = this.last.json ?? (JSON.parse(await readFile(path, 'utf8')) as object);
+    await writeFileAtomic(path, `${JSON.stringify({ ...json, finished: true })}\n`);
   }
 }
 
