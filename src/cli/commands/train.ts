@@ -120,7 +120,7 @@ async function trainInFolder(f: TrainFlags, given: ReadonlySet<string>, io: Outp
     const kept = writer.lastIteration !== undefined
       ? `${runDir} keeps the checkpoint of iteration ${writer.lastIteration}${wroteModel ? ' and the model' : ', without the final model'}; continue with: nabla train --resume ${runDir}`
       : `no checkpoint was saved in ${runDir}`;
-    safeErr(io, `nabla train: stopped by a second ${signal} during the save: ${kept}`);
+    safeErr(io, `nabla train: stopped by a second ${signal} before the save finished: ${kept}`);
     folder.lock.release();
     process.exit(signalExitCode(signal));
   });
