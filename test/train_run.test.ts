@@ -30,7 +30,7 @@ describe('nabla train run folder', () => {
     assert.doesNotMatch(stdout, /[\x00-\x09\x0b-\x1f\x7f]/, 'only printable text and newlines when stdout is a pipe');
     assert.match(stdout, /run folder: runs\/train-1/);
     const dir = join(cwd, 'runs', 'train-1');
-    assert.deepEqual(readdirSync(dir).sort(), ['.nabla-run.json', 'accuracy.svg', 'checkpoint-601.safetensors', 'checkpoint-losses.f64', 'checkpoint.json', 'config.json', 'loss.svg', 'metrics.csv', 'metrics.json', 'model.safetensors']);
+    assert.deepEqual(readdirSync(dir).sort(), ['.nabla-run.json', 'accuracy.svg', 'checkpoint-601.safetensors', 'checkpoint-epochs.jsonl', 'checkpoint-losses.f64', 'checkpoint.json', 'config.json', 'loss.svg', 'metrics.csv', 'metrics.json', 'model.safetensors']);
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
     assert.equal(config.training.iters, 601);
     assert.equal(config.training.learningRate, 0.1);
@@ -95,7 +95,7 @@ describe('resuming', () => {
   it('keeps only the newest checkpoint weights, named by iteration', () => {
     const dir = tmp();
     assert.equal(nabla(['train', '--iters', '25', '--checkpoint-every', '10', '--quiet', '--out', dir]).code, 0);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('checkpoint')).sort(), ['checkpoint-25.safetensors', 'checkpoint-losses.f64', 'checkpoint.json']);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('checkpoint')).sort(), ['checkpoint-25.safetensors', 'checkpoint-epochs.jsonl', 'checkpoint-losses.f64', 'checkpoint.json']);
     assert.equal(JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')).weights, 'checkpoint-25.safetensors');
   });
 

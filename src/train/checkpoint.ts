@@ -5,15 +5,15 @@ import { loadNetwork, saveNetwork } from '../io/model.js';
 import type { TwoLayerNet } from '../nets/two_layer_net.js';
 import { FieldChecker, type RunSetup, type SavedState } from './checkpoint_fields.js';
 import { describeNonFinite, findNonFinite } from './finite.js';
-import { LOSS_LOG, LossLog, readLossLog } from './loss_log.js';
+import { EPOCH_LOG, LOSS_LOG, NO_HISTORY, readEpochLines, readLosses, RunHistory, type HistoryCounts } from './history.js';
 import { RUN_FILES } from './run_files.js';
 import { MANIFEST_FILE, RunManifest } from './run_manifest.js';
-import type { TrainState } from './train.js';
+import type { EpochResult, TrainState } from './train.js';
 
 export type { RunSetup } from './checkpoint_fields.js';
 
 export const CHECKPOINT_STATE = 'checkpoint.json';
-/** Format 2 keeps the losses in LOSS_LOG; format 1 (still read) held them inline. */
+/** Format 2 keeps the losses and evaluations in append-only logs; format 1 (still read) held them inline. */
 const FORMAT = 'nabla-checkpoint-2';
 const FORMAT_INLINE_LOSSES = 'nabla-checkpoint-1';
 
@@ -25,8 +25,8 @@ export interface Checkpoint {
   weights: string;
   /** Whether the run's final files (model, metrics, plots) were all written after this checkpoint. */
   finished: boolean;
-  /** Losses already in LOSS_LOG (0 for a format-1 checkpoint, whose log is yet to be written). */
-  loggedLosses: number;
+  /** How much of the history logs the checkpoint covers (none for a format-1 checkpoint, whose logs are yet to be written). */
+  history: HistoryCounts;
 }
 
 export const WEIGHTS_FILE = /^checkpoint-(\d+)\.safetensors$/;
@@ -44,17 +44,18 @@ export function checkpointWeightsFile(iteration: number): string {
 /**
  * Saves checkpoints of one run. Each save writes the weights under a name of their own
  * (checkpoint-N.safetensors, recorded in the run's manifest first), appends the new
- * losses to LOSS_LOG, then writes checkpoint.json, which names both; the previous
+ * losses and evaluations to the history logs, then writes checkpoint.json, which names
+ * the weights and how much of the logs is valid; the previous
  * weights are removed only after that. A crash at any point leaves the previous
  * consistent checkpoint, or the new one. Its cost does not grow with the run's length.
  */
 export class CheckpointWriter {
-  private readonly losses: LossLog;
+  private readonly history: RunHistory;
   /** The last checkpoint; `json` is undefined for one loaded rather than saved here. */
   private last: { json: object | undefined; iteration: number; weights: string } | undefined;
 
   constructor(private readonly dir: string, private readonly manifest: RunManifest, from?: Checkpoint) {
-    this.losses = new LossLog(join(dir, LOSS_LOG), from?.loggedLosses ?? 0);
+    this.history = new RunHistory(dir, from?.history ?? NO_HISTORY);
     if (from) this.last = { json: undefined, iteration: from.state.iteration, weights: from.weights };
   }
 
@@ -67,9 +68,14 @@ export class CheckpointWriter {
     const weights = checkpointWeightsFile(state.iteration);
     await this.manifest.record(weights);
     await saveNetwork(network, join(this.dir, weights), { iteration: String(state.iteration) });
-    await this.losses.append(state.losses);
-    const saved: SavedState = { iteration: state.iteration, rng: state.rng, epochs: state.epochs, seconds: state.seconds };
-    const json = { format: FORMAT, weights, losses: { file: LOSS_LOG, count: state.losses.length }, setup, state: saved, finished: false };
+    const counts = await this.history.append(state.losses, state.epochs);
+    const saved: SavedState = { iteration: state.iteration, rng: state.rng, seconds: state.seconds };
+    const json = {
+      format: FORMAT, weights, setup, state: saved,
+      losses: { file: LOSS_LOG, count: counts.losses },
+      epochs: { file: EPOCH_LOG, count: counts.epochs, bytes: counts.epochBytes },
+      finished: false,
+    };
     await writeFileAtomic(join(this.dir, CHECKPOINT_STATE), `${JSON.stringify(json)}\n`);
     const previous = this.last?.weights;
     this.last = { json, iteration: state.iteration, weights };
@@ -135,19 +141,28 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   if (typeof finished !== 'boolean') return check.fail('finished', 'must be true or false');
 
   let losses: number[];
-  let loggedLosses: number;
+  let epochs: EpochResult[];
+  let history: HistoryCounts;
   if (root.format === FORMAT_INLINE_LOSSES) {
-    const inline = check.array((root.state as Record<string, unknown>).losses, 'state.losses');
+    const st = root.state as Record<string, unknown>;
+    const inline = check.array(st.losses, 'state.losses');
     if (inline.length !== saved.iteration) check.fail('state.losses', `holds ${inline.length} losses but state.iteration is ${saved.iteration}`);
     losses = inline.map((l, i) => check.number(l, `state.losses[${i}]`, 0));
-    loggedLosses = 0;
+    epochs = check.epochs(check.array(st.epochs, 'state.epochs'), (i) => `state.epochs[${i}]`, saved.iteration);
+    history = NO_HISTORY;
   } else {
-    const log = check.object(root.losses, 'losses');
-    if (log.file !== LOSS_LOG) check.fail('losses.file', `must be ${LOSS_LOG}`);
-    const count = check.int(log.count, 'losses.count', 0);
+    const lossLog = check.object(root.losses, 'losses');
+    if (lossLog.file !== LOSS_LOG) check.fail('losses.file', `must be ${LOSS_LOG}`);
+    const count = check.int(lossLog.count, 'losses.count', 0);
     if (count !== saved.iteration) check.fail('losses.count', `is ${count} but state.iteration is ${saved.iteration}`);
-    losses = await readLossLog(join(dir, LOSS_LOG), count);
-    loggedLosses = count;
+    const epochLog = check.object(root.epochs, 'epochs');
+    if (epochLog.file !== EPOCH_LOG) check.fail('epochs.file', `must be ${EPOCH_LOG}`);
+    const epochCount = check.int(epochLog.count, 'epochs.count', 0, saved.iteration);
+    const epochBytes = check.int(epochLog.bytes, 'epochs.bytes', 0, 1024 * epochCount);
+    losses = await readLosses(dir, count);
+    const lines = await readEpochLines(dir, epochCount, epochBytes);
+    epochs = new FieldChecker(join(dir, EPOCH_LOG)).epochs(lines, (i) => `line ${i + 1}`, saved.iteration);
+    history = { losses: count, epochs: epochCount, epochBytes };
   }
 
   const weightsPath = join(dir, weights);
@@ -164,5 +179,5 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   }
   const bad = findNonFinite(network);
   if (bad.length > 0) throw new Error(`${weightsPath}: ${describeNonFinite(bad)}; the checkpoint is damaged`);
-  return { setup, state: { ...saved, losses }, network, weights, finished, loggedLosses };
+  return { setup, state: { ...saved, losses, epochs }, network, weights, finished, history };
 }

@@ -11,11 +11,10 @@ export interface RunSetup {
   train: TrainConfig;
 }
 
-/** The loop's state in checkpoint.json: fixed size, whatever the run's length. */
+/** The loop's state in checkpoint.json: fixed size, whatever the run's length (the history is in its own files). */
 export interface SavedState {
   iteration: number;
   rng: { s: RandomState; spareNormal: number | null };
-  epochs: EpochResult[];
   seconds: number;
 }
 
@@ -87,12 +86,17 @@ export class FieldChecker {
     const words = s.map((v, i) => this.int(v, `state.rng.s[${i}]`, 0, 0xffffffff)) as RandomState;
     if (words.every((v) => v === 0)) this.fail('state.rng.s', 'is all zeros, a state the generator never leaves (every draw would be sample 0)');
     const spareNormal = rng.spareNormal === null ? null : this.number(rng.spareNormal, 'state.rng.spareNormal', -Infinity);
-    const epochs = this.array(st.epochs, 'state.epochs').map((e, i) => this.epoch(e, `state.epochs[${i}]`, iteration));
+    return { iteration, rng: { s: words, spareNormal }, seconds: this.number(st.seconds, 'state.seconds', 0) };
+  }
+
+  /** Evaluations, each named `${field}[i]`, in order, none after `iteration`. */
+  epochs(values: readonly unknown[], field: (i: number) => string, iteration: number): EpochResult[] {
+    const epochs = values.map((e, i) => this.epoch(e, field(i), iteration));
     epochs.forEach((e, i) => {
       const previous = epochs[i - 1];
-      if (previous && (e.epoch <= previous.epoch || e.iteration <= previous.iteration)) this.fail(`state.epochs[${i}]`, 'is not after the one before it');
+      if (previous && (e.epoch <= previous.epoch || e.iteration <= previous.iteration)) this.fail(field(i), 'is not after the one before it');
     });
-    return { iteration, rng: { s: words, spareNormal }, epochs, seconds: this.number(st.seconds, 'state.seconds', 0) };
+    return epochs;
   }
 
   private epoch(value: unknown, field: string, iteration: number): EpochResult {

@@ -33,9 +33,9 @@ describe('checkpoint.json validation', () => {
     ['null', () => null, /checkpoint\.json: the file must be an object, got null$/],
     ['state: null', (c) => { c.state = null; }, /checkpoint\.json: state must be an object, got null$/],
     ['no rng', (c) => { delete c.state.rng; }, /checkpoint\.json: state\.rng must be an object, got nothing \(the field is missing\)$/],
-    ['epochs not an array', (c) => { c.state.epochs = 'x'; }, /checkpoint\.json: state\.epochs must be an array, got the string "x"$/],
-    ['garbage epochs', (c) => { c.state.epochs = [1, 2]; }, /checkpoint\.json: state\.epochs\[0\] must be an object, got 1$/],
-    ['an epoch\'s accuracy', (c) => { c.state.epochs[0].trainAcc = 'high'; }, /checkpoint\.json: state\.epochs\[0\]\.trainAcc must be a finite number/],
+    ['garbage epochs', (c) => { c.epochs = 'x'; }, /checkpoint\.json: epochs must be an object, got the string "x"$/],
+    ['an epoch count that disagrees with the log', (c) => { c.epochs.count -= 1; }, /checkpoint-epochs\.jsonl: holds 3 evaluations in its first \d+ bytes but checkpoint\.json counts 2 \(the file is damaged\)$/],
+    ['format-1 epochs that are not an array', (c) => ({ ...c, format: 'nabla-checkpoint-1', state: { ...c.state, losses: [1, 1, 1], epochs: 'x' } }), /checkpoint\.json: state\.epochs must be an array, got the string "x"$/],
     ['float16', (c) => { c.setup.dtype = 'float16'; }, /checkpoint\.json: setup\.dtype must be float64 or float32, got the string "float16"$/],
     ['garbage seconds', (c) => { c.state.seconds = 'soon'; }, /checkpoint\.json: state\.seconds must be a finite number, got the string "soon"$/],
     ['negative seconds', (c) => { c.state.seconds = -1; }, /checkpoint\.json: state\.seconds must be ≥ 0, got -1$/],
@@ -53,10 +53,23 @@ describe('checkpoint.json validation', () => {
     });
   }
 
+  it('refuses damaged evaluations in the epoch log, naming the line and field', async () => {
+    for (const [lines, pattern] of [
+      [['1', '2'], /checkpoint-epochs\.jsonl: line 1 must be an object, got 1$/],
+      [['{"epoch":0,"iteration":1,"trainAcc":"high","testAcc":0.1,"loss":2.3,"seconds":0}'], /checkpoint-epochs\.jsonl: line 1\.trainAcc must be a finite number, got the string "high"$/],
+      [['{oops'], /checkpoint-epochs\.jsonl: line 1 is not valid JSON/],
+    ] as const) {
+      const text = lines.map((l) => `${l}\n`).join('');
+      const dir = damaged((c) => { c.epochs.count = lines.length; c.epochs.bytes = Buffer.byteLength(text); });
+      writeFileSync(join(dir, 'checkpoint-epochs.jsonl'), text);
+      await assert.rejects(loadCheckpoint(dir), pattern);
+    }
+  });
+
   it('refuses a truncated loss log', async () => {
     const dir = damaged(() => undefined);
     truncateSync(join(dir, 'checkpoint-losses.f64'), 8);
-    await assert.rejects(loadCheckpoint(dir), /checkpoint-losses\.f64: holds 1 losses but checkpoint\.json counts 3/);
+    await assert.rejects(loadCheckpoint(dir), /checkpoint-losses\.f64: holds 8 bytes but checkpoint\.json counts 24 \(the file is truncated\)/);
   });
 
   it('refuses before training or writing anything', () => {
