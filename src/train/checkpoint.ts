@@ -1,19 +1,18 @@
-import { stat, readFile } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
 import { loadNetwork, saveNetwork } from '../io/model.js';
 import type { TwoLayerNet } from '../nets/two_layer_net.js';
 import { FieldChecker, type RunSetup, type SavedState } from './checkpoint_fields.js';
 import { describeNonFinite, findNonFinite } from './finite.js';
-import { EPOCH_LOG, LOSS_LOG, NO_HISTORY, readEpochLines, readLosses, RunHistory, type HistoryCounts } from './history.js';
+import { HISTORY_LOG, readHistory, RunHistory } from './history.js';
 import { RUN_FILES } from './run_files.js';
-import { MANIFEST_FILE, RunManifest } from './run_manifest.js';
 import type { EpochResult, TrainState } from './train.js';
 
 export type { RunSetup } from './checkpoint_fields.js';
 
 export const CHECKPOINT_STATE = 'checkpoint.json';
-/** Format 2 keeps the losses and evaluations in append-only logs; format 1 (still read) held them inline. */
+/** Format 2 keeps the losses and evaluations in an append-only journal; format 1 (still read) held them inline. */
 const FORMAT = 'nabla-checkpoint-2';
 const FORMAT_INLINE_LOSSES = 'nabla-checkpoint-1';
 
@@ -25,8 +24,10 @@ export interface Checkpoint {
   weights: string;
   /** Whether the run's final files (model, metrics, plots) were all written after this checkpoint. */
   finished: boolean;
-  /** How much of the history logs the checkpoint covers (none for a format-1 checkpoint, whose logs are yet to be written). */
-  history: HistoryCounts;
+  /** Bytes of the history journal the checkpoint covers (0 for a format-1 checkpoint, whose journal is yet to be written). */
+  historyBytes: number;
+  /** Weights files the journal says nabla wrote, apart from `weights`: leftovers nabla may delete. */
+  leftovers: string[];
 }
 
 export const WEIGHTS_FILE = /^checkpoint-(\d+)\.safetensors$/;
@@ -42,11 +43,11 @@ export function checkpointWeightsFile(iteration: number): string {
 }
 
 /**
- * Saves checkpoints of one run. Each save writes the weights under a name of their own
- * (checkpoint-N.safetensors, recorded in the run's manifest first), appends the new
- * losses and evaluations to the history logs, then writes checkpoint.json, which names
- * the weights and how much of the logs is valid; the previous
- * weights are removed only after that. A crash at any point leaves the previous
+ * Saves checkpoints of one run. Each save appends the new losses and evaluations to the
+ * history journal, with the name of the weights file it is about to write (so a file of
+ * that name is known to be nabla's), writes the weights under that name
+ * (checkpoint-N.safetensors), then checkpoint.json, which names them and says how much
+ * of the journal is valid; the previous weights are removed only after that. A crash at any point leaves the previous
  * consistent checkpoint, or the new one. Its cost does not grow with the run's length.
  */
 export class CheckpointWriter {
@@ -54,8 +55,8 @@ export class CheckpointWriter {
   /** The last checkpoint; `json` is undefined for one loaded rather than saved here. */
   private last: { json: object | undefined; iteration: number; weights: string } | undefined;
 
-  constructor(private readonly dir: string, private readonly manifest: RunManifest, from?: Checkpoint) {
-    this.history = new RunHistory(dir, from?.history ?? NO_HISTORY);
+  constructor(private readonly dir: string, from?: Checkpoint) {
+    this.history = new RunHistory(dir, from?.historyBytes ?? 0, from?.historyBytes ? from.state.losses.length : 0, from?.historyBytes ? from.state.epochs.length : 0);
     if (from) this.last = { json: undefined, iteration: from.state.iteration, weights: from.weights };
   }
 
@@ -66,20 +67,14 @@ export class CheckpointWriter {
 
   async save(network: TwoLayerNet, setup: RunSetup, state: TrainState): Promise<void> {
     const weights = checkpointWeightsFile(state.iteration);
-    await this.manifest.record(weights);
+    const historyBytes = await this.history.append(state.losses, state.epochs, weights);
     await saveNetwork(network, join(this.dir, weights), { iteration: String(state.iteration) });
-    const counts = await this.history.append(state.losses, state.epochs);
     const saved: SavedState = { iteration: state.iteration, rng: state.rng, seconds: state.seconds };
-    const json = {
-      format: FORMAT, weights, setup, state: saved,
-      losses: { file: LOSS_LOG, count: counts.losses },
-      epochs: { file: EPOCH_LOG, count: counts.epochs, bytes: counts.epochBytes },
-      finished: false,
-    };
+    const json = { format: FORMAT, weights, setup, state: saved, history: { file: HISTORY_LOG, bytes: historyBytes }, finished: false };
     await writeFileAtomic(join(this.dir, CHECKPOINT_STATE), `${JSON.stringify(json)}\n`);
     const previous = this.last?.weights;
     this.last = { json, iteration: state.iteration, weights };
-    if (previous !== undefined && previous !== weights) await this.manifest.remove(previous);
+    if (previous !== undefined && previous !== weights) await rm(join(this.dir, previous), { force: true });
   }
 
   /** Records that the model, metrics and plots of the last checkpoint are all written. */
@@ -94,15 +89,14 @@ export class CheckpointWriter {
 
 /**
  * One checkpoint of the run in `dir`, for library use (the CLI keeps a CheckpointWriter,
- * which appends the losses instead of rewriting them). Removes the weights of the
- * previous checkpoint only if nabla recorded writing them. Takes no lock on `dir`.
+ * which appends to the history instead of rewriting it). Removes the weights of the
+ * checkpoint it replaces. Takes no lock on `dir`.
  */
 export async function saveCheckpoint(dir: string, network: TwoLayerNet, setup: RunSetup, state: TrainState): Promise<string> {
-  const manifest = await stat(join(dir, MANIFEST_FILE)).then(() => RunManifest.open(dir), () => RunManifest.create(dir));
   const previous = await readFile(join(dir, CHECKPOINT_STATE), 'utf8').then((text) => (JSON.parse(text) as { weights?: unknown }).weights, () => undefined);
-  const writer = new CheckpointWriter(dir, manifest);
-  await writer.save(network, setup, state);
-  if (typeof previous === 'string' && previous !== checkpointWeightsFile(state.iteration)) await manifest.remove(previous);
+  await new CheckpointWriter(dir).save(network, setup, state);
+  // Named by nabla's own checkpoint.json, so nabla wrote it.
+  if (typeof previous === 'string' && WEIGHTS_FILE.test(previous) && previous !== checkpointWeightsFile(state.iteration)) await rm(join(dir, previous), { force: true });
   return dir;
 }
 
@@ -142,27 +136,25 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
 
   let losses: number[];
   let epochs: EpochResult[];
-  let history: HistoryCounts;
+  let historyBytes = 0;
+  let leftovers: string[] = [];
   if (root.format === FORMAT_INLINE_LOSSES) {
     const st = root.state as Record<string, unknown>;
     const inline = check.array(st.losses, 'state.losses');
     if (inline.length !== saved.iteration) check.fail('state.losses', `holds ${inline.length} losses but state.iteration is ${saved.iteration}`);
     losses = inline.map((l, i) => check.number(l, `state.losses[${i}]`, 0));
     epochs = check.epochs(check.array(st.epochs, 'state.epochs'), (i) => `state.epochs[${i}]`, saved.iteration);
-    history = NO_HISTORY;
   } else {
-    const lossLog = check.object(root.losses, 'losses');
-    if (lossLog.file !== LOSS_LOG) check.fail('losses.file', `must be ${LOSS_LOG}`);
-    const count = check.int(lossLog.count, 'losses.count', 0);
-    if (count !== saved.iteration) check.fail('losses.count', `is ${count} but state.iteration is ${saved.iteration}`);
-    const epochLog = check.object(root.epochs, 'epochs');
-    if (epochLog.file !== EPOCH_LOG) check.fail('epochs.file', `must be ${EPOCH_LOG}`);
-    const epochCount = check.int(epochLog.count, 'epochs.count', 0, saved.iteration);
-    const epochBytes = check.int(epochLog.bytes, 'epochs.bytes', 0, 1024 * epochCount);
-    losses = await readLosses(dir, count);
-    const lines = await readEpochLines(dir, epochCount, epochBytes);
-    epochs = new FieldChecker(join(dir, EPOCH_LOG)).epochs(lines, (i) => `line ${i + 1}`, saved.iteration);
-    history = { losses: count, epochs: epochCount, epochBytes };
+    const log = check.object(root.history, 'history');
+    if (log.file !== HISTORY_LOG) check.fail('history.file', `must be ${HISTORY_LOG}`);
+    historyBytes = check.int(log.bytes, 'history.bytes', 0);
+    const history = await readHistory(dir, historyBytes);
+    const journal = new FieldChecker(join(dir, HISTORY_LOG));
+    if (history.losses.length !== saved.iteration) journal.fail(`the first ${historyBytes} bytes`, `hold ${history.losses.length} losses but checkpoint.json's state.iteration is ${saved.iteration} (the file is damaged)`);
+    losses = history.losses;
+    const values = history.epochs.map((e) => e.value);
+    epochs = journal.epochs(values, (i) => `line ${history.epochs[i]!.line} epoch`, saved.iteration);
+    leftovers = history.weights.filter((name) => name !== weights && WEIGHTS_FILE.test(name));
   }
 
   const weightsPath = join(dir, weights);
@@ -179,5 +171,5 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   }
   const bad = findNonFinite(network);
   if (bad.length > 0) throw new Error(`${weightsPath}: ${describeNonFinite(bad)}; the checkpoint is damaged`);
-  return { setup, state: { ...saved, losses, epochs }, network, weights, finished, history };
+  return { setup, state: { ...saved, losses, epochs }, network, weights, finished, historyBytes, leftovers };
 }

@@ -1,7 +1,7 @@
 import { lstatSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { LOCK_FILE, RunLock } from './run_lock.js';
-import { RunManifest } from './run_manifest.js';
+import { isMarkedRunFolder, markRunFolder } from './run_manifest.js';
 
 /** A folder refused for a new run: the caller's flag was wrong, not the machine. */
 export class OutFolderRefusedError extends Error {
@@ -15,7 +15,6 @@ export class OutFolderRefusedError extends Error {
 export interface RunFolder {
   dir: string;
   lock: RunLock;
-  manifest: RunManifest;
 }
 
 /**
@@ -84,7 +83,8 @@ export async function startRunFolder(out: string | undefined): Promise<RunFolder
   if (out === undefined) {
     const dir = createRunDir('runs', 'train');
     const lock = RunLock.acquire(dir);
-    return { dir, lock, manifest: await RunManifest.create(dir) };
+    await markRunFolder(dir);
+    return { dir, lock };
   }
   let exists = true;
   try {
@@ -101,12 +101,12 @@ export async function startRunFolder(out: string | undefined): Promise<RunFolder
     const names = readdirSync(out).filter((name) => name !== LOCK_FILE);
     const held = RUN_MARKERS.find((name) => names.includes(name));
     if (held) throw new OutFolderRefusedError(`${out} already holds a run (${held}); use --resume ${out} or another --out`);
-    if (names.length === 0) return { dir: out, lock, manifest: await RunManifest.create(out) };
-    if (!RunManifest.marks(names)) {
+    if (names.length === 0) await markRunFolder(out);
+    else if (!isMarkedRunFolder(names)) {
       const shown = names.slice(0, 3).map((n) => JSON.stringify(n)).join(', ');
       throw new OutFolderRefusedError(`--out ${out} is not empty and is not a nabla run folder (it holds ${shown}${names.length > 3 ? ', …' : ''}); give a new or empty folder`);
     }
-    return { dir: out, lock, manifest: RunManifest.open(out) };
+    return { dir: out, lock };
   } catch (error) {
     lock.release();
     throw error;

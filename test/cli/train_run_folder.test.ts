@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { assertOneLineError, nabla, Running, tinyMnist, tmp } from './train_helpers.js';
@@ -48,10 +48,14 @@ describe('--out refuses what is not a nabla run folder', () => {
     const out = tmp();
     assert.equal(nabla(['train', '--iters', '4', '--checkpoint-every', '2', '--quiet', '--data-dir', data, '--out', out]).code, 0);
     copyFileSync(join(out, 'checkpoint-4.safetensors'), join(out, 'checkpoint-3.safetensors')); // the user's copy
+    // What a kill between the weights and checkpoint.json leaves: weights the journal names past its valid part.
+    copyFileSync(join(out, 'checkpoint-4.safetensors'), join(out, 'checkpoint-5.safetensors'));
+    appendFileSync(join(out, 'checkpoint-history.jsonl'), '{"losses":[2.5]}\n{"weights":"checkpoint-5.safetensors"}\n');
     const resumed = nabla(['train', '--resume', out, '--iters', '8', '--checkpoint-every', '2', '--quiet']);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.ok(existsSync(join(out, 'checkpoint-3.safetensors')), 'the user\'s file is kept');
     assert.ok(!existsSync(join(out, 'checkpoint-4.safetensors')) && !existsSync(join(out, 'checkpoint-6.safetensors')), 'nabla\'s older checkpoints are replaced');
+    assert.ok(!existsSync(join(out, 'checkpoint-5.safetensors')), 'nabla\'s leftover from the kill is removed');
     assert.ok(existsSync(join(out, 'checkpoint-8.safetensors')));
   });
 });

@@ -33,8 +33,8 @@ describe('checkpoint.json validation', () => {
     ['null', () => null, /checkpoint\.json: the file must be an object, got null$/],
     ['state: null', (c) => { c.state = null; }, /checkpoint\.json: state must be an object, got null$/],
     ['no rng', (c) => { delete c.state.rng; }, /checkpoint\.json: state\.rng must be an object, got nothing \(the field is missing\)$/],
-    ['garbage epochs', (c) => { c.epochs = 'x'; }, /checkpoint\.json: epochs must be an object, got the string "x"$/],
-    ['an epoch count that disagrees with the log', (c) => { c.epochs.count -= 1; }, /checkpoint-epochs\.jsonl: holds 3 evaluations in its first \d+ bytes but checkpoint\.json counts 2 \(the file is damaged\)$/],
+    ['a history that is not an object', (c) => { c.history = 'x'; }, /checkpoint\.json: history must be an object, got the string "x"$/],
+    ['a history length past the journal', (c) => { c.history.bytes += 1000; }, /checkpoint-history\.jsonl: holds \d+ bytes but checkpoint\.json counts \d+ \(the file is truncated\)$/],
     ['format-1 epochs that are not an array', (c) => ({ ...c, format: 'nabla-checkpoint-1', state: { ...c.state, losses: [1, 1, 1], epochs: 'x' } }), /checkpoint\.json: state\.epochs must be an array, got the string "x"$/],
     ['float16', (c) => { c.setup.dtype = 'float16'; }, /checkpoint\.json: setup\.dtype must be float64 or float32, got the string "float16"$/],
     ['garbage seconds', (c) => { c.state.seconds = 'soon'; }, /checkpoint\.json: state\.seconds must be a finite number, got the string "soon"$/],
@@ -45,7 +45,7 @@ describe('checkpoint.json validation', () => {
     ['learning rate', (c) => { c.setup.train.learningRate = 0; }, /checkpoint\.json: setup\.train\.learningRate must be > 0, got 0$/],
     ['hidden', (c) => { c.setup.hidden = 2.5; }, /checkpoint\.json: setup\.hidden must be an integer, got 2\.5$/],
     ['weights path', (c) => { c.weights = '../x.safetensors'; }, /checkpoint\.json: weights must name a checkpoint-N\.safetensors file/],
-    ['loss count', (c) => { c.losses.count = 2; }, /checkpoint\.json: losses\.count is 2 but state\.iteration is 3$/],
+    ['an iteration the losses disagree with', (c) => { c.state.iteration = 2; c.weights = 'checkpoint-2.safetensors'; }, /checkpoint-history\.jsonl: the first \d+ bytes hold 3 losses but checkpoint\.json's state\.iteration is 2/],
   ];
   for (const [what, edit, pattern] of cases) {
     it(`refuses ${what} in one line naming the field`, async () => {
@@ -53,23 +53,26 @@ describe('checkpoint.json validation', () => {
     });
   }
 
-  it('refuses damaged evaluations in the epoch log, naming the line and field', async () => {
+  it('refuses damaged records in the history journal, naming the line and field', async () => {
+    const epoch = (fields: string): string => `{"epoch":{"epoch":0,"iteration":1,${fields},"testAcc":0.1,"loss":2.3,"seconds":0}}`;
     for (const [lines, pattern] of [
-      [['1', '2'], /checkpoint-epochs\.jsonl: line 1 must be an object, got 1$/],
-      [['{"epoch":0,"iteration":1,"trainAcc":"high","testAcc":0.1,"loss":2.3,"seconds":0}'], /checkpoint-epochs\.jsonl: line 1\.trainAcc must be a finite number, got the string "high"$/],
-      [['{oops'], /checkpoint-epochs\.jsonl: line 1 is not valid JSON/],
+      [['{"losses":[2.3,2.2,"x"]}'], /checkpoint-history\.jsonl: line 1 holds a loss that is not a finite number ≥ 0 \(string\) \(the file is damaged\)$/],
+      [['{"losses":[2.3,2.2,2.1]}', '1'], /checkpoint-history\.jsonl: line 2 is not a history record/],
+      [['{"losses":[2.3,2.2,2.1]}', epoch('"trainAcc":"high"')], /checkpoint-history\.jsonl: line 2 epoch\.trainAcc must be a finite number, got the string "high"$/],
+      [['{"losses":[2.3,2.2,2.1]}', '{oops'], /checkpoint-history\.jsonl: line 2 is not valid JSON/],
+      [['{"losses":[2.3,2.2]}'], /checkpoint-history\.jsonl: the first \d+ bytes hold 2 losses but checkpoint\.json's state\.iteration is 3/],
     ] as const) {
       const text = lines.map((l) => `${l}\n`).join('');
-      const dir = damaged((c) => { c.epochs.count = lines.length; c.epochs.bytes = Buffer.byteLength(text); });
-      writeFileSync(join(dir, 'checkpoint-epochs.jsonl'), text);
+      const dir = damaged((c) => { c.history.bytes = Buffer.byteLength(text); });
+      writeFileSync(join(dir, 'checkpoint-history.jsonl'), text);
       await assert.rejects(loadCheckpoint(dir), pattern);
     }
   });
 
-  it('refuses a truncated loss log', async () => {
+  it('refuses a truncated history journal', async () => {
     const dir = damaged(() => undefined);
-    truncateSync(join(dir, 'checkpoint-losses.f64'), 8);
-    await assert.rejects(loadCheckpoint(dir), /checkpoint-losses\.f64: holds 8 bytes but checkpoint\.json counts 24 \(the file is truncated\)/);
+    truncateSync(join(dir, 'checkpoint-history.jsonl'), 8);
+    await assert.rejects(loadCheckpoint(dir), /checkpoint-history\.jsonl: holds 8 bytes but checkpoint\.json counts \d+ \(the file is truncated\)/);
   });
 
   it('refuses before training or writing anything', () => {

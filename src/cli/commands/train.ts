@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { getBackend, type Backend } from '../../backend/index.js';
 import { loadMnist, type MnistData } from '../../data/mnist.js';
@@ -9,7 +10,8 @@ import { CHECKPOINT_STATE, CheckpointWriter, isRunFileName, loadCheckpoint, WEIG
 import { OutFolderRefusedError, startRunFolder, type RunFolder } from '../../train/run_dir.js';
 import { RUN_FILES, writeConfig, writeMetrics } from '../../train/run_files.js';
 import { RunLock } from '../../train/run_lock.js';
-import { removeStaleTempFiles, RunManifest } from '../../train/run_manifest.js';
+import { journalWeights } from '../../train/history.js';
+import { removeStaleTempFiles } from '../../train/run_manifest.js';
 import { Trainer, TrainingDivergedError, type TrainResult, type TrainState } from '../../train/train.js';
 import { NABLA_VERSION } from '../../version.js';
 import { formatHelp, parseArgs, UsageError } from '../args.js';
@@ -103,7 +105,7 @@ async function trainInFolder(f: TrainFlags, given: ReadonlySet<string>, io: Outp
   if (network.inputSize !== inputSize) throw new Error(`${runDir}: the checkpoint's network takes ${network.inputSize} inputs but the images have ${inputSize} pixels`);
   const backend = getBackend();
   await writeConfig(runDir, describeRun(setup, network, backend, checkpoint?.state));
-  const writer = new CheckpointWriter(runDir, folder.manifest, checkpoint);
+  const writer = new CheckpointWriter(runDir, checkpoint);
 
   const mode = f.json ? 'json' : f.quiet ? 'quiet' : 'normal';
   let display!: TrainDisplay; // made once the trainer knows how many epochs there are
@@ -224,7 +226,7 @@ async function startNewRun(out: string | undefined): Promise<RunFolder> {
   }
   try {
     // A nabla folder reused before it reached a checkpoint may hold what a kill left.
-    await removeLeftovers(folder, undefined);
+    await removeLeftovers(folder.dir, (await journalWeights(folder.dir)).filter((name) => WEIGHTS_FILE.test(name)));
     return folder;
   } catch (error) {
     folder.lock.release();
@@ -238,23 +240,22 @@ async function openForResume(dir: string): Promise<{ folder: RunFolder; checkpoi
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory() || !existsSync(join(dir, CHECKPOINT_STATE))) await loadCheckpoint(dir);
   const lock = RunLock.acquire(dir);
   try {
-    const manifest = RunManifest.open(dir);
-    const folder = { dir, lock, manifest };
     const checkpoint = await loadCheckpoint(dir);
-    // Runs from before the manifest: the weights checkpoint.json names are nabla's.
-    await manifest.record(checkpoint.weights);
-    await removeLeftovers(folder, checkpoint.weights);
-    return { folder, checkpoint };
+    await removeLeftovers(dir, checkpoint.leftovers);
+    return { folder: { dir, lock }, checkpoint };
   } catch (error) {
     lock.release();
     throw error;
   }
 }
 
-/** Checkpoint weights nabla wrote whose checkpoint.json was never written (a kill between the two). */
-async function removeLeftovers(folder: RunFolder, keep: string | undefined): Promise<void> {
-  await removeStaleTempFiles(folder.dir, isRunFileName);
-  for (const name of folder.manifest.recorded(WEIGHTS_FILE, keep ?? '')) await folder.manifest.remove(name);
+/**
+ * What a kill left: temporary files, and checkpoint weights whose checkpoint.json was
+ * never written (or whose removal never happened), which the history journal names.
+ */
+async function removeLeftovers(dir: string, weights: readonly string[]): Promise<void> {
+  await removeStaleTempFiles(dir, isRunFileName);
+  for (const name of weights) await rm(join(dir, name), { force: true });
 }
 
 function describeRun(setup: RunSetup, network: TwoLayerNet, backend: Backend & { threads?: number }, resumedFrom: TrainState | undefined): object {
