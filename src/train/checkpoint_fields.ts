@@ -51,6 +51,13 @@ export class FieldChecker {
     return value;
   }
 
+  /** A string that is safe to print: no control characters (it is shown in the run's header). */
+  printable(value: unknown, field: string): string {
+    const text = this.string(value, field);
+    if (/[\x00-\x1f\x7f-\x9f]/.test(text)) this.fail(field, 'holds control characters');
+    return text;
+  }
+
   array(value: unknown, field: string): unknown[] {
     if (!Array.isArray(value)) this.fail(field, `must be an array, got ${describe(value)}`);
     return value;
@@ -72,7 +79,7 @@ export class FieldChecker {
       hidden: this.int(s.hidden, 'setup.hidden', 1),
       weightInitStd: this.number(s.weightInitStd, 'setup.weightInitStd', 0),
       dtype,
-      dataDir: this.string(s.dataDir, 'setup.dataDir'),
+      dataDir: this.printable(s.dataDir, 'setup.dataDir'),
       train,
     };
   }

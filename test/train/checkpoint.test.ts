@@ -44,6 +44,7 @@ describe('checkpoint.json validation', () => {
     ['iteration past the end', (c) => { c.state.iteration = 99; }, /checkpoint\.json: state\.iteration must be in \[0, 3\], got 99$/],
     ['learning rate', (c) => { c.setup.train.learningRate = 0; }, /checkpoint\.json: setup\.train\.learningRate must be > 0, got 0$/],
     ['hidden', (c) => { c.setup.hidden = 2.5; }, /checkpoint\.json: setup\.hidden must be an integer, got 2\.5$/],
+    ['a data folder with control characters', (c) => { c.setup.dataDir = '/tmp/\u001b]0;pwned\u0007'; }, /checkpoint\.json: setup\.dataDir holds control characters$/],
     ['weights path', (c) => { c.weights = '../x.safetensors'; }, /checkpoint\.json: weights must name a checkpoint-N\.safetensors file/],
     ['an iteration the losses disagree with', (c) => { c.state.iteration = 2; c.weights = 'checkpoint-2.safetensors'; }, /checkpoint-history\.jsonl: the first \d+ bytes hold 3 losses but checkpoint\.json's state\.iteration is 2/],
   ];
