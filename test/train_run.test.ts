@@ -30,7 +30,7 @@ describe('nabla train run folder', () => {
     assert.doesNotMatch(stdout, /[\x00-\x09\x0b-\x1f\x7f]/, 'only printable text and newlines when stdout is a pipe');
     assert.match(stdout, /run folder: runs\/train-1/);
     const dir = join(cwd, 'runs', 'train-1');
-    assert.deepEqual(readdirSync(dir).sort(), ['accuracy.svg', 'checkpoint-601.safetensors', 'checkpoint.json', 'config.json', 'loss.svg', 'metrics.csv', 'metrics.json', 'model.safetensors']);
+    assert.deepEqual(readdirSync(dir).sort(), ['.nabla-run.json', 'accuracy.svg', 'checkpoint-601.safetensors', 'checkpoint-history.jsonl', 'checkpoint.json', 'config.json', 'loss.svg', 'metrics.csv', 'metrics.json', 'model.safetensors']);
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
     assert.equal(config.training.iters, 601);
     assert.equal(config.training.learningRate, 0.1);
@@ -95,7 +95,7 @@ describe('resuming', () => {
   it('keeps only the newest checkpoint weights, named by iteration', () => {
     const dir = tmp();
     assert.equal(nabla(['train', '--iters', '25', '--checkpoint-every', '10', '--quiet', '--out', dir]).code, 0);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('checkpoint')).sort(), ['checkpoint-25.safetensors', 'checkpoint.json']);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('checkpoint')).sort(), ['checkpoint-25.safetensors', 'checkpoint-history.jsonl', 'checkpoint.json']);
     assert.equal(JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')).weights, 'checkpoint-25.safetensors');
   });
 
@@ -144,7 +144,10 @@ describe('divergence', () => {
     const iteration = Number(/iteration (\d+):/.exec(lines[0]!)![1]);
     const state = JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8'));
     assert.equal(state.state.iteration, iteration, 'checkpoint from the iteration before the bad one');
-    assert.ok(state.state.losses.every((l: number) => Number.isFinite(l)));
+    const journal = readFileSync(join(out, 'checkpoint-history.jsonl')).subarray(0, state.history.bytes).toString().trim().split('\n');
+    const losses = journal.flatMap((line) => JSON.parse(line).losses ?? []);
+    assert.equal(losses.length, iteration);
+    assert.ok(losses.every((l: number) => Number.isFinite(l)));
   });
 
   it('stops on a NaN loss, blaming the learning rate after the first step and the initial weights at the first', () => {

@@ -48,9 +48,12 @@ export interface Backend {
   /** out[j] = Σ_i x[i,j]; x: rows×cols, out: cols. */
   sumRows(rows: number, cols: number, x: FloatArray, out: FloatArray): void;
 
-  /** out = max(x, 0); n elements. out may be x. */
+  /**
+   * out = x <= 0 ? 0 : x, the book's mask (x <= 0): NaN stays NaN, so non-finite
+   * weights or inputs reach the loss instead of being hidden as 0; −0 gives +0. n elements. out may be x.
+   */
   reluForward(n: number, x: FloatArray, out: FloatArray): void;
-  /** dx = dout where y > 0, else 0 (y is the forward output). dx may be dout. */
+  /** dx = y <= 0 ? 0 : dout (y is the forward output; where y is NaN, dout passes, as the book's mask does). dx may be dout. */
   reluBackward(n: number, dout: FloatArray, y: FloatArray, dx: FloatArray): void;
   /** out = 1 / (1 + exp(-x)). out may be x. */
   sigmoidForward(n: number, x: FloatArray, out: FloatArray): void;

@@ -82,6 +82,9 @@ export class Random {
     if (!Array.isArray(state.s) || state.s.length !== 4 || state.s.some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff)) {
       throw new Error('Random.setState: state.s must be four unsigned 32-bit integers');
     }
+    // xoshiro's all-zero state is a fixed point: every draw would be 0 forever.
+    if (state.s.every((v) => v === 0)) throw new Error('Random.setState: state.s is all zeros, which xoshiro never leaves');
+    if (state.spareNormal !== null && !Number.isFinite(state.spareNormal)) throw new Error('Random.setState: state.spareNormal must be a finite number or null');
     this.s.set(state.s);
     this.spareNormal = state.spareNormal;
   }

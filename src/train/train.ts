@@ -4,6 +4,7 @@ import { Random, type RandomState } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkOptions } from '../util/options.js';
 import { BatchSampler } from './batch_sampler.js';
+import { describeNonFinite, findNonFinite } from './finite.js';
 import { SGD } from './sgd.js';
 
 export interface TrainConfig {
@@ -162,11 +163,12 @@ export class Trainer {
     const { network, optimizer, sampler, i } = this;
     const [xBatch, tBatch] = sampler.next(); // 1. mini-batch
     const grad = network.gradient(xBatch, tBatch); // 2. gradient by backpropagation
-    optimizer.update(network.params, grad); // 3. update the parameters
-    // 4. repeat. The loss logged is the one the gradient came from (before this update):
-    // computing it again after the update would cost a second forward pass.
+    // The loss logged is the one the gradient came from (before the update): computing
+    // it again after the update would cost a second forward pass. It is checked before
+    // the update, so a NaN is traced to the weights and batch that produced it.
     const loss = network.lastLayer.loss;
-    this.checkDivergence(i, loss);
+    this.checkDivergence(i, loss, xBatch);
+    optimizer.update(network.params, grad); // 3. update the parameters; 4. repeat
     this.losses.push(loss);
     this.lossSinceEval += loss;
     this.itersSinceEval++;
@@ -175,6 +177,15 @@ export class Trainer {
     this.callbacks.onIteration?.({ iteration: i, totalIterations: this.config.iters, epoch, loss });
     if (i % this.evalEvery === 0) this.evaluate(epoch);
     return !this.done;
+  }
+
+  /**
+   * Like state(), without copying the loss history: its `losses` and `epochs` are the
+   * trainer's own arrays, valid until the next step(). Saving a checkpoint with it costs
+   * the same whatever the run's length.
+   */
+  snapshot(): TrainState {
+    return { iteration: this.i, rng: this.rng.getState(), losses: this.losses, epochs: this.epochs, seconds: this.seconds };
   }
 
   /** Where training stands: enough to resume it exactly (with the network's weights). */
@@ -195,9 +206,23 @@ export class Trainer {
     };
   }
 
-  private checkDivergence(i: number, loss: number): void {
+  /**
+   * Throws TrainingDivergedError if a weight is NaN or ±Infinity, naming the parameters.
+   * Run before saving: the last update of a run has no loss after it to reveal it.
+   */
+  checkWeights(): void {
+    const bad = findNonFinite(this.network);
+    if (bad.length > 0) throw new TrainingDivergedError(this.i, Number.NaN, `after the update of iteration ${this.i - 1}, ${describeNonFinite(bad)}`, `the learning rate (${this.config.learningRate}) is probably too high`);
+  }
+
+  private checkDivergence(i: number, loss: number, xBatch: Tensor): void {
     const lr = `the learning rate (${this.config.learningRate}) is probably too high`;
     if (!Number.isFinite(loss)) {
+      const bad = findNonFinite(this.network);
+      if (bad.length > 0) throw new TrainingDivergedError(i, loss, `the loss is ${loss}; ${describeNonFinite(bad)}`, i === 0 ? 'the starting weights are not usable' : lr);
+      let inputs = 0;
+      for (let k = 0; k < xBatch.size; k++) if (xBatch.data[k]! - xBatch.data[k]! !== 0) inputs++;
+      if (inputs > 0) throw new TrainingDivergedError(i, loss, `the loss is ${loss}; the mini-batch holds ${inputs} non-finite input values`, 'the training data holds NaN or ±Infinity');
       throw new TrainingDivergedError(i, loss, `the loss is ${loss}`, i === 0 ? 'the initial weights are probably too large (weight init std)' : lr);
     }
     const first = this.losses[0] ?? loss;

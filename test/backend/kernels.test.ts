@@ -108,6 +108,22 @@ for (const { label, make } of BACKENDS) {
       }
     }));
 
+    it('relu keeps NaN (the book\'s mask x <= 0), so non-finite values reach the loss', () => eachEnv(backend, (env) => {
+      // 17 elements: the special values land in SIMD lanes and in the scalar tail.
+      const pattern = [NaN, -Infinity, Infinity, -0, 0, 2.5, -1.5, NaN];
+      const values = Array.from({ length: 17 }, (_, i) => pattern[i % pattern.length]!);
+      const x = makeArray(env.backend, env.storage, env.dtype, 17);
+      x.set(values);
+      const out = poisoned(env, 17);
+      env.backend.reluForward(17, x, out);
+      const expectedY = values.map((v) => (v <= 0 ? 0 : v));
+      assert.deepEqual(Array.from(out).map((v) => (Object.is(v, -0) ? 'negative zero' : v)), expectedY, `reluForward ${env.dtype} ${env.storage}`);
+      const dout = makeArray(env.backend, env.storage, env.dtype, 17).fill(3);
+      const dx = poisoned(env, 17);
+      env.backend.reluBackward(17, dout, out, dx);
+      assert.deepEqual(Array.from(dx), expectedY.map((y) => (y <= 0 ? 0 : 3)), `reluBackward ${env.dtype} ${env.storage}`);
+    }));
+
     it('sigmoidForward / sigmoidBackward', () => eachEnv(backend, (env) => {
       for (const n of SIZES) {
         checkUnary(env, 'sigmoidForward', n, (b, n, x, out) => b.sigmoidForward(n, x, out), true);

@@ -31,10 +31,10 @@ export const referenceBackend: Backend = {
   },
 
   reluForward(n, x, out) {
-    for (let i = 0; i < n; i++) out[i] = x[i]! > 0 ? x[i]! : 0;
+    for (let i = 0; i < n; i++) out[i] = x[i]! <= 0 ? 0 : x[i]!;
   },
   reluBackward(n, dout, y, dx) {
-    for (let i = 0; i < n; i++) dx[i] = y[i]! > 0 ? dout[i]! : 0;
+    for (let i = 0; i < n; i++) dx[i] = y[i]! <= 0 ? 0 : dout[i]!;
   },
 
   sigmoidForward(n, x, out) {

@@ -1,16 +1,22 @@
-import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { getBackend, type Backend } from '../../backend/index.js';
-import { defaultMnistDir, loadMnist } from '../../data/mnist.js';
+import { defaultMnistDir, loadMnist, type MnistData } from '../../data/mnist.js';
+import { removeInFlightTempFilesSync } from '../../io/atomic.js';
 import { saveNetwork } from '../../io/model.js';
 import { EVAL_BLOCK, TwoLayerNet } from '../../nets/two_layer_net.js';
-import { CHECKPOINT_STATE, loadCheckpoint, saveCheckpoint, type RunSetup } from '../../train/checkpoint.js';
-import { createRunDir } from '../../train/run_dir.js';
+import { CHECKPOINT_STATE, CheckpointWriter, isRunFileName, loadCheckpoint, WEIGHTS_FILE, type Checkpoint, type RunSetup } from '../../train/checkpoint.js';
+import { OutFolderRefusedError, startRunFolder, type RunFolder } from '../../train/run_dir.js';
 import { RUN_FILES, writeConfig, writeMetrics } from '../../train/run_files.js';
-import { Trainer, TrainingDivergedError, type TrainState } from '../../train/train.js';
+import { RunLock } from '../../train/run_lock.js';
+import { journalWeights } from '../../train/history.js';
+import { removeStaleTempFiles } from '../../train/run_manifest.js';
+import { Trainer, TrainingDivergedError, type TrainResult, type TrainState } from '../../train/train.js';
 import { NABLA_VERSION } from '../../version.js';
 import { formatHelp, parseArgs, UsageError, type ParsedFlags } from '../args.js';
 import { backendFlags, checkFitsInMemory, dataFlags, selectBackend, type Output } from '../common.js';
+import { signalExitCode, StopSignals } from '../train_signals.js';
 import { TrainDisplay } from '../train_display.js';
 
 const hyperparameterFlags = {
@@ -38,7 +44,8 @@ export const trainHelp = formatHelp(
   "The seed's train_neuralnet: TwoLayerNet(784, hidden, 10) on MNIST with mini-batch SGD,\n" +
     'evaluating train and test accuracy at iteration 0 and then every epoch (60000 / batch-size\n' +
     'iterations). Writes config.json, metrics.csv/.json, accuracy.svg, loss.svg, model.safetensors\n' +
-    'and a checkpoint to the run folder. Ctrl-C saves a checkpoint and exits with code 130.',
+    'and a checkpoint to the run folder. Ctrl-C (also SIGTERM, SIGHUP) saves a checkpoint and exits\n' +
+    'with code 130 (143, 129); a second one stops at once, keeping the last complete checkpoint.',
   flags,
 );
 
@@ -101,35 +108,63 @@ export async function trainCommand(argv: readonly string[], io: Output): Promise
   if (positional.length > 0) throw new UsageError(`train: unexpected argument '${positional[0]}'`);
   selectBackend(f.backend, f.threads);
 
-  const checkpoint = f.resume !== undefined ? await loadCheckpoint(f.resume) : undefined;
-  if (checkpoint) checkResumeFlags(f, given, checkpoint.setup, f.resume!);
+  // A new run reads its data and checks its sizes before it makes a folder, so that a
+  // typo in a flag leaves no empty run folder behind.
+  const fresh = f.resume === undefined ? loadRunData(newRunSetup(f)) : undefined;
+  const opened = f.resume !== undefined ? await openForResume(f.resume) : { folder: await startNewRun(f.out), checkpoint: undefined };
+  try {
+    return await trainInFolder(f, given, io, opened.folder, opened.checkpoint, fresh);
+  } finally {
+    opened.folder.lock.release();
+  }
+}
+
+type TrainFlags = ReturnType<typeof parseArgs<typeof flags>>['flags'];
+
+function newRunSetup(f: TrainFlags): RunSetup {
+  return {
+    hidden: f.hidden!,
+    weightInitStd: f.weightInitStd!,
+    dtype: f.dtype as 'float64' | 'float32',
+    dataDir: f.dataDir ?? '',
+    train: { iters: f.iters!, batchSize: f.batchSize!, learningRate: f.lr!, seed: f.seed! },
+  };
+}
+
+/** The run's data, with `setup.dataDir` resolved; refuses sizes that cannot fit. */
+function loadRunData(setup: RunSetup): { setup: RunSetup; data: MnistData } {
+  const data = loadMnist({ normalize: true, dtype: setup.dtype, ...(setup.dataDir ? { dataDir: setup.dataDir } : {}) });
+  setup.dataDir = resolve(data.dataDir);
+  checkTrainingFits(setup, data.xTrain.shape[1]!, data.xTrain.shape[0]!, data.xTest.shape[0]!);
+  return { setup, data };
+}
+
+async function trainInFolder(
+  f: TrainFlags, given: ReadonlySet<string>, io: Output, folder: RunFolder, checkpoint: Checkpoint | undefined,
+  fresh: { setup: RunSetup; data: MnistData } | undefined,
+): Promise<number> {
+  const runDir = folder.dir;
+  if (checkpoint) checkResumeFlags(f, given, checkpoint.setup, runDir);
   const setup: RunSetup = checkpoint
     ? { ...checkpoint.setup, train: { ...checkpoint.setup.train, iters: given.has('iters') ? f.iters! : checkpoint.setup.train.iters } }
-    : {
-        hidden: f.hidden!,
-        weightInitStd: f.weightInitStd!,
-        dtype: f.dtype as 'float64' | 'float32',
-        dataDir: f.dataDir ?? '',
-        train: { iters: f.iters!, batchSize: f.batchSize!, learningRate: f.lr!, seed: f.seed! },
-      };
+    : fresh!.setup;
   if (checkpoint && setup.train.iters < checkpoint.state.iteration) {
     throw new UsageError(`train: --iters ${setup.train.iters} is below the ${checkpoint.state.iteration} iterations the run has already done`);
   }
-  if (checkpoint && setup.train.iters === checkpoint.state.iteration) {
+  // A run stopped after its last checkpoint but before its final files is finished below, without training.
+  if (checkpoint && setup.train.iters === checkpoint.state.iteration && checkpoint.finished) {
     // Nothing to do, and rewriting the run's files would only blur when they were made.
-    io.err(`${f.resume}: the run is already complete (${checkpoint.state.iteration}/${setup.train.iters} iterations); give a larger --iters to continue it`);
+    io.err(`${runDir}: the run is already complete (${checkpoint.state.iteration}/${setup.train.iters} iterations); give a larger --iters to continue it`);
     return 0;
   }
-  const dataDir = f.dataDir ?? (setup.dataDir || undefined);
-  const data = loadMnist({ normalize: true, dtype: setup.dtype, ...(dataDir ? { dataDir } : {}) });
-  setup.dataDir = resolve(data.dataDir);
+  // On resume --data-dir may only name the run's own data (checkResumeFlags).
+  const { data } = fresh ?? loadRunData(setup);
   const inputSize = data.xTrain.shape[1]!;
-  checkTrainingFits(setup, inputSize, data.xTrain.shape[0]!, data.xTest.shape[0]!);
   const network = checkpoint?.network ?? new TwoLayerNet(inputSize, setup.hidden, 10, { weightInitStd: setup.weightInitStd, seed: setup.train.seed, dtype: setup.dtype });
-  if (network.inputSize !== inputSize) throw new Error(`${f.resume}: the checkpoint's network takes ${network.inputSize} inputs but the images have ${inputSize} pixels`);
-  const runDir = f.resume ?? prepareOutDir(f.out);
+  if (network.inputSize !== inputSize) throw new Error(`${runDir}: the checkpoint's network takes ${network.inputSize} inputs but the images have ${inputSize} pixels`);
   const backend = getBackend();
   await writeConfig(runDir, describeRun(setup, network, backend, checkpoint?.state));
+  const writer = new CheckpointWriter(runDir, checkpoint);
 
   const mode = f.json ? 'json' : f.quiet ? 'quiet' : 'normal';
   let display!: TrainDisplay; // made once the trainer knows how many epochs there are
@@ -137,86 +172,149 @@ export async function trainCommand(argv: readonly string[], io: Output): Promise
     onIteration: ({ iteration, epoch, loss }) => display.iteration(iteration + 1, epoch, loss),
     onEpochEnd: (result) => display.epoch(result),
   }, checkpoint?.state);
-  let interrupted = false;
-  const onSigint = (): void => {
-    interrupted = true;
-  };
-  process.on('SIGINT', onSigint);
+  let wroteModel = false;
+  const stop = new StopSignals((signal) => {
+    // A second signal: stop now, saying what is left. Half-written temporary files go;
+    // the run folder keeps the last complete checkpoint, which --resume continues.
+    removeInFlightTempFilesSync();
+    display.finish();
+    const kept = writer.lastIteration !== undefined
+      ? `${runDir} keeps the checkpoint of iteration ${writer.lastIteration}${wroteModel ? ' and the model' : ', without the final model'}; continue with: nabla train --resume ${runDir}`
+      : `no checkpoint was saved in ${runDir}`;
+    safeErr(io, `nabla train: stopped by a second ${signal} before the save finished: ${kept}`);
+    folder.lock.release();
+    process.exit(signalExitCode(signal));
+  });
   display = new TrainDisplay(io, mode, setup.train.iters, trainer.totalEpochs - 1, checkpoint?.state.iteration ?? 0);
+  const resuming = checkpoint ? (trainer.done ? `Finishing ${runDir} (stopped after its last checkpoint, before its final files): ` : `Resuming ${runDir} at iteration ${checkpoint.state.iteration}: `) : '';
   display.header([
-    `${checkpoint ? `Resuming ${runDir} at iteration ${checkpoint.state.iteration}: ` : ''}TwoLayerNet(${inputSize}, ${setup.hidden}, 10) ${setup.dtype} on ${describeBackend(backend)}`,
+    `${resuming}TwoLayerNet(${inputSize}, ${setup.hidden}, 10) ${setup.dtype} on ${describeBackend(backend)}`,
     `${setup.train.iters} iterations, batch ${setup.train.batchSize}, lr ${setup.train.learningRate}, seed ${setup.train.seed}; data ${data.dataDir}`,
     `run folder: ${runDir}`,
   ]);
 
-  let lastCheckpoint: TrainState | undefined = checkpoint?.state;
   try {
-    let lastYield = performance.now();
-    while (!trainer.done && !interrupted) {
-      trainer.step();
-      if (f.checkpointEvery! > 0 && trainer.iteration % f.checkpointEvery! === 0 && !trainer.done) {
-        lastCheckpoint = trainer.state();
-        await saveCheckpoint(runDir, network, setup, lastCheckpoint);
+    try {
+      let lastYield = performance.now();
+      while (!trainer.done && !stop.received) {
+        trainer.step();
+        if (f.checkpointEvery! > 0 && trainer.iteration % f.checkpointEvery! === 0 && !trainer.done) {
+          trainer.checkWeights();
+          await writer.save(network, setup, trainer.snapshot());
+        }
+        if (performance.now() - lastYield > YIELD_MS) {
+          await new Promise((resolveYield) => setImmediate(resolveYield));
+          lastYield = performance.now();
+        }
       }
-      if (performance.now() - lastYield > YIELD_MS) {
-        await new Promise((resolveYield) => setImmediate(resolveYield));
-        lastYield = performance.now();
+      trainer.checkWeights();
+    } catch (error) {
+      display.finish();
+      if (error instanceof TrainingDivergedError) {
+        const state = trainer.state();
+        await writeMetrics(runDir, state.losses, state.epochs);
+        const kept = writer.lastIteration !== undefined ? `the last checkpoint before it (iteration ${writer.lastIteration}) is kept in ${runDir}` : 'no checkpoint was saved before it';
+        throw new Error(`${error.message}; ${kept}`);
       }
+      throw error;
     }
-  } catch (error) {
     display.finish();
-    if (error instanceof TrainingDivergedError) {
-      const state = trainer.state();
-      await writeMetrics(runDir, state.losses, state.epochs);
-      const kept = lastCheckpoint ? `the last checkpoint before it (iteration ${lastCheckpoint.iteration}) is kept in ${runDir}` : 'no checkpoint was saved before it';
-      throw new Error(`${error.message}; ${kept}`);
+
+    const result = trainer.result(stop.received);
+    if (writer.lastIteration !== result.state.iteration) await writer.save(network, setup, trainer.snapshot());
+    await writeMetrics(runDir, result.losses, result.epochs);
+    if (stop.signal !== undefined) {
+      const how = stop.signal === 'SIGINT' ? 'interrupted' : `stopped by ${stop.signal}`;
+      safeErr(io, `${how} at iteration ${result.state.iteration}/${setup.train.iters}: checkpoint saved in ${join(runDir, CHECKPOINT_STATE)}`);
+      safeErr(io, `continue with: nabla train --resume ${runDir}`);
+      return signalExitCode(stop.signal);
     }
-    throw error;
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
-  display.finish();
-
-  const result = trainer.result(interrupted);
-  await saveCheckpoint(runDir, network, setup, result.state);
-  await writeMetrics(runDir, result.losses, result.epochs);
-  if (interrupted) {
-    io.err(`interrupted at iteration ${result.state.iteration}/${setup.train.iters}: checkpoint saved in ${join(runDir, CHECKPOINT_STATE)}`);
-    io.err(`continue with: nabla train --resume ${runDir}`);
-    return 130;
-  }
-  await saveNetwork(network, join(runDir, RUN_FILES.model));
-
-  if (f.json) {
-    io.out(JSON.stringify({
-      epochs: result.epochs.map(({ epoch, trainAcc, testAcc, loss }) => ({ epoch, trainAcc, testAcc, loss })),
-      trainAcc: result.trainAcc,
-      testAcc: result.testAcc,
-      seconds: result.seconds,
-    }));
+    await saveNetwork(network, join(runDir, RUN_FILES.model));
+    wroteModel = true;
+    await writer.markFinished();
+    report(io, f.json === true, runDir, result, finalAccuracy(network, data, result, setup.train.iters));
     return 0;
+  } finally {
+    stop.dispose();
   }
-  const best = result.epochs.reduce((a, b) => (b.testAcc > a.testAcc ? b : a), result.epochs[0]!);
-  const last = result.epochs[result.epochs.length - 1]!;
-  io.out('');
-  io.out(`final: train acc ${result.trainAcc.toFixed(4)}, test acc ${result.testAcc.toFixed(4)} in ${result.seconds.toFixed(1)} s (best test acc ${best.testAcc.toFixed(4)} at epoch ${best.epoch})`);
-  if (last.iteration < setup.train.iters) {
-    // As in the book, accuracy is measured at epoch boundaries only.
-    io.out(`(accuracies from the last evaluation, after iteration ${last.iteration}; the saved model has all ${setup.train.iters}: nabla evaluate --model ${join(runDir, RUN_FILES.model)})`);
-  }
-  io.out(`wrote ${runDir}/: ${RUN_FILES.model}, ${RUN_FILES.accuracyPlot}, ${RUN_FILES.lossPlot}, ${RUN_FILES.metricsCsv}, ${RUN_FILES.metricsJson}, ${RUN_FILES.config}, checkpoint`);
-  return 0;
 }
 
-/** --out DIR (created if needed, refused if it already holds a run) or the next runs/train-N. */
-function prepareOutDir(out: string | undefined): string {
-  if (out === undefined) return createRunDir('runs', 'train');
-  for (const file of [CHECKPOINT_STATE, RUN_FILES.model]) {
-    if (existsSync(join(out, file))) throw new UsageError(`train: ${out} already holds a run (${file}); use --resume ${out} or another --out`);
+/**
+ * Accuracy of the weights the run ends with. The book evaluates at epoch boundaries
+ * only, so the last evaluation can be far from the end (a run shorter than an epoch
+ * was last evaluated after its first iteration); the final weights are then scored.
+ */
+function finalAccuracy(network: TwoLayerNet, data: MnistData, result: TrainResult, iters: number): { trainAcc: number; testAcc: number } {
+  const last = result.epochs[result.epochs.length - 1];
+  if (last && last.iteration === iters) return { trainAcc: last.trainAcc, testAcc: last.testAcc };
+  return { trainAcc: network.accuracy(data.xTrain, data.trainLabels), testAcc: network.accuracy(data.xTest, data.testLabels) };
+}
+
+function report(io: Output, json: boolean, runDir: string, result: TrainResult, final: { trainAcc: number; testAcc: number }): void {
+  if (json) {
+    io.out(JSON.stringify({
+      epochs: result.epochs.map(({ epoch, trainAcc, testAcc, loss }) => ({ epoch, trainAcc, testAcc, loss })),
+      trainAcc: final.trainAcc,
+      testAcc: final.testAcc,
+      seconds: result.seconds,
+      runDir,
+    }));
+    return;
   }
-  if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`train: --out ${out} is a file, not a folder`);
-  mkdirSync(out, { recursive: true });
-  return out;
+  const best = result.epochs.reduce((a, b) => (b.testAcc > a.testAcc ? b : a), result.epochs[0]!);
+  io.out('');
+  io.out(`final: train acc ${final.trainAcc.toFixed(4)}, test acc ${final.testAcc.toFixed(4)} in ${result.seconds.toFixed(1)} s (best test acc ${best.testAcc.toFixed(4)} at epoch ${best.epoch})`);
+  io.out(`wrote ${runDir}/: ${RUN_FILES.model}, ${RUN_FILES.accuracyPlot}, ${RUN_FILES.lossPlot}, ${RUN_FILES.metricsCsv}, ${RUN_FILES.metricsJson}, ${RUN_FILES.config}, checkpoint`);
+}
+
+/** stderr may be gone (SIGHUP: the terminal closed); losing the message must not lose the save. */
+function safeErr(io: Output, line: string): void {
+  try {
+    io.err(line);
+  } catch { /* nowhere to say it */ }
+}
+
+/** --out DIR (created if needed; refused if it holds a run or someone else's files) or the next runs/train-N. */
+async function startNewRun(out: string | undefined): Promise<RunFolder> {
+  let folder: RunFolder;
+  try {
+    folder = await startRunFolder(out);
+  } catch (error) {
+    if (error instanceof OutFolderRefusedError) throw new UsageError(`train: ${error.message}`);
+    throw error;
+  }
+  try {
+    // A nabla folder reused before it reached a checkpoint may hold what a kill left.
+    await removeLeftovers(folder.dir, (await journalWeights(folder.dir)).filter((name) => WEIGHTS_FILE.test(name)));
+    return folder;
+  } catch (error) {
+    folder.lock.release();
+    throw error;
+  }
+}
+
+/** Locks the run in `dir`, cleans what a kill left in it, and loads its checkpoint. */
+async function openForResume(dir: string): Promise<{ folder: RunFolder; checkpoint: Checkpoint }> {
+  // Without a checkpoint this is not a run to resume: say so before creating a lock in it.
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory() || !existsSync(join(dir, CHECKPOINT_STATE))) await loadCheckpoint(dir);
+  const lock = RunLock.acquire(dir);
+  try {
+    const checkpoint = await loadCheckpoint(dir);
+    await removeLeftovers(dir, checkpoint.leftovers);
+    return { folder: { dir, lock }, checkpoint };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+/**
+ * What a kill left: temporary files, and checkpoint weights whose checkpoint.json was
+ * never written (or whose removal never happened), which the history journal names.
+ */
+async function removeLeftovers(dir: string, weights: readonly string[]): Promise<void> {
+  await removeStaleTempFiles(dir, isRunFileName);
+  for (const name of weights) await rm(join(dir, name), { force: true });
 }
 
 function describeRun(setup: RunSetup, network: TwoLayerNet, backend: Backend & { threads?: number }, resumedFrom: TrainState | undefined): object {

@@ -45,7 +45,7 @@ export function sumRows<T>(rows: i32, cols: i32, x: usize, out: usize): void {
   }
 }
 
-// out = x > 0 ? x : 0 (NaN and −0 give +0, like the reference). out may be x.
+// out = x <= 0 ? 0 : x, the book's mask: NaN stays NaN (so it reaches the loss), −0 gives +0. out may be x.
 export function reluForward<T>(n: i32, x: usize, out: usize): void {
   const L = lanes<T>();
   const size = sizeof<T>();
@@ -54,15 +54,15 @@ export function reluForward<T>(n: i32, x: usize, out: usize): void {
   for (; i <= n - L; i += L) {
     const o = <usize>i * size;
     const v = v128.load(x + o);
-    v128.store(out + o, v128.and(v, v128.gt<T>(v, zero)));
+    v128.store(out + o, v128.andnot(v, v128.le<T>(v, zero)));
   }
   for (; i < n; i++) {
     const v = load<T>(x + <usize>i * size);
-    store<T>(out + <usize>i * size, v > 0 ? v : <T>0);
+    store<T>(out + <usize>i * size, v <= 0 ? <T>0 : v);
   }
 }
 
-// dx = y > 0 ? dout : 0. dx may be dout.
+// dx = y <= 0 ? 0 : dout, the book's mask (dout passes where y is NaN). dx may be dout.
 export function reluBackward<T>(n: i32, dout: usize, y: usize, dx: usize): void {
   const L = lanes<T>();
   const size = sizeof<T>();
@@ -70,11 +70,11 @@ export function reluBackward<T>(n: i32, dout: usize, y: usize, dx: usize): void 
   let i = 0;
   for (; i <= n - L; i += L) {
     const o = <usize>i * size;
-    v128.store(dx + o, v128.and(v128.load(dout + o), v128.gt<T>(v128.load(y + o), zero)));
+    v128.store(dx + o, v128.andnot(v128.load(dout + o), v128.le<T>(v128.load(y + o), zero)));
   }
   for (; i < n; i++) {
     const o = <usize>i * size;
-    store<T>(dx + o, load<T>(y + o) > 0 ? load<T>(dout + o) : <T>0);
+    store<T>(dx + o, load<T>(y + o) <= 0 ? <T>0 : load<T>(dout + o));
   }
 }
 

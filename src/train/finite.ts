@@ -1,0 +1,33 @@
+import { PARAM_NAMES, type TwoLayerNet } from '../nets/two_layer_net.js';
+
+/** A parameter holding NaN or ±Infinity: how many, and the first as a flat index. */
+export interface NonFinite {
+  name: string;
+  count: number;
+  first: number;
+  value: number;
+}
+
+/** The network's parameters that hold non-finite values, in W1 b1 W2 b2 order. */
+export function findNonFinite(network: TwoLayerNet): NonFinite[] {
+  const found: NonFinite[] = [];
+  for (const name of PARAM_NAMES) {
+    const data = network.params[name].data;
+    let count = 0;
+    let first = -1;
+    for (let i = 0; i < data.length; i++) {
+      // v - v is 0 for every finite v, NaN for NaN and ±Infinity: one test per element.
+      if (data[i]! - data[i]! !== 0) {
+        if (count === 0) first = i;
+        count++;
+      }
+    }
+    if (count > 0) found.push({ name, count, first, value: data[first]! });
+  }
+  return found;
+}
+
+/** "W1 has 39200 non-finite values (the first, element 0, is NaN)", for messages. */
+export function describeNonFinite(found: readonly NonFinite[]): string {
+  return found.map((f) => `${f.name} has ${f.count} non-finite value${f.count === 1 ? '' : 's'} (the first, element ${f.first}, is ${f.value})`).join(', ');
+}

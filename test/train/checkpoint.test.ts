@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { cpSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
+import { loadCheckpoint } from '../../src/train/checkpoint.js';
+import { assertOneLineError, nabla, tinyMnist, tmp } from '../cli/train_helpers.js';
+
+// Free-form on purpose: the tests damage it in ways no type allows.
+type Json = Record<string, any>;
+
+let run: string;
+
+/** A copy of the 3-iteration run whose checkpoint.json `edit` changes. */
+function damaged(edit: (checkpoint: Json) => unknown): string {
+  const dir = tmp();
+  cpSync(run, dir, { recursive: true });
+  const path = join(dir, 'checkpoint.json');
+  const checkpoint = JSON.parse(readFileSync(path, 'utf8')) as Json;
+  const replaced = edit(checkpoint);
+  writeFileSync(path, JSON.stringify(replaced === undefined ? checkpoint : replaced));
+  return dir;
+}
+
+before(() => {
+  run = tmp();
+  const r = nabla(['train', '--iters', '3', '--quiet', '--data-dir', tinyMnist(), '--out', run]);
+  assert.equal(r.code, 0, r.stderr);
+});
+
+describe('checkpoint.json validation', () => {
+  const cases: [string, (c: Json) => unknown, RegExp][] = [
+    ['null', () => null, /checkpoint\.json: the file must be an object, got null$/],
+    ['state: null', (c) => { c.state = null; }, /checkpoint\.json: state must be an object, got null$/],
+    ['no rng', (c) => { delete c.state.rng; }, /checkpoint\.json: state\.rng must be an object, got nothing \(the field is missing\)$/],
+    ['a history that is not an object', (c) => { c.history = 'x'; }, /checkpoint\.json: history must be an object, got the string "x"$/],
+    ['a history length past the journal', (c) => { c.history.bytes += 1000; }, /checkpoint-history\.jsonl: holds \d+ bytes but checkpoint\.json counts \d+ \(the file is truncated\)$/],
+    ['format-1 epochs that are not an array', (c) => ({ ...c, format: 'nabla-checkpoint-1', state: { ...c.state, losses: [1, 1, 1], epochs: 'x' } }), /checkpoint\.json: state\.epochs must be an array, got the string "x"$/],
+    ['float16', (c) => { c.setup.dtype = 'float16'; }, /checkpoint\.json: setup\.dtype must be float64 or float32, got the string "float16"$/],
+    ['garbage seconds', (c) => { c.state.seconds = 'soon'; }, /checkpoint\.json: state\.seconds must be a finite number, got the string "soon"$/],
+    ['negative seconds', (c) => { c.state.seconds = -1; }, /checkpoint\.json: state\.seconds must be ≥ 0, got -1$/],
+    ['all-zero rng', (c) => { c.state.rng.s = [0, 0, 0, 0]; }, /checkpoint\.json: state\.rng\.s is all zeros/],
+    ['rng word', (c) => { c.state.rng.s[2] = 2 ** 32; }, /checkpoint\.json: state\.rng\.s\[2\] must be in \[0, 4294967295\]/],
+    ['iteration past the end', (c) => { c.state.iteration = 99; }, /checkpoint\.json: state\.iteration must be in \[0, 3\], got 99$/],
+    ['learning rate', (c) => { c.setup.train.learningRate = 0; }, /checkpoint\.json: setup\.train\.learningRate must be > 0, got 0$/],
+    ['hidden', (c) => { c.setup.hidden = 2.5; }, /checkpoint\.json: setup\.hidden must be an integer, got 2\.5$/],
+    ['a data folder with control characters', (c) => { c.setup.dataDir = '/tmp/\u001b]0;pwned\u0007'; }, /checkpoint\.json: setup\.dataDir holds control characters$/],
+    ['weights path', (c) => { c.weights = '../x.safetensors'; }, /checkpoint\.json: weights must name a checkpoint-N\.safetensors file/],
+    ['an iteration the losses disagree with', (c) => { c.state.iteration = 2; c.weights = 'checkpoint-2.safetensors'; }, /checkpoint-history\.jsonl: the first \d+ bytes hold 3 losses but checkpoint\.json's state\.iteration is 2/],
+  ];
+  for (const [what, edit, pattern] of cases) {
+    it(`refuses ${what} in one line naming the field`, async () => {
+      await assert.rejects(loadCheckpoint(damaged(edit)), (e: Error) => pattern.test(e.message) && !e.message.includes('\n'));
+    });
+  }
+
+  it('refuses damaged records in the history journal, naming the line and field', async () => {
+    const epoch = (fields: string): string => `{"epoch":{"epoch":0,"iteration":1,${fields},"testAcc":0.1,"loss":2.3,"seconds":0}}`;
+    for (const [lines, pattern] of [
+      [['{"losses":[2.3,2.2,"x"]}'], /checkpoint-history\.jsonl: line 1 holds a loss that is not a finite number ≥ 0 \(string\) \(the file is damaged\)$/],
+      [['{"losses":[2.3,2.2,2.1]}', '1'], /checkpoint-history\.jsonl: line 2 is not a history record/],
+      [['{"losses":[2.3,2.2,2.1]}', epoch('"trainAcc":"high"')], /checkpoint-history\.jsonl: line 2 epoch\.trainAcc must be a finite number, got the string "high"$/],
+      [['{"losses":[2.3,2.2,2.1]}', '{oops'], /checkpoint-history\.jsonl: line 2 is not valid JSON/],
+      [['{"losses":[2.3,2.2]}'], /checkpoint-history\.jsonl: the first \d+ bytes hold 2 losses but checkpoint\.json's state\.iteration is 3/],
+    ] as const) {
+      const text = lines.map((l) => `${l}\n`).join('');
+      const dir = damaged((c) => { c.history.bytes = Buffer.byteLength(text); });
+      writeFileSync(join(dir, 'checkpoint-history.jsonl'), text);
+      await assert.rejects(loadCheckpoint(dir), pattern);
+    }
+  });
+
+  it('refuses a truncated history journal', async () => {
+    const dir = damaged(() => undefined);
+    truncateSync(join(dir, 'checkpoint-history.jsonl'), 8);
+    await assert.rejects(loadCheckpoint(dir), /checkpoint-history\.jsonl: holds 8 bytes but checkpoint\.json counts \d+ \(the file is truncated\)/);
+  });
+
+  it('refuses before training or writing anything', () => {
+    const dir = damaged((c) => { c.state.seconds = 'soon'; });
+    const listing = readdirSync(dir).sort();
+    const metrics = readFileSync(join(dir, 'metrics.csv'));
+    assertOneLineError(nabla(['train', '--resume', dir, '--iters', '6']), 1, /^nabla train: .*checkpoint\.json: state\.seconds must be a finite number/);
+    assert.deepEqual(readdirSync(dir).sort(), listing);
+    assert.deepEqual(readFileSync(join(dir, 'metrics.csv')), metrics);
+  });
+});
+
+describe('checkpoint weights', () => {
+  it('refuses non-finite weights, naming the file and the tensor', () => {
+    const dir = damaged(() => undefined);
+    const file = join(dir, 'checkpoint-3.safetensors');
+    const { tensors, metadata } = decodeSafetensors(readFileSync(file));
+    tensors.W1!.data.fill(Number.NaN);
+    writeFileSync(file, encodeSafetensors(tensors, metadata));
+    assertOneLineError(nabla(['train', '--resume', dir, '--iters', '6']), 1, /checkpoint-3\.safetensors: W1 has 39200 non-finite values \(the first, element 0, is NaN\); the checkpoint is damaged$/);
+  });
+});
