@@ -2,7 +2,7 @@
 export type { Backend, DType, FloatArray } from './backend/backend.js';
 export { BACKEND_NAMES, createBackend, getBackend, referenceBackend, setBackend, type BackendName } from './backend/index.js';
 
-export { Tensor, type NestedArray } from './tensor/tensor.js';
+export { Tensor, type NestedArray, type Placement } from './tensor/tensor.js';
 export { Random } from './tensor/random.js';
 export * as ops from './tensor/ops.js';
 export { matmul, add, sub, mul, div, exp, log, sum, mean, max, argmax, transpose, gatherRows, allClose } from './tensor/ops.js';
@@ -18,9 +18,28 @@ export { SoftmaxWithLoss, type Labels } from './layers/softmax_with_loss.js';
 export { numericalGradient, NUMERICAL_H } from './gradient/numerical_gradient.js';
 export { gradientCheck, compareGradients, type GradientDifference } from './gradient/gradient_check.js';
 
+export type { Param } from './layers/param.js';
+export { Dropout, type DropoutState } from './layers/dropout.js';
+export { BatchNormalization } from './layers/batch_normalization.js';
+export { Tanh } from './layers/tanh.js';
+export { Softmax } from './layers/softmax.js';
+
+export type { Optimizer, OptimizerName, OptimizerState } from './optim/optimizer.js';
+export { SGD } from './optim/sgd.js';
+export { Momentum } from './optim/momentum.js';
+export { Nesterov } from './optim/nesterov.js';
+export { AdaGrad } from './optim/adagrad.js';
+export { RMSprop } from './optim/rmsprop.js';
+export { Adam } from './optim/adam.js';
+export { createOptimizer, OPTIMIZER_NAMES, type OptimizerOptions } from './optim/create_optimizer.js';
+
+export { weightInitScale, WEIGHT_INIT_NAMES, type WeightInit } from './nets/weight_init.js';
+export { Sequential, layerParams, type SequentialLayer, type LossLayer, type SequentialOptions } from './nets/sequential.js';
+export { MultiLayerNet, ACTIVATIONS, type Activation, type MultiLayerNetOptions, type MultiLayerNetExtendOptions, type MultiLayerNetSpec } from './nets/multi_layer_net.js';
+export { MultiLayerNetExtend } from './nets/multi_layer_net_extend.js';
+
 export { TwoLayerNet, PARAM_NAMES, type Params, type ParamName, type TwoLayerNetOptions } from './nets/two_layer_net.js';
 
-export { SGD } from './train/sgd.js';
 export { BatchSampler } from './train/batch_sampler.js';
 export {
   train, iterationsPerEpoch, TrainingDivergedError,

@@ -1,5 +1,6 @@
 import type { DType } from '../backend/backend.js';
 import { PARAM_NAMES, TwoLayerNet } from '../nets/two_layer_net.js';
+import { countNonFinite } from '../tensor/finite.js';
 import { formatShape } from '../tensor/shape.js';
 import { NABLA_VERSION } from '../version.js';
 import { briefJson, printable } from './printable.js';
@@ -70,19 +71,8 @@ export async function loadNetwork(path: string, dtype?: DType): Promise<LoadedNe
 
 /** How many values of t are NaN or infinite, and where the first is (as [i, j]). */
 export function nonFinite(t: SafetensorsTensor): { count: number; first: string; value: number } | undefined {
-  let count = 0;
-  let firstIndex = -1;
-  const data = t.data;
-  for (let i = 0; i < data.length; i++) {
-    // v - v is 0 for every finite v and NaN for NaN and ±Infinity.
-    const v = data[i]!;
-    if (v - v !== 0) {
-      if (count === 0) firstIndex = i;
-      count++;
-    }
-  }
-  if (count === 0) return undefined;
-  return { count, first: formatShape(unravel(firstIndex, t.shape)), value: data[firstIndex]! };
+  const bad = countNonFinite(t.data);
+  return bad && { count: bad.count, first: formatShape(unravel(bad.first, t.shape)), value: bad.value };
 }
 
 function unravel(index: number, shape: readonly number[]): number[] {

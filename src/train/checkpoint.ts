@@ -4,7 +4,6 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { loadNetwork, saveNetwork } from '../io/model.js';
 import type { TwoLayerNet } from '../nets/two_layer_net.js';
 import { FieldChecker, type RunSetup, type SavedState } from './checkpoint_fields.js';
-import { describeNonFinite, findNonFinite } from './finite.js';
 import { HISTORY_LOG, readHistory, RunHistory } from './history.js';
 import { RUN_FILES } from './run_files.js';
 import type { EpochResult, TrainState } from './train.js';
@@ -169,7 +168,6 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   if (network.hiddenSize !== setup.hidden || network.outputSize !== 10) {
     throw new Error(`${weightsPath}: holds a ${network.inputSize}-${network.hiddenSize}-${network.outputSize} network but ${CHECKPOINT_STATE} says hidden ${setup.hidden}`);
   }
-  const bad = findNonFinite(network);
-  if (bad.length > 0) throw new Error(`${weightsPath}: ${describeNonFinite(bad)}; the checkpoint is damaged`);
+  // loadNetwork has refused NaN and ±Infinity weights, naming the file and the tensor.
   return { setup, state: { ...saved, losses, epochs }, network, weights, finished, historyBytes, leftovers };
 }

@@ -1,4 +1,5 @@
 import { PARAM_NAMES, type TwoLayerNet } from '../nets/two_layer_net.js';
+import { countNonFinite } from '../tensor/finite.js';
 
 /** A parameter holding NaN or ±Infinity: how many, and the first as a flat index. */
 export interface NonFinite {
@@ -12,17 +13,8 @@ export interface NonFinite {
 export function findNonFinite(network: TwoLayerNet): NonFinite[] {
   const found: NonFinite[] = [];
   for (const name of PARAM_NAMES) {
-    const data = network.params[name].data;
-    let count = 0;
-    let first = -1;
-    for (let i = 0; i < data.length; i++) {
-      // v - v is 0 for every finite v, NaN for NaN and ±Infinity: one test per element.
-      if (data[i]! - data[i]! !== 0) {
-        if (count === 0) first = i;
-        count++;
-      }
-    }
-    if (count > 0) found.push({ name, count, first, value: data[first]! });
+    const bad = countNonFinite(network.params[name].data);
+    if (bad) found.push({ name, ...bad });
   }
   return found;
 }

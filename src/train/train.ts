@@ -5,7 +5,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { checkOptions } from '../util/options.js';
 import { BatchSampler } from './batch_sampler.js';
 import { describeNonFinite, findNonFinite } from './finite.js';
-import { SGD } from './sgd.js';
+import { SGD } from '../optim/sgd.js';
 
 export interface TrainConfig {
   iters: number;
