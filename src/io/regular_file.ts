@@ -151,3 +151,14 @@ export function openRegularFileSync(path: string): RegularFileSync {
     close: () => closeSync(fd),
   };
 }
+
+/** The synchronous twin of readRegularFile. */
+export function readRegularFileSync(path: string, maxBytes: number, tooLarge = 'larger than expected'): Uint8Array {
+  const file = openRegularFileSync(path);
+  try {
+    if (file.size > maxBytes) throw new FileReadError(path, `is ${file.size} bytes, ${tooLarge} (limit ${maxBytes} bytes)`);
+    return file.read(0, file.size);
+  } finally {
+    file.close();
+  }
+}

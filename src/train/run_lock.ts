@@ -1,14 +1,18 @@
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { FileReadError, readRegularFileSync } from '../io/regular_file.js';
 
 export const LOCK_FILE = '.nabla.lock';
 
 /** A lock whose content is not a pid yet may be one being written this instant. */
 const UNREADABLE_LOCK_GRACE_MS = 5000;
 
+/** A lock holds "PID START": the owner's pid and, where /proc tells it, the process's start time. */
+const MAX_LOCK_BYTES = 64;
+
 export class RunFolderBusyError extends Error {
   constructor(dir: string, pid: number) {
-    super(`${dir}: the run folder is in use by another nabla process (${pid > 0 ? `pid ${pid}` : 'one that is just starting'}); wait for it to end or stop it`);
+    super(`${dir}: the run folder is in use by another nabla process (${pid > 0 ? `pid ${pid}` : 'one that is just starting'}, per ${LOCK_FILE}); wait for it to end or stop it`);
     this.name = 'RunFolderBusyError';
   }
 }
@@ -46,7 +50,7 @@ export class RunLock {
         continue;
       }
       try {
-        writeSync(fd, `${process.pid}\n`);
+        writeSync(fd, `${process.pid} ${startTime(process.pid) ?? ''}`.trimEnd() + '\n');
       } finally {
         closeSync(fd);
       }
@@ -61,7 +65,7 @@ export class RunLock {
     this.released = true;
     process.off('exit', this.onExit);
     try {
-      if (readFileSync(this.path, 'utf8').trim() === String(process.pid)) unlinkSync(this.path);
+      if (readFileSync(this.path, 'utf8').split(' ')[0]!.trim() === String(process.pid)) unlinkSync(this.path);
     } catch { /* already gone */ }
   }
 }
@@ -71,18 +75,36 @@ function readHolder(path: string): number | 'stale' | 'gone' {
   let text: string;
   let ageMs: number;
   try {
-    text = readFileSync(path, 'utf8');
+    // Only a small regular file: a FIFO or /dev/zero planted as the lock must not hang or balloon.
+    text = new TextDecoder().decode(readRegularFileSync(path, MAX_LOCK_BYTES, 'not a nabla lock'));
     ageMs = Date.now() - statSync(path).mtimeMs;
   } catch (error) {
+    if (error instanceof FileReadError && error.code === 'ENOENT') return 'gone';
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
     throw error;
   }
-  const pid = /^\d+\n?$/.test(text) ? Number(text.trim()) : Number.NaN;
+  const match = /^(\d+)(?: (\d+))?\n?$/.exec(text);
+  const pid = match ? Number(match[1]) : Number.NaN;
   if (!Number.isSafeInteger(pid) || pid <= 0) return ageMs < UNREADABLE_LOCK_GRACE_MS ? 0 : 'stale';
   // Our own pid in a lock we did not just create: a previous process with this pid (pid
   // namespaces restart at 1) died holding it.
   if (pid === process.pid) return 'stale';
-  return isAlive(pid) ? pid : 'stale';
+  if (!isAlive(pid)) return 'stale';
+  // Alive, but pids are reused: a process that started at another time is not the holder.
+  const started = match![2];
+  const now = startTime(pid);
+  return started !== undefined && now !== undefined && now !== started ? 'stale' : pid;
+}
+
+/** When the process started, in clock ticks since boot (Linux /proc); undefined elsewhere. */
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22, counted after the command name, which is in parentheses and may hold spaces.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
 }
 
 function isAlive(pid: number): boolean {

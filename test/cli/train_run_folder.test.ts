@@ -90,7 +90,7 @@ describe('one process per run folder', () => {
     try {
       await first.waitFor(/epoch\s+loss/);
       const second = nabla(['train', '--iters', '1', '--quiet', '--data-dir', data, '--out', out]);
-      assertOneLineError(second, 1, new RegExp(`^nabla train: ${out}: the run folder is in use by another nabla process \\(pid ${first.child.pid}\\)`));
+      assertOneLineError(second, 1, new RegExp(`^nabla train: ${out}: the run folder is in use by another nabla process \\(pid ${first.child.pid}, per \\.nabla\\.lock\\)`));
     } finally {
       first.child.kill('SIGKILL');
       await first.exit;
@@ -102,7 +102,7 @@ describe('one process per run folder', () => {
     try {
       await resuming.waitFor(/epoch\s+loss/);
       const again = nabla(['train', '--resume', run, '--iters', '4', '--quiet']);
-      assertOneLineError(again, 1, new RegExp(`${run}: the run folder is in use by another nabla process \\(pid ${resuming.child.pid}\\)`));
+      assertOneLineError(again, 1, new RegExp(`${run}: the run folder is in use by another nabla process \\(pid ${resuming.child.pid}, per \\.nabla\\.lock\\)`));
     } finally {
       resuming.child.kill('SIGKILL');
       await resuming.exit;

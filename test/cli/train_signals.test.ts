@@ -80,4 +80,33 @@ describe('stdout that cannot be written', () => {
     assert.equal(stderr, 'nabla: cannot write to standard output (ENOSPC); the rest of the output is lost\n');
     assert.ok(existsSync(join(out, 'model.safetensors')), 'the run is saved');
   });
+
+  it('exits 1 when the write error arrives after a short command is done (--version, apple)', async () => {
+    for (const args of [['--version'], ['apple']]) {
+      const full = openSync('/dev/full', 'w');
+      const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', full, 'pipe'] });
+      closeSync(full);
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((done) => child.on('close', done));
+      assert.equal(code, 1, `${args.join(' ')}: ${stderr}`);
+      assert.equal(stderr, 'nabla: cannot write to standard output (ENOSPC); the rest of the output is lost\n');
+    }
+  });
+});
+
+describe('stdout closed by its reader (nabla train | head)', () => {
+  it('stops like Ctrl-C: a checkpoint is saved, exit 141, and --resume finishes the run', async () => {
+    const data = tinyMnist(1000, 10);
+    const out = tmp();
+    const run = new Running(['train', '--iters', '3000', '--checkpoint-every', '0', '--data-dir', data, '--out', out]);
+    await run.waitFor(/run folder: /);
+    run.child.stdout!.destroy(); // the reader goes away, as head does after its lines
+    assert.equal(await run.exit, 141, run.stderr);
+    assert.match(run.stderr, /^stopped \(standard output was closed\) at iteration \d+\/3000: checkpoint saved in .*checkpoint\.json\ncontinue with: nabla train --resume /);
+    assert.ok(existsSync(join(out, 'checkpoint.json')) && !existsSync(join(out, 'model.safetensors')));
+    const resumed = nabla(['train', '--resume', out, '--quiet']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.ok(existsSync(join(out, 'model.safetensors')));
+  });
 });

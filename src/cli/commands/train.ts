@@ -224,7 +224,7 @@ async function trainInFolder(
     if (writer.lastIteration !== result.state.iteration) await writer.save(network, setup, trainer.snapshot());
     await writeMetrics(runDir, result.losses, result.epochs);
     if (stop.signal !== undefined) {
-      const how = stop.signal === 'SIGINT' ? 'interrupted' : `stopped by ${stop.signal}`;
+      const how = stop.signal === 'SIGINT' ? 'interrupted' : stop.signal === 'SIGPIPE' ? 'stopped (standard output was closed)' : `stopped by ${stop.signal}`;
       safeErr(io, `${how} at iteration ${result.state.iteration}/${setup.train.iters}: checkpoint saved in ${join(runDir, CHECKPOINT_STATE)}`);
       safeErr(io, `continue with: nabla train --resume ${runDir}`);
       return signalExitCode(stop.signal);
