@@ -22,7 +22,7 @@ interface SystemErrorLike {
 function isSystemError(error: unknown): error is SystemErrorLike {
   if (error === null || typeof error !== 'object') return false;
   const { code } = error as { code?: unknown };
-  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) && ('syscall' in error || 'path' in error);
+  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) && 'syscall' in error;
 }
 
 /**

@@ -353,6 +353,10 @@ describe('nabla predict, many files and real-world pictures', () => {
 
   it('refuses --show without .png, and a model whose weights overflow gives no answer', async () => {
     assertOneLineError(await nablaInProcess('predict', '--model', modelPath, '--show', join(dir, 'seen.svg'), chosen[0]!.dark), 2, /--show writes a PNG; its file name must end in \.png, got '.*seen\.svg'$/);
+    // The picture shown must never replace an image given to classify.
+    const original = readFileSync(chosen[0]!.dark);
+    assertOneLineError(await nablaInProcess('predict', '--model', modelPath, '--show', chosen[0]!.dark, chosen[0]!.dark), 2, /--show .* is one of the images to classify; writing there would replace it$/);
+    assert.deepEqual(readFileSync(chosen[0]!.dark), original);
     const huge = join(dir, 'huge.safetensors');
     const net = new TwoLayerNet(784, 10, 10, { seed: 1 });
     net.params.W1.data.fill(1e308);

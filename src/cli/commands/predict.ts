@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import type { DType } from '../../backend/backend.js';
@@ -50,6 +50,11 @@ export async function predictCommand(argv: readonly string[], io: Output): Promi
   if (files.length === 0) throw new UsageError('predict: no images given (usage: nabla predict --model FILE IMAGE...)');
   if (f.show !== undefined && extname(f.show).toLowerCase() !== '.png') {
     throw new UsageError(`predict: --show writes a PNG; its file name must end in .png, got '${printable(f.show)}'`);
+  }
+  if (f.show !== undefined) {
+    const show = f.show;
+    const input = files.find((file) => sameFile(file, show));
+    if (input !== undefined) throw new UsageError(`predict: --show ${printable(show)} is one of the images to classify; writing there would replace it`);
   }
   selectBackend(f.backend, f.threads);
 
@@ -120,4 +125,12 @@ export function formatPrediction(p: Prediction): string {
 function spark(q: number): string {
   const level = Number.isFinite(q) ? Math.round(Math.min(1, Math.max(0, q)) * (SPARKS.length - 1)) : 0;
   return SPARKS[level]!;
+}
+
+/** Whether two paths name one file: the same path, or (where it exists) the same inode. */
+function sameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  const sa = statSync(a, { throwIfNoEntry: false });
+  const sb = statSync(b, { throwIfNoEntry: false });
+  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
 }
