@@ -55,6 +55,6 @@ export { saveNetwork, loadNetwork, type LoadedNetwork } from './io/model.js';
 export { encodeSafetensors, decodeSafetensors, readSafetensorsFile, writeSafetensorsFile, SafetensorsError, type SafetensorsTensor, type SafetensorsContents } from './io/safetensors.js';
 export { lineChart, accuracyChart, lossChart, smooth, type Series, type LineChartOptions } from './plot/svg.js';
 export { toMnistInput } from './data/digit_image.js';
-export { decodePng, decodeJpeg, decodeImage, readImageFile, ImageFormatError, MAX_IMAGE_PIXELS, type GrayImage } from './data/image_file.js';
+export { decodePng, decodeJpeg, decodeImage, readImageFile, ImageFormatError, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, type GrayImage } from './data/image_file.js';
 export { encodePng, digitGridSvg } from './data/digit_grid.js';
 export { NABLA_VERSION } from './version.js';

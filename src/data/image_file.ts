@@ -19,6 +19,8 @@ export interface GrayImage {
 
 /** The most pixels an image may have: 16 megapixels, more than a 12 MP phone photo. */
 export const MAX_IMAGE_PIXELS = 16 * 1024 * 1024;
+/** The longest side: a 16-megapixel strip one pixel high is no digit, and costs as much to prepare. */
+export const MAX_IMAGE_SIDE = 16384;
 
 export class ImageFormatError extends Error {
   constructor(readonly source: string, problem: string) {
@@ -50,6 +52,9 @@ function checkSize(width: number, height: number, source: string, format: string
   if (width === 0 || height === 0) throw new ImageFormatError(source, `${format} image is empty (${width}×${height})`);
   if (width * height > MAX_IMAGE_PIXELS) {
     throw new ImageFormatError(source, `${format} image is ${width}×${height} pixels, more than the limit of ${MAX_IMAGE_PIXELS} (${MAX_IMAGE_PIXELS / (1024 * 1024)} megapixels); scale it down`);
+  }
+  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
+    throw new ImageFormatError(source, `${format} image is ${width}×${height} pixels, longer than the limit of ${MAX_IMAGE_SIDE} pixels a side; crop or scale it`);
   }
 }
 
@@ -181,6 +186,12 @@ function jpegHeader(bytes: Uint8Array, source: string): Header {
 }
 
 function decodeJpegBytes(bytes: Uint8Array, header: Header, source: string): GrayImage {
+  // Every 8×8 block costs at least one bit of entropy-coded data (its DC code), so a file
+  // far smaller than its claimed size is refused before the decoder allocates for it.
+  const minBytes = Math.ceil(Math.ceil(header.width / 8) * Math.ceil(header.height / 8) / 8);
+  if (bytes.length < minBytes) {
+    throw new ImageFormatError(source, `JPEG claims ${header.width}×${header.height} pixels but holds only ${bytes.length} bytes, fewer than ${minBytes} that size needs (corrupt or truncated)`);
+  }
   let image: { width: number; height: number; data: Uint8Array };
   try {
     image = jpeg.decode(bytes, {

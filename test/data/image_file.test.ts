@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { constants, deflateRawSync, deflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { decodeImage, decodeJpeg, decodePng, MAX_IMAGE_PIXELS, readImageFile } from '../../src/data/image_file.js';
+import { decodeImage, decodeJpeg, decodePng, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, readImageFile } from '../../src/data/image_file.js';
 import { assertCheap, costInChild, makeFifo } from '../helpers.js';
 
 /** An RGBA PNG from a per-pixel function. */
@@ -151,6 +151,20 @@ describe('hostile images', () => {
     assert.equal(d.message, `${jbomb}: JPEG image is 60000×60000 pixels, more than the limit of ${MAX_IMAGE_PIXELS} (16 megapixels); scale it down`);
     assertCheap(d, 'JPEG bomb');
     assert.throws(() => decodeImage(jpg, 'mem.jpg'), /^ImageFormatError: mem\.jpg: JPEG image is 60000×60000 pixels/);
+    // Within the pixel limit, but a 16-megapixel strip one pixel high: no digit, and as costly.
+    const strip = join(dir, 'strip.png');
+    writeFileSync(strip, rawPngChunks([16_000_000, 1, 8, 0, 0, 0, 0], deflateSync(Buffer.alloc(16_000_001))));
+    const e = readInChild(strip);
+    assert.equal(e.message, `${strip}: PNG image is 16000000×1 pixels, longer than the limit of ${MAX_IMAGE_SIDE} pixels a side; crop or scale it`);
+    assertCheap(e, 'strip');
+    // Within every limit, but far too few bytes for the 4096×4096 the frame claims.
+    jpg.writeUInt16BE(4096, sof + 5);
+    jpg.writeUInt16BE(4096, sof + 7);
+    const thin = join(dir, 'thin.jpg');
+    writeFileSync(thin, jpg);
+    const f = readInChild(thin);
+    assert.match(f.message, /thin\.jpg: JPEG claims 4096×4096 pixels but holds only \d+ bytes, fewer than 32768 that size needs \(corrupt or truncated\)$/);
+    assertCheap(f, 'thin JPEG');
   }));
 
   it('refuses a file far longer than its image needs without reading it', () => withDir(async (dir) => {
