@@ -42,6 +42,7 @@ export class Sequential {
   private readonly decayed: string[]; // the W's
   private readonly buffersByName: Record<string, Tensor>;
   private readonly stateful: [string, SequentialLayer][];
+  private lossOfLastGradient = Number.NaN;
   private predictions = new Int32Array(0);
   private truth = new Int32Array(0);
 
@@ -131,7 +132,7 @@ export class Sequential {
    * for the weight decay. The tensors are the layers' own gradient buffers.
    */
   gradient(x: Tensor, t: Labels): Record<string, Tensor> {
-    this.loss(x, t, true);
+    this.lossOfLastGradient = this.loss(x, t, true);
     let dout = this.lastLayer.backward(1);
     for (let i = this.layers.length - 1; i > 0; i--) dout = this.layers[i]!.backward(dout);
     const first = this.layers[0]!;
@@ -165,6 +166,11 @@ export class Sequential {
       this.restore(saved);
     }
     return result;
+  }
+
+  /** The loss (weight decay included) that the last gradient() call computed; NaN before the first. */
+  get lastLoss(): number {
+    return this.lossOfLastGradient;
   }
 
   /** Tensors saved with the model but not learned, under numbered names (runningMean1 …). */
