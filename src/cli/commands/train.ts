@@ -94,7 +94,8 @@ function checkTrainingFits(setup: RunSetup, inputs: number, trainRows: number, t
   // Weights and gradients, plus the optimizer's slots (Adam keeps two per parameter).
   const paramCopies = 2 + ({ sgd: 0, momentum: 1, nesterov: 1, adagrad: 1, rmsprop: 1, adam: 2 } as const)[setup.train.optimizer ?? 'sgd'];
   checkFitsInMemory('train', {
-    inputs, hidden: hiddenSizes[0]!, hiddenSizes, classes: 10, batch: batchSize, dataRows: trainRows + testRows,
+    // The seed's net is estimated exactly as before; a deeper one layer by layer.
+    inputs, hidden: hiddenSizes[0]!, ...(setup.network ? { hiddenSizes } : {}), classes: 10, batch: batchSize, dataRows: trainRows + testRows,
     evalRows: Math.min(EVAL_BLOCK, Math.max(trainRows, testRows)), paramCopies, dtype,
   }, [
     { flag: 'hidden', value: Math.max(...hiddenSizes), shown: hiddenSizes.join(','), fallback: setup.network ? 100 : 50, size: 'hidden' },
