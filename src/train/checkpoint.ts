@@ -202,6 +202,14 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   const state: TrainState = { ...saved, losses, epochs, optimizer: undefined, layerStates: undefined };
   delete state.optimizer;
   delete state.layerStates;
+  const optimizerName = setup.train.optimizer ?? 'sgd';
+  if (optimizerName !== 'sgd' && saved.iteration > 0) {
+    // A stateful optimizer restarted from zeros would train on, but not as the run did.
+    if (!saved.optimizer) check.fail('state.optimizer', `is missing: the run's ${optimizerName} optimizer keeps state`);
+    const covered = new Set(Object.keys(optimizerPart).map((name) => name.slice(name.indexOf('/') + 1)));
+    const missing = Object.keys(network.params).filter((key) => !covered.has(key));
+    if (missing.length > 0) throw new Error(`${weightsPath}: holds no ${optimizerName} state for ${missing.join(', ')} (the file is damaged)`);
+  }
   if (saved.optimizer || Object.keys(optimizerPart).length > 0) {
     const optimizerState = { scalars: saved.optimizer?.scalars ?? {}, tensors: optimizerPart };
     checkOptimizerState(check, weightsPath, network, setup, optimizerState);

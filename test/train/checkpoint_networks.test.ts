@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { nabla, tinyMnist, tmp } from '../cli/train_helpers.js';
 
@@ -46,6 +47,7 @@ describe('checkpoint.json of any network and optimizer', () => {
     ['a missing Dropout generator', (c) => { delete c.state.layerStates.Dropout2; }, /checkpoint\.json: state\.layerStates has no state for Dropout2$/],
     ['a layer the network has not', (c) => { c.state.layerStates.Dropout9 = c.state.layerStates.Dropout1; }, /checkpoint\.json: state\.layerStates\.Dropout9 is not a layer of the network \(Dropout1, Dropout2\)$/],
     ['a broken Adam step count', (c) => { c.state.optimizer.scalars.iter = 2.5; }, /checkpoint\.json: state\.optimizer does not fit the run's adam optimizer: Adam\.loadState: state number 'iter' is invalid \(2\.5\)$/],
+    ['no optimizer state for a stateful optimizer', (c) => { delete c.state.optimizer; }, /checkpoint\.json: state\.optimizer is missing: the run's adam optimizer keeps state$/],
     ['a network the weights are not', (c) => { c.setup.network.hiddenSizeList = [6, 4]; }, /checkpoint-3\.safetensors: holds a MultiLayerNetExtend\(784, \[6, 5\], 10; .*\) but checkpoint\.json describes MultiLayerNetExtend\(784, \[6, 4\], 10; /],
   ];
   for (const [what, edit, pattern] of cases) {
@@ -53,4 +55,14 @@ describe('checkpoint.json of any network and optimizer', () => {
       await assert.rejects(loadCheckpoint(damaged(edit)), (e: Error) => pattern.test(e.message) && !e.message.includes('\n'));
     });
   }
+
+  it('refuses a weights file without the optimizer state of every parameter, naming the file', async () => {
+    const dir = damaged(() => undefined);
+    const path = join(dir, 'checkpoint-3.safetensors');
+    const { tensors, metadata } = decodeSafetensors(readFileSync(path));
+    delete tensors['optimizer/m/W2'];
+    delete tensors['optimizer/v/W2'];
+    writeFileSync(path, encodeSafetensors(tensors, metadata));
+    await assert.rejects(loadCheckpoint(dir), /checkpoint-3\.safetensors: holds no adam state for W2 \(the file is damaged\)$/);
+  });
 });
