@@ -35,14 +35,14 @@ export const networkFlags = {
   activation: { type: 'string', choices: ['relu', 'sigmoid', 'tanh'], help: 'mlp: hidden activation (default: relu)', arg: 'relu|sigmoid|tanh' },
   init: { type: 'string', help: 'mlp: initial weights: he (√(2/n)), xavier (√(1/n)), or a standard deviation (default: he for relu, xavier otherwise)', arg: 'he|xavier|X' },
   'weight-decay': { type: 'number', min: 0, help: 'mlp: weight decay λ (½λ‖W‖² added to the loss; default: 0)', arg: 'λ' },
-  dropout: { type: 'number', min: 0, max: 0.99, help: 'mlp: Dropout after each hidden activation, dropping this fraction', arg: 'RATIO' },
+  dropout: { type: 'number', min: 0, max: 0.99, maxReason: 'a ratio of 1 would drop everything', help: 'mlp: Dropout after each hidden activation, dropping this fraction', arg: 'RATIO' },
   'batch-norm': { type: 'boolean', help: 'mlp: BatchNormalization after each hidden Affine layer' },
-  optimizer: { type: 'string', choices: OPTIMIZER_NAMES, default: 'sgd', help: 'update rule', arg: OPTIMIZER_NAMES.join('|') },
+  optimizer: { type: 'string', choices: OPTIMIZER_NAMES, default: 'sgd', help: `update rule: ${OPTIMIZER_NAMES.join(', ')}`, arg: 'NAME' },
   lr: { type: 'number', min: 0, exclusiveMin: true, help: `learning rate (default: ${DEFAULT_LR.sgd} for sgd, ${DEFAULT_LR.momentum} for momentum, nesterov, adagrad and rmsprop, ${DEFAULT_LR.adam} for adam)`, arg: 'X' },
-  momentum: { type: 'number', min: 0, max: 0.999999, help: `momentum, nesterov: momentum (default: ${OPTIMIZER_FLAGS.momentum.book})`, arg: 'X' },
-  'decay-rate': { type: 'number', min: 0, max: 0.999999, help: `rmsprop: decay rate (default: ${OPTIMIZER_FLAGS['decay-rate'].book})`, arg: 'X' },
-  beta1: { type: 'number', min: 0, max: 0.999999, help: `adam: beta1 (default: ${OPTIMIZER_FLAGS.beta1.book})`, arg: 'X' },
-  beta2: { type: 'number', min: 0, max: 0.999999, help: `adam: beta2 (default: ${OPTIMIZER_FLAGS.beta2.book})`, arg: 'X' },
+  momentum: { type: 'number', min: 0, max: 0.999999, maxReason: 'a decay rate is below 1', help: `momentum, nesterov: momentum (default: ${OPTIMIZER_FLAGS.momentum.book})`, arg: 'X' },
+  'decay-rate': { type: 'number', min: 0, max: 0.999999, maxReason: 'a decay rate is below 1', help: `rmsprop: decay rate (default: ${OPTIMIZER_FLAGS['decay-rate'].book})`, arg: 'X' },
+  beta1: { type: 'number', min: 0, max: 0.999999, maxReason: 'a decay rate is below 1', help: `adam: beta1 (default: ${OPTIMIZER_FLAGS.beta1.book})`, arg: 'X' },
+  beta2: { type: 'number', min: 0, max: 0.999999, maxReason: 'a decay rate is below 1', help: `adam: beta2 (default: ${OPTIMIZER_FLAGS.beta2.book})`, arg: 'X' },
 } as const satisfies FlagSpecs;
 
 export interface NetworkFlagValues {

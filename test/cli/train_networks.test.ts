@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { encodePng } from '../../src/data/digit_grid.js';
 import { decodeSafetensors } from '../../src/io/safetensors.js';
-import { assertOneLineError, nabla, tinyMnist, tmp } from './train_helpers.js';
+import { assertOneLineError, nabla, Running, tinyMnist, tmp } from './train_helpers.js';
 
 let data: string;
 
@@ -44,6 +44,25 @@ describe('nabla train --net mlp', () => {
     assert.equal(checkpoint.state.optimizer.scalars.iter, 60);
     assert.deepEqual(Object.keys(checkpoint.state.layerStates), ['Dropout1', 'Dropout2']);
     assert.ok('optimizer/m/W1' in tensors(join(parts, 'checkpoint-60.safetensors')), 'Adam\'s m is in the checkpoint\'s weights file');
+  });
+
+  it('Ctrl-C mid-run saves the optimizer and layer states, and the resumed run matches an uninterrupted one', async () => {
+    const big = tinyMnist(1000, 10);
+    const whole = tmp();
+    const parts = tmp();
+    const iters = '1500';
+    const args = [...MLP, '--iters', iters, '--checkpoint-every', '0', '--data-dir', big];
+    const run = new Running(['train', ...args, '--out', parts]);
+    await run.waitFor(/epoch\s+loss/);
+    run.child.kill('SIGINT');
+    assert.equal(await run.exit, 130, run.stderr);
+    const stoppedAt = JSON.parse(readFileSync(join(parts, 'checkpoint.json'), 'utf8')).state.iteration as number;
+    assert.ok(stoppedAt > 0 && stoppedAt < 1500, `stopped at ${stoppedAt}`);
+    const resumed = nabla(['train', '--resume', parts, '--quiet']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(nabla(['train', ...args, '--quiet', '--out', whole]).code, 0);
+    assert.deepEqual(tensors(join(parts, 'model.safetensors')), tensors(join(whole, 'model.safetensors')));
+    assert.deepEqual(metrics(parts).losses, metrics(whole).losses);
   });
 
   it('saves a model that evaluate and predict load without flags, scoring as train did', () => {
