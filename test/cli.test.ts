@@ -52,7 +52,8 @@ describe('CLI manners', () => {
 
   it('rejects unknown commands, unknown flags and bad values with one line and exit code 2', () => {
     assertOneLineError(nabla('fly'), 2, /^nabla: unknown command 'fly'/);
-    assertOneLineError(nabla('train', '--iter', '5'), 2, /^nabla: train: unknown option --iter \(see nabla train --help\)$/);
+    assertOneLineError(nabla('train', '--iter', '5'), 2, /^nabla: train: unknown option --iter \(did you mean --iters\?\)$/);
+    assertOneLineError(nabla('train', '--zzz', '5'), 2, /^nabla: train: unknown option --zzz \(see nabla train --help\)$/);
     assertOneLineError(nabla('train', '--lr', 'fast'), 2, /^nabla: train: --lr must be a number, got 'fast'$/);
     assertOneLineError(nabla('train', '--lr', '-1'), 2, /^nabla: train: --lr must be > 0, got -1$/);
     assertOneLineError(nabla('train', '--batch-size', '2.5'), 2, /--batch-size must be an integer, got '2.5'/);

@@ -68,3 +68,13 @@ export function makeFifo(dir: string, name = 'pipe'): string | undefined {
   const path = join(dir, name);
   return spawnSync('mkfifo', [path]).status === 0 ? path : undefined;
 }
+
+/**
+ * A Python 3 that has NumPy, for reference values computed independently: $PYTHON, then
+ * python3 on the PATH, then Debian's /usr/bin/python3 (apt-get install python3-numpy,
+ * which .ci/run does when none has it). Undefined when none has it; callers fail, not skip.
+ */
+export function pythonWithNumpy(): string | undefined {
+  const candidates = [process.env['PYTHON'], 'python3', '/usr/bin/python3'].filter((p): p is string => !!p);
+  return candidates.find((python) => spawnSync(python, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0);
+}

@@ -1,5 +1,8 @@
 // A small, strict flag parser: every flag is declared, so a typo is an error, not a no-op.
 
+import { printable } from '../io/printable.js';
+import { closest } from './suggest.js';
+
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -69,7 +72,11 @@ export function parseArgs<S extends FlagSpecs>(command: string, argv: readonly s
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq === -1 ? undefined : eq);
     const spec = specs[name];
-    if (!spec) throw new UsageError(`${command}: unknown option --${name} (see nabla ${command} --help)`);
+    if (!spec) {
+      const guess = name.length <= 40 ? closest(name, Object.keys(specs)) : undefined;
+      const hint = guess ? `did you mean --${guess}?` : `see nabla ${command} --help`;
+      throw new UsageError(`${command}: unknown option --${printable(name, 40)} (${hint})`);
+    }
     // The last of two values silently winning hides a mistake in a long command line.
     if (given.has(name)) throw new UsageError(`${command}: --${name} is given more than once`);
     given.add(name);

@@ -9,9 +9,12 @@ import { ERRNO_WORDS } from './errno_words.js';
 import { printable } from './printable.js';
 
 export class FileReadError extends Error {
-  constructor(readonly path: string, problem: string) {
+  /** The system error code (ENOENT, EACCES, …) when the OS refused, for callers with a better word for it. */
+  readonly code: string | undefined;
+  constructor(readonly path: string, problem: string, cause?: unknown) {
     super(`${printable(path, 1000)}: ${problem}`);
     this.name = 'FileReadError';
+    this.code = (cause as NodeJS.ErrnoException | undefined)?.code;
   }
 }
 
@@ -52,7 +55,7 @@ export async function openRegularFile(path: string): Promise<RegularFile> {
   try {
     handle = await open(path, OPEN_FLAGS);
   } catch (e) {
-    throw new FileReadError(path, `cannot read (${describeFsError(e)})`);
+    throw new FileReadError(path, `cannot read (${describeFsError(e)})`, e);
   }
   let size: number;
   try {
@@ -63,7 +66,7 @@ export async function openRegularFile(path: string): Promise<RegularFile> {
   } catch (e) {
     await handle.close();
     if (e instanceof FileReadError) throw e;
-    throw new FileReadError(path, `cannot read (${describeFsError(e)})`);
+    throw new FileReadError(path, `cannot read (${describeFsError(e)})`, e);
   }
   return {
     path,
@@ -76,7 +79,7 @@ export async function openRegularFile(path: string): Promise<RegularFile> {
         try {
           ({ bytesRead: n } = await handle.read(out, done, length - done, position + done));
         } catch (e) {
-          throw new FileReadError(path, `cannot read (${describeFsError(e)})`);
+          throw new FileReadError(path, `cannot read (${describeFsError(e)})`, e);
         }
         if (n === 0) throw new FileReadError(path, `ended after ${position + done} bytes, ${size} expected (was it changed while being read?)`);
         done += n;
@@ -114,7 +117,7 @@ export function openRegularFileSync(path: string): RegularFileSync {
   try {
     fd = openSync(path, OPEN_FLAGS);
   } catch (e) {
-    throw new FileReadError(path, `cannot read (${describeFsError(e)})`);
+    throw new FileReadError(path, `cannot read (${describeFsError(e)})`, e);
   }
   let size: number;
   try {
@@ -125,7 +128,7 @@ export function openRegularFileSync(path: string): RegularFileSync {
   } catch (e) {
     closeSync(fd);
     if (e instanceof FileReadError) throw e;
-    throw new FileReadError(path, `cannot read (${describeFsError(e)})`);
+    throw new FileReadError(path, `cannot read (${describeFsError(e)})`, e);
   }
   return {
     path,
@@ -138,7 +141,7 @@ export function openRegularFileSync(path: string): RegularFileSync {
         try {
           n = readSync(fd, out, done, length - done, position + done);
         } catch (e) {
-          throw new FileReadError(path, `cannot read (${describeFsError(e)})`);
+          throw new FileReadError(path, `cannot read (${describeFsError(e)})`, e);
         }
         if (n === 0) throw new FileReadError(path, `ended after ${position + done} bytes, ${size} expected (was it changed while being read?)`);
         done += n;

@@ -2,6 +2,7 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
 import { networkFromTensors, networkMetadata, networkTensors } from '../io/model.js';
+import { FileReadError, readRegularFile } from '../io/regular_file.js';
 import { readSafetensorsFile, writeSafetensorsFile, type SafetensorsTensor } from '../io/safetensors.js';
 import { describeNetwork } from '../nets/network_spec.js';
 import type { Network } from '../nets/network.js';
@@ -116,20 +117,25 @@ export async function saveCheckpoint(dir: string, network: Network, setup: RunSe
   return dir;
 }
 
+/** checkpoint.json holds settings and counts, never the history: a few kilobytes. */
+const MAX_STATE_BYTES = 16 * 1024 * 1024;
+
 /**
  * Reads the checkpoint of the run in `dir`, validating every field of checkpoint.json,
  * the loss log and the weights (shapes, iteration, and that every value is finite).
  */
 export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   const statePath = join(dir, CHECKPOINT_STATE);
-  const cannotRead = (error: NodeJS.ErrnoException): never => {
-    throw new Error(`${statePath}: ${error.code === 'ENOENT' || error.code === 'ENOTDIR' ? 'no checkpoint here (train with --checkpoint-every, or give the folder of an earlier run)' : `cannot read (${error.code})`}`);
-  };
-  // Checked before reading: reading a FIFO would wait for a writer forever.
-  const info = await stat(statePath).catch(cannotRead);
-  if (!info.isFile()) throw new Error(`${statePath}: not a regular file`);
-  if (info.size > 16 * 1024 * 1024) throw new Error(`${statePath}: ${info.size} bytes, far more than a checkpoint holds (the file is damaged)`);
-  const text = await readFile(statePath, 'utf8').catch(cannotRead);
+  let text: string;
+  try {
+    // A regular file of bounded size: a FIFO would wait for a writer forever.
+    text = new TextDecoder().decode(await readRegularFile(statePath, MAX_STATE_BYTES, 'far more than a checkpoint holds (the file is damaged)'));
+  } catch (error) {
+    if (error instanceof FileReadError && (error.code === 'ENOENT' || error.code === 'ENOTDIR')) {
+      throw new Error(`${statePath}: no checkpoint here (train with --checkpoint-every, or give the folder of an earlier run)`);
+    }
+    throw error;
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

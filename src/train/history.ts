@@ -1,5 +1,6 @@
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { FileReadError, openRegularFile, type RegularFile } from '../io/regular_file.js';
 import type { EpochResult } from './train.js';
 
 /**
@@ -62,23 +63,20 @@ export interface History {
  */
 export async function readHistory(dir: string, bytes: number): Promise<History> {
   const path = join(dir, HISTORY_LOG);
-  const cannotRead = (error: NodeJS.ErrnoException): never => {
-    throw new Error(`${path}: ${error.code === 'ENOENT' ? 'missing (it holds the run\'s losses and evaluations)' : `cannot read (${error.code})`}`);
-  };
-  // Checked before opening: opening a FIFO would wait for a writer forever.
-  const info = await stat(path).catch(cannotRead);
-  if (!info.isFile()) throw new Error(`${path}: not a regular file`);
-  if (info.size < bytes) throw new Error(`${path}: holds ${info.size} bytes but checkpoint.json counts ${bytes} (the file is truncated)`);
-  const file = await open(path, 'r').catch(cannotRead);
+  let file: RegularFile;
+  try {
+    file = await openRegularFile(path); // a FIFO would wait for a writer forever
+  } catch (error) {
+    if (error instanceof FileReadError && error.code === 'ENOENT') throw new Error(`${path}: missing (it holds the run's losses and evaluations)`);
+    throw error;
+  }
   let text: string;
   let tail: string;
   try {
-    const head = Buffer.alloc(bytes);
-    if (bytes > 0) await file.read(head, 0, bytes, 0);
-    text = head.toString('utf8');
-    const rest = Buffer.alloc(Math.min(info.size - bytes, MAX_TAIL_BYTES));
-    if (rest.length > 0) await file.read(rest, 0, rest.length, bytes);
-    tail = rest.toString('utf8');
+    if (file.size < bytes) throw new Error(`${path}: holds ${file.size} bytes but checkpoint.json counts ${bytes} (the file is truncated)`);
+    const decoder = new TextDecoder();
+    text = decoder.decode(await file.read(0, bytes));
+    tail = decoder.decode(await file.read(bytes, Math.min(file.size - bytes, MAX_TAIL_BYTES)));
   } finally {
     await file.close();
   }
@@ -130,13 +128,11 @@ export function namedWeights(text: string): string[] {
 /** The weights files named in the journal of a run that never reached a checkpoint. */
 export async function journalWeights(dir: string): Promise<string[]> {
   const path = join(dir, HISTORY_LOG);
-  const info = await stat(path).catch(() => undefined);
-  if (!info?.isFile()) return [];
-  const file = await open(path, 'r');
+  const file = await openRegularFile(path).catch(() => undefined);
+  if (!file) return [];
   try {
-    const bytes = Buffer.alloc(Math.min(info.size, MAX_TAIL_BYTES));
-    await file.read(bytes, 0, bytes.length, 0);
-    return namedWeights(bytes.toString('utf8'));
+    const bytes = await file.read(0, Math.min(file.size, MAX_TAIL_BYTES));
+    return namedWeights(new TextDecoder().decode(bytes));
   } finally {
     await file.close();
   }

@@ -1,7 +1,10 @@
 import { lstatSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { ERRNO_WORDS } from '../io/errno_words.js';
 import { LOCK_FILE, RunLock } from './run_lock.js';
 import { isMarkedRunFolder, markRunFolder } from './run_manifest.js';
+
+const inWords = (code: string | undefined): string => (code !== undefined ? ERRNO_WORDS[code] ?? code : 'unknown error');
 
 /** A folder refused for a new run: the caller's flag was wrong, not the machine. */
 export class OutFolderRefusedError extends Error {
@@ -31,7 +34,7 @@ export function makeDirs(path: string, what = path): void {
       isDir = statSync(p).isDirectory();
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw new Error(`${what}: cannot use ${p} (${code})`);
+      if (code !== 'ENOENT') throw new Error(`${what}: cannot use ${p} (${inWords(code)})`);
       missing.push(p);
       const parent = dirname(p);
       if (parent === p) break;
@@ -46,7 +49,7 @@ export function makeDirs(path: string, what = path): void {
       mkdirSync(dir);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') throw new Error(`${what}: cannot create the folder ${dir} (${code})`);
+      if (code !== 'EEXIST') throw new Error(`${what}: cannot create the folder ${dir} (${inWords(code)})`);
       if (!statSync(dir).isDirectory()) throw new Error(`${what}: ${dir} is not a folder`);
     }
   }
@@ -66,7 +69,7 @@ export function createRunDir(base = 'runs', prefix = 'train'): string {
       return dir;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') throw new Error(`${dir}: cannot create the run folder (${code})`);
+      if (code !== 'EEXIST') throw new Error(`${dir}: cannot create the run folder (${inWords(code)})`);
     }
   }
 }
@@ -91,7 +94,7 @@ export async function startRunFolder(out: string | undefined): Promise<RunFolder
     lstatSync(out);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') throw new Error(`--out ${out}: cannot use it (${code})`);
+    if (code !== 'ENOENT') throw new Error(`--out ${out}: cannot use it (${inWords(code)})`);
     exists = false;
   }
   if (!exists) makeDirs(out, `--out ${out}`);

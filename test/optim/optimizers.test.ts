@@ -13,7 +13,7 @@ import { RMSprop } from '../../src/optim/rmsprop.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { Random } from '../../src/tensor/random.js';
 import { Tensor } from '../../src/tensor/tensor.js';
-import { maxAbsDiff, randomTensor } from '../helpers.js';
+import { maxAbsDiff, pythonWithNumpy, randomTensor } from '../helpers.js';
 
 const REFERENCE = fileURLToPath(new URL('../../../test/fixtures/book_optimizers.py', import.meta.url));
 const STEPS = 5;
@@ -40,8 +40,10 @@ interface Job {
 /** The book's NumPy rules (test/fixtures/book_optimizers.py) on the same params and grads; one python3 for all jobs. */
 function runReference(jobs: Job[]): Values[][] {
   const input = JSON.stringify(jobs.map((j) => ({ name: j.name, options: j.options, params: toValues(j.params), grads: j.grads.map(toValues) })));
-  const child = spawnSync('python3', [REFERENCE], { input, encoding: 'utf8' });
-  if (child.error) assert.fail(`the optimizer reference needs python3 with numpy: could not run python3 (${child.error.message})`);
+  const python = pythonWithNumpy();
+  if (python === undefined) assert.fail('the optimizer reference needs a python3 with numpy ($PYTHON, python3 or /usr/bin/python3; apt-get install python3-numpy)');
+  const child = spawnSync(python, [REFERENCE], { input, encoding: 'utf8' });
+  if (child.error) assert.fail(`the optimizer reference needs python3 with numpy: could not run ${python} (${child.error.message})`);
   if (child.status !== 0) assert.fail(`the optimizer reference needs python3 with numpy: ${REFERENCE} exited with ${child.status}: ${child.stderr.trim().split('\n').pop()}`);
   return JSON.parse(child.stdout) as Values[][];
 }

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { cpSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { assertOneLineError, nabla, tinyMnist, tmp } from '../cli/train_helpers.js';
+import { makeFifo } from '../helpers.js';
 
 // Free-form on purpose: the tests damage it in ways no type allows.
 type Json = Record<string, any>;
@@ -67,6 +68,17 @@ describe('checkpoint.json validation', () => {
       const dir = damaged((c) => { c.history.bytes = Buffer.byteLength(text); });
       writeFileSync(join(dir, 'checkpoint-history.jsonl'), text);
       await assert.rejects(loadCheckpoint(dir), pattern);
+    }
+  });
+
+  it('refuses a FIFO as checkpoint.json or as the history journal at once, naming it', async () => {
+    for (const name of ['checkpoint.json', 'checkpoint-history.jsonl']) {
+      const dir = damaged(() => undefined);
+      rmSync(join(dir, name));
+      assert.ok(makeFifo(dir, name), 'mkfifo');
+      const started = performance.now();
+      await assert.rejects(loadCheckpoint(dir), { message: `${join(dir, name)}: is a named pipe (FIFO), not a regular file; refusing to read it` });
+      assert.ok(performance.now() - started < 2000, 'refused without waiting for a writer');
     }
   });
 
