@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { encodePng } from '../../src/data/digit_grid.js';
-import { decodeSafetensors } from '../../src/io/safetensors.js';
+import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
 import { assertOneLineError, nabla, Running, tinyMnist, tmp } from './train_helpers.js';
 
 let data: string;
@@ -81,6 +81,25 @@ describe('nabla train --net mlp', () => {
     assert.equal(predicted.code, 0, predicted.stderr);
     const [p] = JSON.parse(predicted.stdout) as { probabilities: number[] }[];
     assert.equal(p!.probabilities.length, 10);
+  });
+
+  it('resumes a checkpoint written before networks and optimizers were saved (format 2), bit-identically', () => {
+    const whole = tmp();
+    const parts = tmp();
+    assert.equal(nabla(['train', '--iters', '40', '--batch-size', '10', '--quiet', '--data-dir', data, '--out', whole]).code, 0);
+    assert.equal(nabla(['train', '--iters', '15', '--batch-size', '10', '--quiet', '--data-dir', data, '--out', parts]).code, 0);
+    // What nabla wrote before: no optimizer state, weights without a network spec.
+    const statePath = join(parts, 'checkpoint.json');
+    const checkpoint = JSON.parse(readFileSync(statePath, 'utf8'));
+    checkpoint.format = 'nabla-checkpoint-2';
+    delete checkpoint.state.optimizer;
+    writeFileSync(statePath, JSON.stringify(checkpoint));
+    const weightsPath = join(parts, checkpoint.weights);
+    const { tensors: old } = decodeSafetensors(readFileSync(weightsPath));
+    writeFileSync(weightsPath, encodeSafetensors(old, { iteration: '15', kind: 'TwoLayerNet', inputSize: '784', hiddenSize: '50', outputSize: '10', dtype: 'float64', nablaVersion: '0.1.0' }));
+    const resumed = nabla(['train', '--resume', parts, '--iters', '40', '--quiet']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.deepEqual(tensors(join(parts, 'model.safetensors')), tensors(join(whole, 'model.safetensors')));
   });
 
   it('the default run is still the seed\'s TwoLayerNet with SGD', () => {
