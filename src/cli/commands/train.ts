@@ -350,7 +350,7 @@ const OPTIMIZER_CLASS = { sgd: 'SGD', momentum: 'Momentum', nesterov: 'Nesterov'
 function describeRun(setup: RunSetup, spec: NetworkSpec, backend: Backend & { threads?: number }, resumedFrom: TrainState | undefined): object {
   const network = spec.type === 'TwoLayerNet'
     ? { kind: 'TwoLayerNet', inputSize: spec.inputSize, hiddenSize: spec.hiddenSize, outputSize: spec.outputSize, weightInitStd: spec.weightInitStd, dtype: spec.dtype }
-    : { kind: spec.type, ...spec };
+    : (({ type, ...rest }) => ({ kind: type, ...rest }))(spec);
   const { optimizer = 'sgd', optimizerOptions, ...train } = setup.train;
   return {
     network,
