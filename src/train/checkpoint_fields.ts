@@ -18,6 +18,8 @@ export interface RunSetup {
   hidden?: number;
   weightInitStd?: number;
   network?: MultiLayerNetSpec;
+  /** Train on the first trainSize training images only (absent: all). */
+  trainSize?: number;
   dtype: DType;
   dataDir: string;
   train: SavedTrainConfig;
@@ -107,16 +109,18 @@ export class FieldChecker {
       saved.optimizerOptions = options;
     }
     const dataDir = this.printable(s.dataDir, 'setup.dataDir');
+    const trainSize = s.trainSize === undefined ? {} : { trainSize: this.int(s.trainSize, 'setup.trainSize', 1) };
     if (s.network !== undefined) {
       for (const field of ['hidden', 'weightInitStd'] as const) if (s[field] !== undefined) this.fail(`setup.${field}`, 'belongs to a TwoLayerNet run, but setup.network describes another network');
       const spec = parseNetworkSpec(s.network, (problem) => this.fail('setup.network', problem.replace(/^network spec: /, '')));
       if (spec.type === 'TwoLayerNet') this.fail('setup.network', 'describes a TwoLayerNet, whose runs give setup.hidden and setup.weightInitStd instead');
       if (spec.dtype !== dtype) this.fail('setup.network.dtype', `is ${spec.dtype} but setup.dtype is ${dtype}`);
-      return { network: spec as MultiLayerNetSpec, dtype, dataDir, train: saved };
+      return { network: spec as MultiLayerNetSpec, ...trainSize, dtype, dataDir, train: saved };
     }
     return {
       hidden: this.int(s.hidden, 'setup.hidden', 1),
       weightInitStd: this.number(s.weightInitStd, 'setup.weightInitStd', 0),
+      ...trainSize,
       dtype,
       dataDir,
       train: saved,

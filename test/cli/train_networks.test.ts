@@ -153,3 +153,26 @@ describe('nabla train --net mlp', () => {
     assertOneLineError(nabla(['train', '--resume', dir, '--iters', '5', '--weight-init-std', '0.1']), 2, /^nabla: train: --weight-init-std applies only to --net two-layer/);
   });
 });
+
+describe('nabla train --epochs and --train-size', () => {
+  it('trains on the first N images for whole epochs of them, and keeps that on resume', () => {
+    const dir = tmp();
+    const r = nabla(['train', '--train-size', '60', '--epochs', '3', '--batch-size', '20', '--json', '--data-dir', data, '--out', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+    assert.equal(config.training.iters, 9, '3 epochs of 60 / 20 iterations');
+    assert.equal(config.training.trainSize, 60);
+    assert.deepEqual((JSON.parse(r.stdout) as { epochs: { epoch: number }[] }).epochs.map((e) => e.epoch), [0, 1, 2]);
+    assert.equal(metrics(dir).losses.length, 9);
+    const more = nabla(['train', '--resume', dir, '--epochs', '5', '--quiet', '--train-size', '60']);
+    assert.equal(more.code, 0, more.stderr);
+    assert.equal(metrics(dir).losses.length, 15);
+    assertOneLineError(nabla(['train', '--resume', dir, '--epochs', '6', '--train-size', '80']), 2, /^nabla: train: --train-size 80 differs from the run's own 60 /);
+    assertOneLineError(nabla(['train', '--resume', dir, '--epochs', '2']), 2, /^nabla: train: --epochs 2 \(6 iterations\) is below the 15 iterations the run has already done$/);
+  });
+
+  it('refuses both --iters and --epochs, and more images than there are', () => {
+    assertOneLineError(nabla(['train', '--iters', '5', '--epochs', '2', '--data-dir', data, '--out', join(tmp(), 'run')]), 2, /^nabla: train: give --iters or --epochs, not both$/);
+    assertOneLineError(nabla(['train', '--train-size', '201', '--data-dir', data, '--out', join(tmp(), 'run')]), 2, /^nabla: train: --train-size 201 exceeds the 200 training images in /);
+  });
+});

@@ -15,7 +15,7 @@ import { RUN_FILES, writeConfig, writeMetrics } from '../../train/run_files.js';
 import { RunLock } from '../../train/run_lock.js';
 import { journalWeights } from '../../train/history.js';
 import { removeStaleTempFiles } from '../../train/run_manifest.js';
-import { Trainer, TrainingDivergedError, type TrainResult, type TrainState } from '../../train/train.js';
+import { iterationsPerEpoch, Trainer, TrainingDivergedError, type TrainResult, type TrainState } from '../../train/train.js';
 import { NABLA_VERSION } from '../../version.js';
 import { formatHelp, parseArgs, UsageError, type ParsedFlags } from '../args.js';
 import { backendFlags, checkFitsInMemory, dataFlags, selectBackend, type Output } from '../common.js';
@@ -25,6 +25,8 @@ import { differingFlag, networkFlags, networkSettings, type NetName } from '../t
 
 const hyperparameterFlags = {
   iters: { type: 'int', min: 1, default: 10000, help: 'training iterations', arg: 'N' },
+  epochs: { type: 'int', min: 1, help: 'train for N epochs (of train-size / batch-size iterations each) instead of --iters', arg: 'N' },
+  'train-size': { type: 'int', min: 1, help: 'train on the first N training images only, as the book\'s overfitting experiments do (default: all)', arg: 'N' },
   'batch-size': { type: 'int', min: 1, default: 100, help: 'mini-batch size (drawn with replacement)', arg: 'N' },
   ...networkFlags,
   seed: { type: 'int', default: 42, min: 0, max: 0xffffffff, help: 'seed of weight initialisation, Dropout masks and mini-batch draws', arg: 'N' },
@@ -59,6 +61,7 @@ export const trainHelp = formatHelp(
  */
 function checkResumeFlags(f: ParsedFlags<typeof flags>, given: ReadonlySet<string>, setup: RunSetup, runDir: string): void {
   const own: Record<string, [given: unknown, own: unknown]> = {
+    'train-size': [f.trainSize, setup.trainSize ?? 'all the training images'],
     dtype: [f.dtype, setup.dtype],
     'batch-size': [f.batchSize, setup.train.batchSize],
     seed: [f.seed, setup.train.seed],
@@ -117,7 +120,7 @@ export async function trainCommand(argv: readonly string[], io: Output): Promise
 
   // A new run reads its data and checks its sizes before it makes a folder, so that a
   // typo in a flag leaves no empty run folder behind.
-  const fresh = f.resume === undefined ? loadRunData(newRunSetup(f, given)) : undefined;
+  const fresh = f.resume === undefined ? loadRunData(newRunSetup(f, given), f.epochs) : undefined;
   const opened = f.resume !== undefined ? await openForResume(f.resume) : { folder: await startNewRun(f.out), checkpoint: undefined };
   try {
     return await trainInFolder(f, given, io, opened.folder, opened.checkpoint, fresh);
@@ -129,10 +132,12 @@ export async function trainCommand(argv: readonly string[], io: Output): Promise
 type TrainFlags = ReturnType<typeof parseArgs<typeof flags>>['flags'];
 
 function newRunSetup(f: TrainFlags, given: ReadonlySet<string>): RunSetup {
+  if (given.has('iters') && given.has('epochs')) throw new UsageError('train: give --iters or --epochs, not both');
   const dtype = f.dtype as 'float64' | 'float32';
   const { learningRate, optimizer, optimizerOptions, ...net } = networkSettings(f, given, f.net as NetName, dtype, f.seed!);
   return {
     ...net,
+    ...(f.trainSize !== undefined ? { trainSize: f.trainSize } : {}),
     dtype,
     dataDir: f.dataDir ?? '',
     train: {
@@ -150,12 +155,20 @@ function newNetwork(setup: RunSetup, inputSize: number): Network {
   return buildNetwork(spec);
 }
 
-/** The run's data, with `setup.dataDir` resolved; refuses sizes that cannot fit. */
-function loadRunData(setup: RunSetup): { setup: RunSetup; data: MnistData } {
-  const data = loadMnist({ normalize: true, dtype: setup.dtype, ...(setup.dataDir ? { dataDir: setup.dataDir } : {}) });
-  setup.dataDir = resolve(data.dataDir);
-  if (setup.network) setup.network.inputSize = data.xTrain.shape[1]!;
-  checkTrainingFits(setup, data.xTrain.shape[1]!, data.xTrain.shape[0]!, data.xTest.shape[0]!);
+/**
+ * The run's data, with `setup.dataDir` resolved and only the first `setup.trainSize`
+ * training images; with `epochs`, sets the run's iterations from them. Refuses sizes
+ * that cannot fit.
+ */
+function loadRunData(setup: RunSetup, epochs?: number): { setup: RunSetup; data: MnistData } {
+  const all = loadMnist({ normalize: true, dtype: setup.dtype, ...(setup.dataDir ? { dataDir: setup.dataDir } : {}) });
+  setup.dataDir = resolve(all.dataDir);
+  const rows = all.xTrain.shape[0]!;
+  if (setup.trainSize !== undefined && setup.trainSize > rows) throw new UsageError(`train: --train-size ${setup.trainSize} exceeds the ${rows} training images in ${all.dataDir}`);
+  const data = setup.trainSize === undefined ? all : { ...all, xTrain: all.xTrain.slice(0, setup.trainSize), trainLabels: all.trainLabels.subarray(0, setup.trainSize) };
+  if (epochs !== undefined) setup.train.iters = epochs * iterationsPerEpoch(data.xTrain.shape[0]!, setup.train.batchSize);
+  if (setup.network) setup.network.inputSize = all.xTrain.shape[1]!;
+  checkTrainingFits(setup, all.xTrain.shape[1]!, rows, all.xTest.shape[0]!);
   return { setup, data };
 }
 
@@ -165,11 +178,15 @@ async function trainInFolder(
 ): Promise<number> {
   const runDir = folder.dir;
   if (checkpoint) checkResumeFlags(f, given, checkpoint.setup, runDir);
+  if (checkpoint && given.has('iters') && given.has('epochs')) throw new UsageError('train: give --iters or --epochs, not both');
   const setup: RunSetup = checkpoint
     ? { ...checkpoint.setup, train: { ...checkpoint.setup.train, iters: given.has('iters') ? f.iters! : checkpoint.setup.train.iters } }
     : fresh!.setup;
+  // --epochs on resume counts epochs of the run's own training set: its data are read first.
+  const loaded = fresh ?? (checkpoint && f.epochs !== undefined ? loadRunData(setup, f.epochs) : undefined);
   if (checkpoint && setup.train.iters < checkpoint.state.iteration) {
-    throw new UsageError(`train: --iters ${setup.train.iters} is below the ${checkpoint.state.iteration} iterations the run has already done`);
+    const asked = f.epochs !== undefined ? `--epochs ${f.epochs} (${setup.train.iters} iterations)` : `--iters ${setup.train.iters}`;
+    throw new UsageError(`train: ${asked} is below the ${checkpoint.state.iteration} iterations the run has already done`);
   }
   // A run stopped after its last checkpoint but before its final files is finished below, without training.
   if (checkpoint && setup.train.iters === checkpoint.state.iteration && checkpoint.finished) {
@@ -178,7 +195,7 @@ async function trainInFolder(
     return 0;
   }
   // On resume --data-dir may only name the run's own data (checkResumeFlags).
-  const { data } = fresh ?? loadRunData(setup);
+  const { data } = loaded ?? loadRunData(setup);
   const inputSize = data.xTrain.shape[1]!;
   const network = checkpoint?.network ?? newNetwork(setup, inputSize);
   const spec = network.spec();
@@ -210,7 +227,7 @@ async function trainInFolder(
   const resuming = checkpoint ? (trainer.done ? `Finishing ${runDir} (stopped after its last checkpoint, before its final files): ` : `Resuming ${runDir} at iteration ${checkpoint.state.iteration}: `) : '';
   display.header([
     `${resuming}${describeNetwork(spec)} ${setup.dtype} on ${describeBackend(backend)}`,
-    `${setup.train.iters} iterations, batch ${setup.train.batchSize}, ${describeOptimizer(trainer)}, seed ${setup.train.seed}; data ${data.dataDir}`,
+    `${setup.train.iters} iterations, batch ${setup.train.batchSize}, ${describeOptimizer(trainer)}, seed ${setup.train.seed}; data ${data.dataDir}${setup.trainSize !== undefined ? ` (the first ${setup.trainSize} training images)` : ''}`,
     `run folder: ${runDir}`,
   ]);
 
@@ -354,7 +371,7 @@ function describeRun(setup: RunSetup, spec: NetworkSpec, backend: Backend & { th
   const { optimizer = 'sgd', optimizerOptions, ...train } = setup.train;
   return {
     network,
-    training: { ...train, optimizer: OPTIMIZER_CLASS[optimizer], ...(optimizerOptions ? { optimizerOptions } : {}), evaluation: 'train and test accuracy at iteration 0 and every epoch' },
+    training: { ...train, ...(setup.trainSize !== undefined ? { trainSize: setup.trainSize } : {}), optimizer: OPTIMIZER_CLASS[optimizer], ...(optimizerOptions ? { optimizerOptions } : {}), evaluation: 'train and test accuracy at iteration 0 and every epoch' },
     dataDir: setup.dataDir,
     backend: { name: backend.name, threads: backend.threads ?? 1 },
     versions: { nabla: NABLA_VERSION, node: process.version },
