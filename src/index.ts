@@ -34,11 +34,13 @@ export { Adam } from './optim/adam.js';
 export { createOptimizer, OPTIMIZER_NAMES, type OptimizerOptions } from './optim/create_optimizer.js';
 
 export { weightInitScale, WEIGHT_INIT_NAMES, type WeightInit } from './nets/weight_init.js';
-export { Sequential, layerParams, type SequentialLayer, type LossLayer, type SequentialOptions } from './nets/sequential.js';
+export { Sequential, type SequentialLayer, type LossLayer, type SequentialOptions } from './nets/sequential.js';
 export { MultiLayerNet, ACTIVATIONS, type Activation, type MultiLayerNetOptions, type MultiLayerNetExtendOptions, type MultiLayerNetSpec } from './nets/multi_layer_net.js';
 export { MultiLayerNetExtend } from './nets/multi_layer_net_extend.js';
+export type { Network, TrainableNetwork, NetworkSpec } from './nets/network.js';
+export { buildNetwork, describeNetwork, specTensorShapes, NETWORK_TYPES } from './nets/network_spec.js';
 
-export { TwoLayerNet, PARAM_NAMES, type Params, type ParamName, type TwoLayerNetOptions } from './nets/two_layer_net.js';
+export { TwoLayerNet, PARAM_NAMES, type Params, type ParamName, type TwoLayerNetOptions, type TwoLayerNetSpec } from './nets/two_layer_net.js';
 
 export { BatchSampler } from './train/batch_sampler.js';
 export {
@@ -50,7 +52,7 @@ export { loadMnist, oneHot, defaultMnistDir, MNIST_FILES, type LoadMnistOptions,
 export { parseIdx, DataFormatError, type IdxArray } from './data/idx.js';
 
 export { Trainer } from './train/train.js';
-export { saveCheckpoint, loadCheckpoint, type Checkpoint, type RunSetup } from './train/checkpoint.js';
+export { saveCheckpoint, loadCheckpoint, type Checkpoint, type RunSetup, type SavedTrainConfig } from './train/checkpoint.js';
 export { saveNetwork, loadNetwork, type LoadedNetwork } from './io/model.js';
 export { encodeSafetensors, decodeSafetensors, readSafetensorsFile, writeSafetensorsFile, SafetensorsError, type SafetensorsTensor, type SafetensorsContents } from './io/safetensors.js';
 export { lineChart, accuracyChart, lossChart, smooth, type Series, type LineChartOptions } from './plot/svg.js';

@@ -33,6 +33,8 @@ export function selectBackend(name: string | undefined, threads: number | undefi
 export interface SizeFlag {
   flag: string;
   value: number;
+  /** The value as the user wrote it, when not `value` (--hidden 100,5000). */
+  shown?: string;
   fallback: number;
   size: 'hidden' | 'batch';
 }
@@ -47,9 +49,12 @@ export function checkFitsInMemory(command: string, sizes: TwoLayerSizes, flags: 
   const limit = memoryLimit(backend);
   const estimate = twoLayerBytes(sizes);
   if (fits(estimate, limit)) return;
-  const culprits = flags.filter((f) => f.value > f.fallback && fits(twoLayerBytes({ ...sizes, [f.size]: f.fallback }), limit));
+  const withDefault = (f: SizeFlag): TwoLayerSizes => ({
+    ...sizes, [f.size]: f.fallback, ...(f.size === 'hidden' && sizes.hiddenSizes ? { hiddenSizes: sizes.hiddenSizes.map((h) => Math.min(h, f.fallback)) } : {}),
+  });
+  const culprits = flags.filter((f) => f.value > f.fallback && fits(twoLayerBytes(withDefault(f)), limit));
   const blamed = culprits.length > 0 ? culprits : flags;
-  const named = `${blamed.map((f) => `--${f.flag} ${f.value}`).join(' with ')} ${blamed.length === 1 ? 'is' : 'are'} too large`;
+  const named = `${blamed.map((f) => `--${f.flag} ${f.shown ?? f.value}`).join(' with ')} ${blamed.length === 1 ? 'is' : 'are'} too large`;
   const machine = memoryLimit('reference');
   const hint = backend === 'wasm' && fits(estimate, machine) ? '; --backend reference can use all of the memory' : '';
   throw new UsageError(`${command}: ${named}: the ${sizes.dtype} computation ${whyNotFits(estimate, limit)}${hint}`);

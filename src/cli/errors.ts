@@ -5,6 +5,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ERRNO_WORDS } from '../io/errno_words.js';
 import { escapeUnsafe } from '../io/printable.js';
+import { FileReadError } from '../io/regular_file.js';
 
 /** The longest error line printed, in characters. */
 export const MAX_ERROR_LENGTH = 400;
@@ -20,7 +21,8 @@ interface SystemErrorLike {
 }
 
 function isSystemError(error: unknown): error is SystemErrorLike {
-  if (error === null || typeof error !== 'object') return false;
+  // A FileReadError keeps the system code of its cause but has already said it in words.
+  if (error === null || typeof error !== 'object' || error instanceof FileReadError) return false;
   const { code } = error as { code?: unknown };
   return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) && 'syscall' in error;
 }

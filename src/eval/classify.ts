@@ -1,6 +1,6 @@
 import type { FloatArray } from '../backend/backend.js';
 import { getBackend } from '../backend/index.js';
-import type { TwoLayerNet } from '../nets/two_layer_net.js';
+import type { Network } from '../nets/network.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -16,18 +16,18 @@ export interface Classification {
 const BLOCK = 10000;
 
 /** Predicted labels and class probabilities for every row of x ([rows, inputSize]). */
-export function classify(network: TwoLayerNet, x: Tensor): Classification {
-  if (x.rank !== 2) throw new RangeError(`classify: input must be [rows, ${network.inputSize}], got ${formatShape(x.shape)}`);
+export function classify(network: Network, x: Tensor): Classification {
+  const { inputSize, outputSize: classes, dtype } = network.spec();
+  if (x.rank !== 2) throw new RangeError(`classify: input must be [rows, ${inputSize}], got ${formatShape(x.shape)}`);
   const rows = x.shape[0]!;
-  const classes = network.outputSize;
   const labels = new Int32Array(rows);
-  const probabilities = network.dtype === 'float32' ? new Float32Array(rows * classes) : new Float64Array(rows * classes);
+  const probabilities = dtype === 'float32' ? new Float32Array(rows * classes) : new Float64Array(rows * classes);
   const backend = getBackend();
   for (let start = 0; start < rows; start += BLOCK) {
     const end = Math.min(rows, start + BLOCK);
     const n = end - start;
     // predict's result is a buffer the network reuses, so it is read before the next block.
-    const scores = network.predict(x.slice(start, end));
+    const scores = network.predict(x.slice(start, end), false);
     // Argmax on the scores, not the probabilities: softmax can round two close scores to
     // the same probability, and then the label would differ from network.accuracy's.
     backend.argmaxRows(n, classes, scores.data, labels.subarray(start, end));

@@ -4,7 +4,7 @@ import type { DType } from '../backend/backend.js';
 import { MNIST_CLASSES } from '../data/mnist.js';
 import { loadNetwork } from '../io/model.js';
 import { printable } from '../io/printable.js';
-import type { TwoLayerNet } from '../nets/two_layer_net.js';
+import type { Network, NetworkSpec } from '../nets/network.js';
 import { RUN_FILES } from '../train/run_files.js';
 
 /** Pixels of one 28×28 MNIST image, flattened. */
@@ -26,15 +26,15 @@ export async function resolveModelPath(path: string): Promise<string> {
 }
 
 /**
- * Loads a saved network that classifies MNIST digits, from a weights file or a run
+ * Loads a saved network (any that nabla saves) that classifies MNIST digits, from a weights file or a run
  * folder: a valid weights file of another shape would otherwise fail later with a shape
  * error that names no file. Returns the file the weights came from too.
  */
-export async function loadMnistClassifier(path: string, dtype?: DType): Promise<{ network: TwoLayerNet; file: string }> {
+export async function loadMnistClassifier(path: string, dtype?: DType): Promise<{ network: Network; spec: NetworkSpec; file: string }> {
   const file = await resolveModelPath(path);
-  const { network } = await loadNetwork(file, dtype);
-  if (network.inputSize !== MNIST_INPUTS || network.outputSize !== MNIST_CLASSES) {
-    throw new Error(`${printable(file, 1000)}: the network maps ${network.inputSize} inputs to ${network.outputSize} classes; MNIST digits need ${MNIST_INPUTS} to ${MNIST_CLASSES}`);
+  const { network, spec } = await loadNetwork(file, dtype);
+  if (spec.inputSize !== MNIST_INPUTS || spec.outputSize !== MNIST_CLASSES) {
+    throw new Error(`${printable(file, 1000)}: the network maps ${spec.inputSize} inputs to ${spec.outputSize} classes; MNIST digits need ${MNIST_INPUTS} to ${MNIST_CLASSES}`);
   }
-  return { network, file };
+  return { network, spec, file };
 }

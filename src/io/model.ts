@@ -1,4 +1,6 @@
 import type { DType } from '../backend/backend.js';
+import type { Network, NetworkSpec } from '../nets/network.js';
+import { buildNetwork, describeNetwork, parseNetworkSpec, specTensorShapes } from '../nets/network_spec.js';
 import { PARAM_NAMES, TwoLayerNet } from '../nets/two_layer_net.js';
 import { countNonFinite } from '../tensor/finite.js';
 import { formatShape } from '../tensor/shape.js';
@@ -6,36 +8,88 @@ import { NABLA_VERSION } from '../version.js';
 import { briefJson, printable } from './printable.js';
 import { readSafetensorsFile, SafetensorsError, writeSafetensorsFile, type SafetensorsTensor } from './safetensors.js';
 
-/** Saves the network's parameters (W1 b1 W2 b2) as safetensors, atomically. */
-export async function saveNetwork(network: TwoLayerNet, path: string, extra: Record<string, string> = {}): Promise<void> {
+/** The metadata key of the JSON that rebuilds the network (its spec()). */
+export const SPEC_KEY = 'network';
+
+/**
+ * The tensors a model file holds for `network`: its parameters under the book's names
+ * (W1 b1 … gamma1 beta1 …) and its buffers (runningMean1 runningVar1 …).
+ */
+export function networkTensors(network: Network): Record<string, SafetensorsTensor> {
   const tensors: Record<string, SafetensorsTensor> = {};
-  for (const name of PARAM_NAMES) {
-    const p = network.params[name];
-    tensors[name] = { dtype: p.dtype, shape: [...p.shape], data: p.data };
+  for (const [name, t] of Object.entries({ ...network.params, ...(network.buffers?.() ?? {}) })) {
+    tensors[name] = { dtype: t.dtype, shape: [...t.shape], data: t.data };
   }
-  await writeSafetensorsFile(path, tensors, {
-    ...extra,
-    kind: 'TwoLayerNet',
-    inputSize: String(network.inputSize),
-    hiddenSize: String(network.hiddenSize),
-    outputSize: String(network.outputSize),
-    dtype: network.dtype,
-    nablaVersion: NABLA_VERSION,
-  });
+  return tensors;
+}
+
+/** The metadata a model file carries: the network's spec (JSON) and, for TwoLayerNet, the sizes old readers look for. */
+export function networkMetadata(network: Network): Record<string, string> {
+  const spec = network.spec();
+  const sizes: Record<string, string> = spec.type === 'TwoLayerNet'
+    ? { inputSize: String(spec.inputSize), hiddenSize: String(spec.hiddenSize), outputSize: String(spec.outputSize) }
+    : {};
+  return { kind: spec.type, ...sizes, dtype: spec.dtype, [SPEC_KEY]: JSON.stringify(spec), nablaVersion: NABLA_VERSION };
+}
+
+/** Saves the network's parameters and buffers as safetensors, atomically, with its spec in the metadata. */
+export async function saveNetwork(network: Network, path: string, extra: Record<string, string> = {}): Promise<void> {
+  await writeSafetensorsFile(path, networkTensors(network), { ...extra, ...networkMetadata(network) });
 }
 
 export interface LoadedNetwork {
-  network: TwoLayerNet;
+  network: Network;
+  /** What the file holds, with the dtype it was loaded as. */
+  spec: NetworkSpec;
   metadata: Record<string, string>;
 }
 
 /**
- * Rebuilds a TwoLayerNet from a safetensors file written by saveNetwork (or by anyone
- * else with tensors W1 [in, hidden], b1 [hidden], W2 [hidden, out], b2 [out]).
+ * Rebuilds the network a safetensors file written by saveNetwork holds, from the spec in
+ * its metadata. A file without one (written before nabla saved specs, or by anyone else
+ * with tensors W1 [in, hidden], b1 [hidden], W2 [hidden, out], b2 [out]) is a TwoLayerNet.
  * `dtype` converts on load; by default the file's dtype is kept.
  */
 export async function loadNetwork(path: string, dtype?: DType): Promise<LoadedNetwork> {
   const { tensors, metadata } = await readSafetensorsFile(path);
+  return networkFromTensors(path, tensors, metadata, dtype);
+}
+
+/** loadNetwork's work on a file already read (a checkpoint reads its own, which holds more). */
+export function networkFromTensors(path: string, tensors: Record<string, SafetensorsTensor>, metadata: Record<string, string>, dtype?: DType): LoadedNetwork {
+  const fail = (problem: string): never => {
+    throw new SafetensorsError(path, problem);
+  };
+  if (metadata[SPEC_KEY] === undefined) return legacyTwoLayerNet(path, tensors, metadata, dtype);
+  let json: unknown;
+  try {
+    json = JSON.parse(metadata[SPEC_KEY]);
+  } catch {
+    return fail(`metadata '${SPEC_KEY}' is not valid JSON (the file is damaged)`);
+  }
+  const saved = parseNetworkSpec(json, fail);
+  const expected = specTensorShapes(saved);
+  const what = describeNetwork(saved);
+  // Every tensor checked against the spec before the network is built: the file's own
+  // bytes bound what is allocated, whatever the spec claims.
+  for (const [name, shape] of Object.entries(expected)) {
+    const t = tensors[name];
+    if (!t) fail(`has no tensor '${name}' (its ${what} needs ${Object.keys(expected).join(', ')})`);
+    if (t!.shape.length !== shape.length || t!.shape.some((d, i) => d !== shape[i])) fail(`${name} has shape ${briefJson(t!.shape)}, expected ${formatShape(shape)} for its ${what}`);
+  }
+  for (const name of Object.keys(tensors)) if (!(name in expected)) fail(`has a tensor '${printable(name, 80)}' that its ${what} does not have`);
+  const fileDtypes = new Set(Object.keys(expected).map((name) => tensors[name]!.dtype));
+  if (fileDtypes.size !== 1) fail(`mixes dtypes (${[...fileDtypes].join(', ')})`);
+  checkFinite(fail, tensors, Object.keys(expected));
+  const spec = { ...saved, dtype: dtype ?? tensors.W1!.dtype };
+  const network = buildNetwork(spec);
+  const targets = { ...network.params, ...(network.buffers?.() ?? {}) };
+  for (const name of Object.keys(expected)) targets[name]!.data.set(tensors[name]!.data);
+  return { network, spec: network.spec(), metadata };
+}
+
+/** A file without a spec: a TwoLayerNet, its sizes read from the shapes of W1 b1 W2 b2. */
+function legacyTwoLayerNet(path: string, tensors: Record<string, SafetensorsTensor>, metadata: Record<string, string>, dtype?: DType): LoadedNetwork {
   const fail = (problem: string): never => {
     throw new SafetensorsError(path, problem);
   };
@@ -58,15 +112,21 @@ export async function loadNetwork(path: string, dtype?: DType): Promise<LoadedNe
   }
   const fileDtypes = new Set([W1.dtype, b1.dtype, W2.dtype, b2.dtype]);
   if (fileDtypes.size !== 1) fail(`mixes dtypes (${[...fileDtypes].join(', ')})`);
-  // NaN or ±Infinity weights (a diverged run) would make every prediction NaN, and ReLU
-  // can hide them from the loss; refuse them where they are found.
-  for (const name of PARAM_NAMES) {
+  checkFinite(fail, tensors, PARAM_NAMES);
+  const network = new TwoLayerNet(inputSize, hiddenSize, outputSize, { dtype: dtype ?? W1.dtype, weightInitStd: 0 });
+  for (const name of PARAM_NAMES) network.params[name].data.set(tensors[name]!.data);
+  return { network, spec: network.spec(), metadata };
+}
+
+/**
+ * NaN or ±Infinity weights (a diverged run) would make every prediction NaN, and ReLU
+ * can hide them from the loss; refuse them where they are found.
+ */
+function checkFinite(fail: (problem: string) => never, tensors: Record<string, SafetensorsTensor>, names: readonly string[]): void {
+  for (const name of names) {
     const bad = nonFinite(tensors[name]!);
     if (bad !== undefined) fail(`${name} has ${bad.count} non-finite value${bad.count === 1 ? '' : 's'} (first at ${bad.first}: ${bad.value})`);
   }
-  const network = new TwoLayerNet(inputSize, hiddenSize, outputSize, { dtype: dtype ?? W1.dtype, weightInitStd: 0 });
-  for (const name of PARAM_NAMES) network.params[name].data.set(tensors[name]!.data);
-  return { network, metadata };
 }
 
 /** How many values of t are NaN or infinite, and where the first is (as [i, j]). */

@@ -4,6 +4,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { Workspace } from '../tensor/workspace.js';
 import { requireForward } from './check.js';
 import type { Layer } from './layer.js';
+import type { Param } from './param.js';
 
 /** out = x·W + b over a batch; x of any rank is read as [batch, features]. */
 export class Affine implements Layer {
@@ -28,7 +29,8 @@ export class Affine implements Layer {
     this.db = Tensor.zeros(b.shape, b.dtype, 'backend');
   }
 
-  forward(x: Tensor): Tensor {
+  /** trainFlg is accepted for the Layer contract: an Affine layer is the same in training and test. */
+  forward(x: Tensor, _trainFlg?: boolean): Tensor {
     const [inputs, outputs] = this.W.shape as [number, number];
     const batch = x.rank === 0 ? 0 : x.shape[0]!;
     if (x.rank === 0 || batch * inputs !== x.size) {
@@ -70,5 +72,12 @@ export class Affine implements Layer {
     // dW = xᵀ·dout [in, out]; db = Σ_batch dout [out]
     backend.gemm(true, false, inputs, outputs, batch, x.data, 0, inputs, dout.data, 0, outputs, 0, this.dW.data, 0, outputs);
     backend.sumRows(batch, outputs, dout.data, this.db.data);
+  }
+
+  params(): readonly Param[] {
+    return [
+      { name: 'W', value: this.W, grad: this.dW },
+      { name: 'b', value: this.b, grad: this.db },
+    ];
   }
 }

@@ -55,8 +55,8 @@ export class BatchNormalization implements Layer {
     this.beta = beta;
     this.momentum = momentum;
     // The book creates them as zeros on the first forward; D is already known from gamma.
-    this.runningMean = runningMean ?? Tensor.zeros([D], gamma.dtype);
-    this.runningVar = runningVar ?? Tensor.zeros([D], gamma.dtype);
+    this.runningMean = runningMean ?? Tensor.zeros([D], gamma.dtype, 'backend');
+    this.runningVar = runningVar ?? Tensor.zeros([D], gamma.dtype, 'backend');
     this.dgamma = Tensor.zeros([D], gamma.dtype, 'backend');
     this.dbeta = Tensor.zeros([D], gamma.dtype, 'backend');
     this.std = new Float64Array(D);

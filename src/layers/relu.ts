@@ -11,7 +11,8 @@ export class Relu implements Layer {
   private readonly outBuffer = new Workspace();
   private readonly dxBuffer = new Workspace();
 
-  forward(x: Tensor): Tensor {
+  /** trainFlg is accepted for the Layer contract and ignored: the same in training and test. */
+  forward(x: Tensor, _trainFlg?: boolean): Tensor {
     const out = this.outBuffer.get(x.shape, x.dtype);
     getBackend().reluForward(x.size, x.data, out.data);
     this.out = out;

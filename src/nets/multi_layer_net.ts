@@ -8,6 +8,7 @@ import { SoftmaxWithLoss } from '../layers/softmax_with_loss.js';
 import { Tanh } from '../layers/tanh.js';
 import { Random } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
+import type { Network } from './network.js';
 import { checkOptions, Sequential, type SequentialLayer } from './sequential.js';
 import { weightInitScale, type WeightInit } from './weight_init.js';
 
@@ -56,7 +57,7 @@ export const EXTEND_OPTIONS = [...BASE_OPTIONS, 'useDropout', 'dropoutRatio', 'u
  * SoftmaxWithLoss, with parameters W1 b1 … W(L+1) b(L+1). predict and loss take a trainFlg
  * like MultiLayerNetExtend's; with no Dropout or BatchNormalization it changes nothing.
  */
-export class MultiLayerNet extends Sequential {
+export class MultiLayerNet extends Sequential implements Network {
   readonly inputSize: number;
   readonly hiddenSizeList: readonly number[];
   readonly outputSize: number;

@@ -1,5 +1,6 @@
 import { SoftmaxWithLoss } from '../layers/softmax_with_loss.js';
 import { buildLayers, EXTEND_OPTIONS, resolve, type MultiLayerNetExtendOptions, type MultiLayerNetSpec } from './multi_layer_net.js';
+import type { Network } from './network.js';
 import { checkOptions, Sequential } from './sequential.js';
 
 /**
@@ -7,7 +8,7 @@ import { checkOptions, Sequential } from './sequential.js';
  * hidden Affine (gamma1 beta1 …, running statistics in buffers()) and optional Dropout after
  * each activation. predict and loss are in test mode unless trainFlg; gradient trains.
  */
-export class MultiLayerNetExtend extends Sequential {
+export class MultiLayerNetExtend extends Sequential implements Network {
   readonly inputSize: number;
   readonly hiddenSizeList: readonly number[];
   readonly outputSize: number;

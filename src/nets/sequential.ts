@@ -1,26 +1,13 @@
 import { getBackend } from '../backend/index.js';
 import { numericalGradient } from '../gradient/numerical_gradient.js';
 import { Affine } from '../layers/affine.js';
-import type { Param } from '../layers/param.js';
+import type { Layer } from '../layers/layer.js';
 import type { Labels } from '../layers/softmax_with_loss.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
-/**
- * A layer as a network sees it: forward and backward, an optional train/test flag (only
- * Dropout and BatchNormalization act on it), its learnable Params, tensors saved but not
- * learned (BatchNormalization's running statistics), and state that must be restored for
- * an exact resume (Dropout's generator).
- */
-export interface SequentialLayer {
-  readonly name: string;
-  forward(x: Tensor, trainFlg?: boolean): Tensor;
-  backward(dout: Tensor): Tensor;
-  params?(): readonly Param[];
-  buffers?(): Record<string, Tensor>;
-  state?(): unknown;
-  loadState?(state: never): void;
-}
+/** Kept for code written against the first Sequential: every Layer now has the optional parts. */
+export type SequentialLayer = Layer;
 
 /** The last layer: scores and targets in, the mean loss out; backward starts the chain. */
 export interface LossLayer {
@@ -55,6 +42,7 @@ export class Sequential {
   private readonly decayed: string[]; // the W's
   private readonly buffersByName: Record<string, Tensor>;
   private readonly stateful: [string, SequentialLayer][];
+  private lossOfLastGradient = Number.NaN;
   private predictions = new Int32Array(0);
   private truth = new Int32Array(0);
 
@@ -80,7 +68,7 @@ export class Sequential {
       return `${name}${n}`;
     };
     for (const layer of this.layers) {
-      for (const p of layerParams(layer)) {
+      for (const p of layer.params?.() ?? []) {
         const key = number(p.name);
         this.params[key] = p.value;
         this.grads[key] = p.grad;
@@ -144,7 +132,7 @@ export class Sequential {
    * for the weight decay. The tensors are the layers' own gradient buffers.
    */
   gradient(x: Tensor, t: Labels): Record<string, Tensor> {
-    this.loss(x, t, true);
+    this.lossOfLastGradient = this.loss(x, t, true);
     let dout = this.lastLayer.backward(1);
     for (let i = this.layers.length - 1; i > 0; i--) dout = this.layers[i]!.backward(dout);
     const first = this.layers[0]!;
@@ -178,6 +166,11 @@ export class Sequential {
       this.restore(saved);
     }
     return result;
+  }
+
+  /** The loss (weight decay included) that the last gradient() call computed; NaN before the first. */
+  get lastLoss(): number {
+    return this.lossOfLastGradient;
   }
 
   /** Tensors saved with the model but not learned, under numbered names (runningMean1 …). */
@@ -223,13 +216,6 @@ export class Sequential {
     for (const key of Object.keys(saved.buffers)) this.buffersByName[key]!.data.set(saved.buffers[key]!.data);
     this.loadLayerStates(saved.states);
   }
-}
-
-/** A layer's Params; Affine predates params(), so its W/dW and b/db are read directly. */
-export function layerParams(layer: SequentialLayer): readonly Param[] {
-  if (layer.params) return layer.params();
-  if (layer instanceof Affine) return [{ name: 'W', value: layer.W, grad: layer.dW }, { name: 'b', value: layer.b, grad: layer.db }];
-  return [];
 }
 
 /** Options that a function does not know are an error, never silently ignored. */

@@ -8,6 +8,7 @@ import { SoftmaxWithLoss, toLabels, type LabelsInput } from '../layers/softmax_w
 import { Random } from '../tensor/random.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import type { Network } from './network.js';
 import { fits, memoryLimit, twoLayerBytes, whyNotFits } from '../util/memory.js';
 import { checkDType, checkOptions, describeValue } from '../util/options.js';
 
@@ -21,6 +22,17 @@ export interface TwoLayerNetOptions {
 
 export interface NumericalGradientOptions {
   method?: 'plain' | 'incremental';
+}
+
+/** What rebuilds a TwoLayerNet (with fresh weights): a model file's metadata. */
+export interface TwoLayerNetSpec {
+  type: 'TwoLayerNet';
+  inputSize: number;
+  hiddenSize: number;
+  outputSize: number;
+  weightInitStd: number;
+  seed: number;
+  dtype: DType;
 }
 
 export type ParamName = 'W1' | 'b1' | 'W2' | 'b2';
@@ -40,11 +52,13 @@ function checkWeightsFit(inputs: number, hidden: number, classes: number, dtype:
 }
 
 /** Affine → Relu → Affine → SoftmaxWithLoss, the network of the book's chapter 5. */
-export class TwoLayerNet {
+export class TwoLayerNet implements Network {
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly outputSize: number;
   readonly dtype: DType;
+  readonly weightInitStd: number;
+  readonly seed: number;
   readonly params: Params;
   readonly affine1: Affine;
   readonly relu1 = new Relu();
@@ -69,6 +83,8 @@ export class TwoLayerNet {
     this.hiddenSize = hiddenSize;
     this.outputSize = outputSize;
     this.dtype = dtype;
+    this.weightInitStd = weightInitStd;
+    this.seed = seed;
     const rng = new Random(seed);
     // Parameters are read by kernels every step: the backend's own storage, no copies.
     const W1 = Tensor.randn([inputSize, hiddenSize], rng, dtype, 'backend');
@@ -79,14 +95,17 @@ export class TwoLayerNet {
     this.params = { W1, b1: this.affine1.b, W2, b2: this.affine2.b };
   }
 
-  /** Class scores (before softmax), [batch, outputSize]. The result is a reused buffer. */
-  predict(x: Tensor): Tensor {
+  /**
+   * Class scores (before softmax), [batch, outputSize]. The result is a reused buffer.
+   * trainFlg is accepted for the Network contract: this net is the same in training and test.
+   */
+  predict(x: Tensor, _trainFlg?: boolean): Tensor {
     this.checkInput(x);
     return this.affine2.forward(this.relu1.forward(this.affine1.forward(x)));
   }
 
   /** Mean cross-entropy loss of the batch. */
-  loss(x: Tensor, t: LabelsInput): number {
+  loss(x: Tensor, t: LabelsInput, _trainFlg?: boolean): number {
     return this.lastLayer.forward(this.predict(x), t);
   }
 
@@ -155,6 +174,15 @@ export class TwoLayerNet {
     dout = this.relu1.backward(dout);
     this.affine1.backwardParams(dout); // nothing below the input needs ∂L/∂x
     return { W1: this.affine1.dW, b1: this.affine1.db, W2: this.affine2.dW, b2: this.affine2.db };
+  }
+
+  /** The loss of the last forward pass through the loss layer (gradient() makes one). */
+  get lastLoss(): number {
+    return this.lastLayer.loss;
+  }
+
+  spec(): TwoLayerNetSpec {
+    return { type: 'TwoLayerNet', inputSize: this.inputSize, hiddenSize: this.hiddenSize, outputSize: this.outputSize, weightInitStd: this.weightInitStd, seed: this.seed, dtype: this.dtype };
   }
 
   private checkInput(x: Tensor): void {

@@ -62,6 +62,7 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
  * Per-parameter state tensors (Momentum's v, AdaGrad's h, Adam's m and v), created as
  * zeros like each parameter on the first update, as the book's `np.zeros_like` does.
  * Later updates must bring the same parameters: a different set means a different network.
+ * They are kept across steps, so they live in the backend's own storage.
  */
 export class Slots {
   private readonly tensors = new Map<string, Tensor>(); // 'slot/key' → tensor
@@ -72,7 +73,7 @@ export class Slots {
   /** Makes sure every parameter has its slots; call at the start of each update. */
   prepare(params: Record<string, Tensor>, keys: string[]): void {
     if (this.keys.length === 0) {
-      for (const key of keys) for (const slot of this.slots) this.tensors.set(`${slot}/${key}`, Tensor.zeros(params[key]!.shape, params[key]!.dtype));
+      for (const key of keys) for (const slot of this.slots) this.tensors.set(`${slot}/${key}`, Tensor.zeros(params[key]!.shape, params[key]!.dtype, 'backend'));
       this.keys = keys;
       return;
     }
@@ -118,7 +119,7 @@ export class Slots {
       }
     }
     this.tensors.clear();
-    for (const name of Object.keys(tensors)) this.tensors.set(name, tensors[name]!.clone());
+    for (const name of Object.keys(tensors)) this.tensors.set(name, tensors[name]!.clone(tensors[name]!.dtype, 'backend'));
     this.keys = keys;
   }
 }

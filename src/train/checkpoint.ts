@@ -1,25 +1,38 @@
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
+import { networkFromTensors, networkMetadata, networkTensors } from '../io/model.js';
 import { FileReadError, readRegularFile } from '../io/regular_file.js';
-import { loadNetwork, saveNetwork } from '../io/model.js';
-import type { TwoLayerNet } from '../nets/two_layer_net.js';
+import { readSafetensorsFile, writeSafetensorsFile, type SafetensorsTensor } from '../io/safetensors.js';
+import { describeNetwork } from '../nets/network_spec.js';
+import type { Network } from '../nets/network.js';
+import { createOptimizer } from '../optim/create_optimizer.js';
+import { Tensor } from '../tensor/tensor.js';
 import { FieldChecker, type RunSetup, type SavedState } from './checkpoint_fields.js';
 import { HISTORY_LOG, readHistory, RunHistory } from './history.js';
 import { RUN_FILES } from './run_files.js';
 import type { EpochResult, TrainState } from './train.js';
 
-export type { RunSetup } from './checkpoint_fields.js';
+export type { RunSetup, SavedTrainConfig } from './checkpoint_fields.js';
 
 export const CHECKPOINT_STATE = 'checkpoint.json';
-/** Format 2 keeps the losses and evaluations in an append-only journal; format 1 (still read) held them inline. */
-const FORMAT = 'nabla-checkpoint-2';
+/**
+ * Format 3 adds any network (setup.network), the optimizer (setup.train.optimizer, its
+ * numbers in state.optimizer and its tensors in the weights file under `optimizer/`) and
+ * the layers' generators (state.layerStates). Format 2 (still read) keeps the losses and
+ * evaluations in an append-only journal as 3 does; format 1 held them inline.
+ */
+const FORMAT = 'nabla-checkpoint-3';
+const FORMAT_SGD_ONLY = 'nabla-checkpoint-2';
 const FORMAT_INLINE_LOSSES = 'nabla-checkpoint-1';
+/** Prefix of the optimizer's state tensors in a checkpoint's weights file: optimizer/v/W1 … */
+const OPTIMIZER_PREFIX = 'optimizer/';
 
 export interface Checkpoint {
   setup: RunSetup;
   state: TrainState;
-  network: TwoLayerNet;
+  /** The network with the checkpoint's weights, buffers and layer states. */
+  network: Network;
   /** The weights file checkpoint.json names. */
   weights: string;
   /** Whether the run's final files (model, metrics, plots) were all written after this checkpoint. */
@@ -65,11 +78,15 @@ export class CheckpointWriter {
     return this.last?.iteration;
   }
 
-  async save(network: TwoLayerNet, setup: RunSetup, state: TrainState): Promise<void> {
+  async save(network: Network, setup: RunSetup, state: TrainState): Promise<void> {
     const weights = checkpointWeightsFile(state.iteration);
     const historyBytes = await this.history.append(state.losses, state.epochs, weights);
-    await saveNetwork(network, join(this.dir, weights), { iteration: String(state.iteration) });
+    const tensors = networkTensors(network);
+    for (const [name, t] of Object.entries(state.optimizer?.tensors ?? {})) tensors[`${OPTIMIZER_PREFIX}${name}`] = { dtype: t.dtype, shape: [...t.shape], data: t.data };
+    await writeSafetensorsFile(join(this.dir, weights), tensors, { iteration: String(state.iteration), ...networkMetadata(network) });
     const saved: SavedState = { iteration: state.iteration, rng: state.rng, seconds: state.seconds };
+    if (state.optimizer) saved.optimizer = { scalars: state.optimizer.scalars };
+    if (state.layerStates) saved.layerStates = state.layerStates as SavedState['layerStates'];
     const json = { format: FORMAT, weights, setup, state: saved, history: { file: HISTORY_LOG, bytes: historyBytes }, finished: false };
     await writeFileAtomic(join(this.dir, CHECKPOINT_STATE), `${JSON.stringify(json)}\n`);
     const previous = this.last?.weights;
@@ -92,7 +109,7 @@ export class CheckpointWriter {
  * which appends to the history instead of rewriting it). Removes the weights of the
  * checkpoint it replaces. Takes no lock on `dir`.
  */
-export async function saveCheckpoint(dir: string, network: TwoLayerNet, setup: RunSetup, state: TrainState): Promise<string> {
+export async function saveCheckpoint(dir: string, network: Network, setup: RunSetup, state: TrainState): Promise<string> {
   const previous = await readFile(join(dir, CHECKPOINT_STATE), 'utf8').then((text) => (JSON.parse(text) as { weights?: unknown }).weights, () => undefined);
   await new CheckpointWriter(dir).save(network, setup, state);
   // Named by nabla's own checkpoint.json, so nabla wrote it.
@@ -127,7 +144,7 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   }
   const check = new FieldChecker(statePath);
   const root = check.object(parsed, 'the file');
-  if (root.format !== FORMAT && root.format !== FORMAT_INLINE_LOSSES) {
+  if (root.format !== FORMAT && root.format !== FORMAT_SGD_ONLY && root.format !== FORMAT_INLINE_LOSSES) {
     check.fail('format', `is not a nabla checkpoint format (expected ${FORMAT})`);
   }
   const setup = check.setup(root.setup);
@@ -167,13 +184,70 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
     throw new Error(`${weightsPath}: ${error.code === 'ENOENT' ? 'missing (checkpoint.json names it)' : `cannot read (${error.code})`}`);
   });
   if (!weightsInfo.isFile()) throw new Error(`${weightsPath}: not a regular file`);
-  const { network, metadata } = await loadNetwork(weightsPath, setup.dtype);
+  const { tensors, metadata } = await readSafetensorsFile(weightsPath);
   if (metadata.iteration !== String(saved.iteration)) {
     throw new Error(`${weightsPath}: weights are from iteration ${metadata.iteration} but ${CHECKPOINT_STATE} is at iteration ${saved.iteration}`);
   }
-  if (network.hiddenSize !== setup.hidden || network.outputSize !== 10) {
-    throw new Error(`${weightsPath}: holds a ${network.inputSize}-${network.hiddenSize}-${network.outputSize} network but ${CHECKPOINT_STATE} says hidden ${setup.hidden}`);
+  const networkPart: Record<string, SafetensorsTensor> = {};
+  const optimizerPart: Record<string, Tensor> = {};
+  for (const [name, t] of Object.entries(tensors)) {
+    if (!name.startsWith(OPTIMIZER_PREFIX)) networkPart[name] = t;
+    else {
+      const copy = Tensor.empty(t.shape, setup.dtype);
+      copy.data.set(t.data);
+      optimizerPart[name.slice(OPTIMIZER_PREFIX.length)] = copy;
+    }
   }
-  // loadNetwork has refused NaN and ±Infinity weights, naming the file and the tensor.
-  return { setup, state: { ...saved, losses, epochs }, network, weights, finished, historyBytes, leftovers };
+  // networkFromTensors refuses NaN and ±Infinity weights, naming the file and the tensor.
+  const { network, spec } = networkFromTensors(weightsPath, networkPart, metadata, setup.dtype);
+  const runs = setup.network ?? { type: 'TwoLayerNet', hiddenSize: setup.hidden, outputSize: 10 };
+  const same = spec.type === runs.type && (spec.type === 'TwoLayerNet'
+    ? runs.type === 'TwoLayerNet' && spec.hiddenSize === runs.hiddenSize && spec.outputSize === runs.outputSize
+    : JSON.stringify({ ...spec, dtype: setup.dtype }) === JSON.stringify({ ...runs, dtype: setup.dtype }));
+  if (!same) throw new Error(`${weightsPath}: holds a ${describeNetwork(spec)} but ${CHECKPOINT_STATE} describes ${setup.network ? describeNetwork(setup.network) : `a TwoLayerNet with hidden ${setup.hidden}`}`);
+  const state: TrainState = { ...saved, losses, epochs, optimizer: undefined, layerStates: undefined };
+  delete state.optimizer;
+  delete state.layerStates;
+  const optimizerName = setup.train.optimizer ?? 'sgd';
+  if (optimizerName !== 'sgd' && saved.iteration > 0) {
+    // A stateful optimizer restarted from zeros would train on, but not as the run did.
+    if (!saved.optimizer) check.fail('state.optimizer', `is missing: the run's ${optimizerName} optimizer keeps state`);
+    const covered = new Set(Object.keys(optimizerPart).map((name) => name.slice(name.indexOf('/') + 1)));
+    const missing = Object.keys(network.params).filter((key) => !covered.has(key));
+    if (missing.length > 0) throw new Error(`${weightsPath}: holds no ${optimizerName} state for ${missing.join(', ')} (the file is damaged)`);
+  }
+  if (saved.optimizer || Object.keys(optimizerPart).length > 0) {
+    const optimizerState = { scalars: saved.optimizer?.scalars ?? {}, tensors: optimizerPart };
+    checkOptimizerState(check, weightsPath, network, setup, optimizerState);
+    state.optimizer = optimizerState;
+  }
+  const held = network.layerStates?.() ?? {};
+  const given = saved.layerStates ?? {};
+  for (const key of Object.keys(given)) if (!(key in held)) check.fail(`state.layerStates.${key}`, `is not a layer of the network (${Object.keys(held).join(', ') || 'it has no stateful layers'})`);
+  for (const key of Object.keys(held)) if (!(key in given)) check.fail('state.layerStates', `has no state for ${key}`);
+  if (Object.keys(held).length > 0) {
+    network.loadLayerStates!(given);
+    state.layerStates = given;
+  }
+  return { setup, state, network, weights, finished, historyBytes, leftovers };
+}
+
+/**
+ * The optimizer state must be what the run's optimizer keeps, for the network's own
+ * parameters: checked here, so a damaged file is named now rather than failing mid-run.
+ */
+function checkOptimizerState(check: FieldChecker, weightsPath: string, network: Network, setup: RunSetup, state: { scalars: Record<string, number>; tensors: Record<string, Tensor> }): void {
+  for (const name of Object.keys(state.tensors)) {
+    const key = name.slice(name.indexOf('/') + 1);
+    const param = network.params[key];
+    const t = state.tensors[name]!;
+    if (!param) throw new Error(`${weightsPath}: optimizer tensor '${name}' is for no parameter of the network`);
+    if (t.shape.length !== param.shape.length || t.shape.some((d, i) => d !== param.shape[i])) throw new Error(`${weightsPath}: optimizer tensor '${name}' has shape [${t.shape.join(', ')}] but ${key} has [${param.shape.join(', ')}]`);
+  }
+  try {
+    const optimizer = createOptimizer(setup.train.optimizer ?? 'sgd', { lr: setup.train.learningRate, ...setup.train.optimizerOptions });
+    optimizer.loadState(state);
+  } catch (error) {
+    check.fail('state.optimizer', `does not fit the run's ${setup.train.optimizer ?? 'sgd'} optimizer: ${(error as Error).message}`);
+  }
 }

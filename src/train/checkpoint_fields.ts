@@ -1,14 +1,28 @@
 import type { DType } from '../backend/backend.js';
+import type { MultiLayerNetSpec } from '../nets/multi_layer_net.js';
+import { parseNetworkSpec } from '../nets/network_spec.js';
+import { OPTIMIZER_NAMES, type OptimizerOptions } from '../optim/create_optimizer.js';
+import type { OptimizerName } from '../optim/optimizer.js';
 import type { RandomState } from '../tensor/random.js';
 import type { EpochResult, TrainConfig } from './train.js';
 
-/** Everything needed to rebuild the run: how the network and data were set up, and the loop's settings. */
+/** The loop's settings as a checkpoint keeps them: the optimizer by name. */
+export type SavedTrainConfig = Omit<TrainConfig, 'optimizer'> & { optimizer?: OptimizerName };
+
+/**
+ * Everything needed to rebuild the run: how the network and data were set up, and the
+ * loop's settings. A TwoLayerNet run (the seed's) is described by `hidden` and
+ * `weightInitStd`, as checkpoints always did; any other network by its spec in `network`.
+ */
 export interface RunSetup {
-  hidden: number;
-  weightInitStd: number;
+  hidden?: number;
+  weightInitStd?: number;
+  network?: MultiLayerNetSpec;
+  /** Train on the first trainSize training images only (absent: all). */
+  trainSize?: number;
   dtype: DType;
   dataDir: string;
-  train: TrainConfig;
+  train: SavedTrainConfig;
 }
 
 /** The loop's state in checkpoint.json: fixed size, whatever the run's length (the history is in its own files). */
@@ -16,6 +30,10 @@ export interface SavedState {
   iteration: number;
   rng: { s: RandomState; spareNormal: number | null };
   seconds: number;
+  /** The optimizer's numbers (Adam's iter); its tensors are in the weights file under optimizer/… */
+  optimizer?: { scalars: Record<string, number> };
+  /** Each stateful layer's generator (Dropout1 …). */
+  layerStates?: Record<string, { s: RandomState; spareNormal: number | null }>;
 }
 
 /**
@@ -68,32 +86,72 @@ export class FieldChecker {
     const t = this.object(s.train, 'setup.train');
     const dtype = s.dtype;
     if (dtype !== 'float64' && dtype !== 'float32') this.fail('setup.dtype', `must be float64 or float32, got ${describe(dtype)}`);
-    const train: TrainConfig = {
+    const train: SavedTrainConfig = {
       iters: this.int(t.iters, 'setup.train.iters', 1),
       batchSize: this.int(t.batchSize, 'setup.train.batchSize', 1),
       learningRate: this.number(t.learningRate, 'setup.train.learningRate', 0, Infinity, true),
       seed: this.int(t.seed, 'setup.train.seed', 0, 0xffffffff),
     };
-    if (t.evalEvery !== undefined) train.evalEvery = this.int(t.evalEvery, 'setup.train.evalEvery', 1);
+    const saved = train;
+    if (t.evalEvery !== undefined) saved.evalEvery = this.int(t.evalEvery, 'setup.train.evalEvery', 1);
+    if (t.optimizer !== undefined) {
+      if (!(OPTIMIZER_NAMES as readonly unknown[]).includes(t.optimizer)) this.fail('setup.train.optimizer', `must be one of ${OPTIMIZER_NAMES.join(', ')}, got ${describe(t.optimizer)}`);
+      saved.optimizer = t.optimizer as OptimizerName;
+    }
+    if (t.optimizerOptions !== undefined) {
+      const o = this.object(t.optimizerOptions, 'setup.train.optimizerOptions');
+      const options: Omit<OptimizerOptions, 'lr'> = {};
+      for (const key of Object.keys(o)) {
+        if (key !== 'momentum' && key !== 'decayRate' && key !== 'beta1' && key !== 'beta2') this.fail(`setup.train.optimizerOptions.${key}`, 'is not an optimizer option (momentum, decayRate, beta1, beta2)');
+        options[key] = this.number(o[key], `setup.train.optimizerOptions.${key}`, 0, 1);
+        if (options[key] === 1) this.fail(`setup.train.optimizerOptions.${key}`, 'must be below 1');
+      }
+      saved.optimizerOptions = options;
+    }
+    const dataDir = this.printable(s.dataDir, 'setup.dataDir');
+    const trainSize = s.trainSize === undefined ? {} : { trainSize: this.int(s.trainSize, 'setup.trainSize', 1) };
+    if (s.network !== undefined) {
+      for (const field of ['hidden', 'weightInitStd'] as const) if (s[field] !== undefined) this.fail(`setup.${field}`, 'belongs to a TwoLayerNet run, but setup.network describes another network');
+      const spec = parseNetworkSpec(s.network, (problem) => this.fail('setup.network', problem.replace(/^network spec: /, '')));
+      if (spec.type === 'TwoLayerNet') this.fail('setup.network', 'describes a TwoLayerNet, whose runs give setup.hidden and setup.weightInitStd instead');
+      if (spec.dtype !== dtype) this.fail('setup.network.dtype', `is ${spec.dtype} but setup.dtype is ${dtype}`);
+      return { network: spec as MultiLayerNetSpec, ...trainSize, dtype, dataDir, train: saved };
+    }
     return {
       hidden: this.int(s.hidden, 'setup.hidden', 1),
       weightInitStd: this.number(s.weightInitStd, 'setup.weightInitStd', 0),
+      ...trainSize,
       dtype,
-      dataDir: this.printable(s.dataDir, 'setup.dataDir'),
-      train,
+      dataDir,
+      train: saved,
     };
   }
 
   state(value: unknown, iters: number): SavedState {
     const st = this.object(value, 'state');
     const iteration = this.int(st.iteration, 'state.iteration', 0, iters);
-    const rng = this.object(st.rng, 'state.rng');
-    const s = this.array(rng.s, 'state.rng.s');
-    if (s.length !== 4) this.fail('state.rng.s', `must hold 4 integers, got ${s.length}`);
-    const words = s.map((v, i) => this.int(v, `state.rng.s[${i}]`, 0, 0xffffffff)) as RandomState;
-    if (words.every((v) => v === 0)) this.fail('state.rng.s', 'is all zeros, a state the generator never leaves (every draw would be sample 0)');
-    const spareNormal = rng.spareNormal === null ? null : this.number(rng.spareNormal, 'state.rng.spareNormal', -Infinity);
-    return { iteration, rng: { s: words, spareNormal }, seconds: this.number(st.seconds, 'state.seconds', 0) };
+    const saved: SavedState = { iteration, rng: this.rng(st.rng, 'state.rng'), seconds: this.number(st.seconds, 'state.seconds', 0) };
+    if (st.optimizer !== undefined) {
+      const o = this.object(st.optimizer, 'state.optimizer');
+      const scalars = this.object(o.scalars, 'state.optimizer.scalars');
+      saved.optimizer = { scalars: Object.fromEntries(Object.keys(scalars).map((k) => [k, this.number(scalars[k], `state.optimizer.scalars.${k}`, 0)])) };
+    }
+    if (st.layerStates !== undefined) {
+      const layers = this.object(st.layerStates, 'state.layerStates');
+      saved.layerStates = Object.fromEntries(Object.keys(layers).map((k) => [k, this.rng(layers[k], `state.layerStates.${k}`)]));
+    }
+    return saved;
+  }
+
+  /** A generator's state: four 32-bit words, not all zero, and the spare normal draw. */
+  rng(value: unknown, field: string): { s: RandomState; spareNormal: number | null } {
+    const rng = this.object(value, field);
+    const s = this.array(rng.s, `${field}.s`);
+    if (s.length !== 4) this.fail(`${field}.s`, `must hold 4 integers, got ${s.length}`);
+    const words = s.map((v, i) => this.int(v, `${field}.s[${i}]`, 0, 0xffffffff)) as RandomState;
+    if (words.every((v) => v === 0)) this.fail(`${field}.s`, 'is all zeros, a state the generator never leaves (every draw would be sample 0)');
+    const spareNormal = rng.spareNormal === null ? null : this.number(rng.spareNormal, `${field}.spareNormal`, -Infinity);
+    return { s: words, spareNormal };
   }
 
   /** Evaluations, each named `${field}[i]`, in order, none after `iteration`. */

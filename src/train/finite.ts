@@ -1,4 +1,4 @@
-import { PARAM_NAMES, type TwoLayerNet } from '../nets/two_layer_net.js';
+import type { TrainableNetwork } from '../nets/network.js';
 import { countNonFinite } from '../tensor/finite.js';
 
 /** A parameter holding NaN or ±Infinity: how many, and the first as a flat index. */
@@ -9,11 +9,11 @@ export interface NonFinite {
   value: number;
 }
 
-/** The network's parameters that hold non-finite values, in W1 b1 W2 b2 order. */
-export function findNonFinite(network: TwoLayerNet): NonFinite[] {
+/** The network's parameters that hold non-finite values, in the network's order (W1 b1 W2 b2 …). */
+export function findNonFinite(network: Pick<TrainableNetwork, 'params'>): NonFinite[] {
   const found: NonFinite[] = [];
-  for (const name of PARAM_NAMES) {
-    const bad = countNonFinite(network.params[name].data);
+  for (const name of Object.keys(network.params)) {
+    const bad = countNonFinite(network.params[name]!.data);
     if (bad) found.push({ name, ...bad });
   }
   return found;

@@ -1,20 +1,29 @@
 import type { Labels } from '../layers/softmax_with_loss.js';
-import type { TwoLayerNet } from '../nets/two_layer_net.js';
+import type { TrainableNetwork } from '../nets/network.js';
+import { createOptimizer, OPTIMIZER_NAMES, type OptimizerOptions } from '../optim/create_optimizer.js';
+import type { Optimizer, OptimizerName, OptimizerState } from '../optim/optimizer.js';
 import { Random, type RandomState } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkOptions } from '../util/options.js';
 import { BatchSampler } from './batch_sampler.js';
 import { describeNonFinite, findNonFinite } from './finite.js';
-import { SGD } from '../optim/sgd.js';
 
 export interface TrainConfig {
   iters: number;
   batchSize: number;
+  /** The optimizer's lr (with an Optimizer in `optimizer`, it must be that optimizer's lr). */
   learningRate: number;
   /** Seed of the mini-batch draws. */
   seed: number;
   /** Iterations between evaluations; default: one epoch, max(trainSize / batchSize, 1). */
   evalEvery?: number;
+  /**
+   * The book's Trainer's optimizer: a name (default 'sgd', with lr = learningRate and
+   * `optimizerOptions` for the rest), or an Optimizer made by the caller.
+   */
+  optimizer?: OptimizerName | Optimizer;
+  /** The named optimizer's other hyperparameters (momentum, decayRate, beta1, beta2); the book's defaults if left out. */
+  optimizerOptions?: Omit<OptimizerOptions, 'lr'>;
 }
 
 export interface TrainData {
@@ -51,6 +60,10 @@ export interface TrainState {
   epochs: EpochResult[];
   /** Seconds spent by earlier runs of this same training, for resumed runs. */
   seconds: number;
+  /** The optimizer's state (Adam's m, v and step count…); absent means a fresh optimizer. */
+  optimizer?: OptimizerState;
+  /** The network's layer states (Dropout1's generator…), when it has any. */
+  layerStates?: Record<string, unknown>;
 }
 
 export interface TrainCallbacks {
@@ -106,7 +119,7 @@ export class Trainer {
   readonly evalEvery: number;
   private readonly rng: Random;
   private readonly sampler: BatchSampler;
-  private readonly optimizer: SGD;
+  readonly optimizer: Optimizer;
   private readonly losses: number[];
   private readonly epochs: EpochResult[];
   private readonly priorSeconds: number;
@@ -117,7 +130,7 @@ export class Trainer {
   private i: number;
 
   constructor(
-    readonly network: TwoLayerNet,
+    readonly network: TrainableNetwork,
     private readonly data: TrainData,
     readonly config: TrainConfig,
     private readonly callbacks: TrainCallbacks = {},
@@ -129,7 +142,12 @@ export class Trainer {
     this.rng = new Random(config.seed);
     if (resume) this.rng.setState(resume.rng);
     this.sampler = new BatchSampler(data.xTrain, data.trainLabels, config.batchSize, this.rng);
-    this.optimizer = new SGD(config.learningRate);
+    this.optimizer = makeOptimizer(config);
+    if (resume?.optimizer) this.optimizer.loadState(resume.optimizer);
+    if (resume?.layerStates) {
+      if (!network.loadLayerStates) throw new RangeError('train: the resumed state holds layer states but the network keeps none');
+      network.loadLayerStates(resume.layerStates);
+    }
     this.losses = resume ? [...resume.losses] : [];
     this.epochs = resume ? [...resume.epochs] : [];
     this.priorSeconds = resume?.seconds ?? 0;
@@ -166,7 +184,7 @@ export class Trainer {
     // The loss logged is the one the gradient came from (before the update): computing
     // it again after the update would cost a second forward pass. It is checked before
     // the update, so a NaN is traced to the weights and batch that produced it.
-    const loss = network.lastLayer.loss;
+    const loss = network.lastLoss;
     this.checkDivergence(i, loss, xBatch);
     optimizer.update(network.params, grad); // 3. update the parameters; 4. repeat
     this.losses.push(loss);
@@ -185,12 +203,21 @@ export class Trainer {
    * the same whatever the run's length.
    */
   snapshot(): TrainState {
-    return { iteration: this.i, rng: this.rng.getState(), losses: this.losses, epochs: this.epochs, seconds: this.seconds };
+    return { iteration: this.i, rng: this.rng.getState(), losses: this.losses, epochs: this.epochs, seconds: this.seconds, ...this.resumables() };
   }
 
   /** Where training stands: enough to resume it exactly (with the network's weights). */
   state(): TrainState {
-    return { iteration: this.i, rng: this.rng.getState(), losses: [...this.losses], epochs: [...this.epochs], seconds: this.seconds };
+    return { iteration: this.i, rng: this.rng.getState(), losses: [...this.losses], epochs: [...this.epochs], seconds: this.seconds, ...this.resumables() };
+  }
+
+  /** What else an exact resume needs: the optimizer's state and the layers' (copies). */
+  private resumables(): Pick<TrainState, 'optimizer' | 'layerStates'> {
+    const states = this.network.layerStates?.();
+    return {
+      optimizer: this.optimizer.state(),
+      ...(states && Object.keys(states).length > 0 ? { layerStates: JSON.parse(JSON.stringify(states)) as Record<string, unknown> } : {}),
+    };
   }
 
   result(stopped = false): TrainResult {
@@ -212,11 +239,15 @@ export class Trainer {
    */
   checkWeights(): void {
     const bad = findNonFinite(this.network);
-    if (bad.length > 0) throw new TrainingDivergedError(this.i, Number.NaN, `after the update of iteration ${this.i - 1}, ${describeNonFinite(bad)}`, `the learning rate (${this.config.learningRate}) is probably too high`);
+    if (bad.length > 0) throw new TrainingDivergedError(this.i, Number.NaN, `after the update of iteration ${this.i - 1}, ${describeNonFinite(bad)}`, `the learning rate (${this.learningRate}) is probably too high`);
+  }
+
+  private get learningRate(): number {
+    return this.optimizer.options.lr ?? this.config.learningRate;
   }
 
   private checkDivergence(i: number, loss: number, xBatch: Tensor): void {
-    const lr = `the learning rate (${this.config.learningRate}) is probably too high`;
+    const lr = `the learning rate (${this.learningRate}) is probably too high`;
     if (!Number.isFinite(loss)) {
       const bad = findNonFinite(this.network);
       if (bad.length > 0) throw new TrainingDivergedError(i, loss, `the loss is ${loss}; ${describeNonFinite(bad)}`, i === 0 ? 'the starting weights are not usable' : lr);
@@ -249,7 +280,7 @@ export class Trainer {
 }
 
 /** Trains to the end (or until callbacks.shouldStop() says so) and returns the results. */
-export function train(network: TwoLayerNet, data: TrainData, config: TrainConfig, callbacks: TrainCallbacks = {}, resume?: TrainState): TrainResult {
+export function train(network: TrainableNetwork, data: TrainData, config: TrainConfig, callbacks: TrainCallbacks = {}, resume?: TrainState): TrainResult {
   const trainer = new Trainer(network, data, config, callbacks, resume);
   while (trainer.step()) {
     if (callbacks.shouldStop?.()) return trainer.result(true);
@@ -258,7 +289,7 @@ export function train(network: TwoLayerNet, data: TrainData, config: TrainConfig
 }
 
 function validateConfig(config: TrainConfig): void {
-  if (checkOptions('train', config, ['iters', 'batchSize', 'learningRate', 'seed', 'evalEvery'], 'config key') === undefined) {
+  if (checkOptions('train', config, ['iters', 'batchSize', 'learningRate', 'seed', 'evalEvery', 'optimizer', 'optimizerOptions'], 'config key') === undefined) {
     throw new TypeError('train: a config { iters, batchSize, learningRate, seed } is required');
   }
   const positiveInt = (name: string, v: number | undefined, required = true): void => {
@@ -269,6 +300,25 @@ function validateConfig(config: TrainConfig): void {
   positiveInt('evalEvery', config.evalEvery, false);
   if (!(config.learningRate > 0) || !Number.isFinite(config.learningRate)) throw new RangeError(`train: learningRate must be a positive number, got ${config.learningRate}`);
   if (!Number.isInteger(config.seed)) throw new RangeError(`train: seed must be an integer, got ${config.seed}`);
+}
+
+/** The config's optimizer: its own, or one made by name with lr = learningRate. */
+function makeOptimizer(config: TrainConfig): Optimizer {
+  const { optimizer = 'sgd', optimizerOptions } = config;
+  if (typeof optimizer === 'object' && optimizer !== null) {
+    if (typeof optimizer.update !== 'function' || typeof optimizer.state !== 'function' || typeof optimizer.loadState !== 'function') {
+      throw new TypeError('train: config.optimizer must be an optimizer name or an Optimizer (update, state, loadState)');
+    }
+    if (optimizerOptions !== undefined) throw new RangeError('train: optimizerOptions apply to a named optimizer; an Optimizer given in config.optimizer has its own');
+    const lr = optimizer.options.lr;
+    if (lr !== config.learningRate) throw new RangeError(`train: learningRate ${config.learningRate} differs from the given optimizer's lr ${lr}`);
+    return optimizer;
+  }
+  if (!(OPTIMIZER_NAMES as readonly unknown[]).includes(optimizer)) throw new RangeError(`train: unknown optimizer '${String(optimizer)}' (expected one of ${OPTIMIZER_NAMES.join(', ')})`);
+  if (optimizerOptions !== undefined && (typeof optimizerOptions !== 'object' || optimizerOptions === null || 'lr' in optimizerOptions)) {
+    throw new RangeError('train: optimizerOptions must be an object without lr (the learning rate is learningRate)');
+  }
+  return createOptimizer(optimizer, { lr: config.learningRate, ...optimizerOptions });
 }
 
 export type { RandomState };

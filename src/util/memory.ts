@@ -34,6 +34,8 @@ export function bytesPerElement(dtype: DType): number {
 export interface TwoLayerSizes {
   inputs: number;
   hidden: number;
+  /** Every hidden layer's size, for a deeper network (MultiLayerNet); `hidden` is then ignored. */
+  hiddenSizes?: readonly number[];
   classes: number;
   /** Rows per forward/backward pass (the mini-batch or the gradient check's samples). */
   batch: number;
@@ -61,14 +63,24 @@ export interface MemoryEstimate {
  */
 export function twoLayerBytes(s: TwoLayerSizes): MemoryEstimate {
   const size = bytesPerElement(s.dtype);
-  const weights = s.inputs * s.hidden + s.hidden + s.hidden * s.classes + s.classes;
+  const hidden = s.hiddenSizes ?? [s.hidden];
+  const widths = [s.inputs, ...hidden, s.classes];
+  let weights = 0;
+  let largestWeight = 0;
+  for (let i = 1; i < widths.length; i++) {
+    weights += widths[i - 1]! * widths[i]! + widths[i]!;
+    largestWeight = Math.max(largestWeight, widths[i - 1]! * widths[i]!);
+  }
+  // A deeper net's hidden layers may each have BatchNorm and Dropout too: twice the buffers.
+  const outputs = (s.hiddenSizes ? 2 : 1) * hidden.reduce((a, b) => a + b, 0) + s.classes;
+  const widest = Math.max(...widths.slice(1));
   const rows = Math.max(s.batch, s.evalRows);
-  const activations = 2 * rows * (s.hidden + s.classes) + 2 * s.batch * (s.hidden + s.classes);
+  const activations = 2 * rows * outputs + 2 * s.batch * outputs;
   const elements = s.dataRows * s.inputs + s.paramCopies * weights + s.batch * s.inputs + activations;
   const labels = 4 * (s.dataRows + 2 * s.batch);
   return {
     bytes: elements * size + labels,
-    largestTensor: Math.max(s.inputs * s.hidden, s.hidden * s.classes, s.batch * s.inputs, rows * Math.max(s.hidden, s.classes)),
+    largestTensor: Math.max(largestWeight, s.batch * s.inputs, rows * widest),
     weightBytes: weights * size,
   };
 }

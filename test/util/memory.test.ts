@@ -16,6 +16,16 @@ describe('memory estimates', () => {
     assert.equal(twoLayerBytes({ ...mnist, dtype: 'float32' }).bytes, elements * 4 + 4 * (70000 + 200), 'float32 halves the floats');
   });
 
+  it('count every layer of a deeper network: the weights between hidden layers too', () => {
+    const deep = twoLayerBytes({ ...mnist, hiddenSizes: [100, 5000, 100] });
+    const weights = 784 * 100 + 100 + 100 * 5000 + 5000 + 5000 * 100 + 100 + 100 * 10 + 10;
+    assert.equal(deep.weightBytes, weights * 8);
+    assert.equal(deep.largestTensor, 10000 * 5000, 'the widest hidden layer of a scoring block');
+    const outputs = 2 * (100 + 5000 + 100) + 10; // BatchNorm and Dropout may double each hidden layer's buffers
+    assert.equal(deep.bytes, (70000 * 784 + 2 * weights + 100 * 784 + 2 * 10000 * outputs + 2 * 100 * outputs) * 8 + 4 * (70000 + 200));
+    assert.ok(deep.bytes > twoLayerBytes({ ...mnist, hidden: 100 }).bytes * 2);
+  });
+
   it('refuse what exceeds the wasm memory, the machine, or the longest typed array', () => {
     assert.deepEqual(memoryLimit('wasm', 64 * GiB), { bytes: 4 * GiB, what: 'the 4 GiB the wasm backend can address' });
     assert.deepEqual(memoryLimit('wasm', 2 * GiB), { bytes: 2 * GiB, what: 'the 2 GiB of memory this machine has' });

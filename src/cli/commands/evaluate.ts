@@ -9,6 +9,8 @@ import { accuracyOf, confusionMatrix, perClassAccuracy, type ClassAccuracy } fro
 import { loadMnistClassifier } from '../../eval/mnist_model.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { printable } from '../../io/printable.js';
+import type { NetworkSpec } from '../../nets/network.js';
+import { describeNetwork } from '../../nets/network_spec.js';
 import { describeFsError } from '../../io/regular_file.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { formatHelp, parseArgs, UsageError } from '../args.js';
@@ -29,7 +31,7 @@ const DEFAULT_LIMIT = 100;
 
 export const evaluateHelp = formatHelp(
   'nabla evaluate --model FILE|DIR [options]',
-  'Scores a trained TwoLayerNet on the 10000 MNIST test images: test accuracy, accuracy\nper class and the confusion matrix (rows: true class, columns: predicted class).',
+  'Scores a trained network (any that nabla train saves) on the 10000 MNIST test images: test accuracy, accuracy\nper class and the confusion matrix (rows: true class, columns: predicted class).',
   flags,
 );
 
@@ -60,8 +62,8 @@ export async function evaluateCommand(argv: readonly string[], io: Output): Prom
 
   // A typo in the output folder should fail now, not after scoring the whole test set.
   if (f.misclassified !== undefined) await access(dirname(resolve(f.misclassified)), constants.W_OK).catch((e: unknown) => cannotWrite(f.misclassified!, e));
-  const { network, file: modelFile } = await loadMnistClassifier(f.model, f.dtype as DType | undefined);
-  const data = loadMnist({ normalize: true, dtype: network.dtype, ...(f.dataDir ? { dataDir: f.dataDir } : {}) });
+  const { network, spec, file: modelFile } = await loadMnistClassifier(f.model, f.dtype as DType | undefined);
+  const data = loadMnist({ normalize: true, dtype: spec.dtype, ...(f.dataDir ? { dataDir: f.dataDir } : {}) });
   const { labels: predicted } = classify(network, data.xTest);
   const confusion = confusionMatrix(predicted, data.testLabels, MNIST_CLASSES);
   const result: EvaluateResult = { model: modelFile, testAcc: accuracyOf(confusion), perClass: perClassAccuracy(confusion), confusion };
@@ -81,7 +83,7 @@ export async function evaluateCommand(argv: readonly string[], io: Output): Prom
     if (wrote) io.err(wrote);
     return 0;
   }
-  io.out(formatReport(result, network.inputSize, network.hiddenSize, network.dtype));
+  io.out(formatReport(result, spec));
   if (wrote) io.out(`\n${wrote}`);
   return 0;
 }
@@ -107,11 +109,11 @@ function misclassifiedDigits(x: Tensor, labels: Int32Array, predicted: Int32Arra
   return { items, total };
 }
 
-function formatReport(r: EvaluateResult, inputs: number, hidden: number, dtype: DType): string {
+function formatReport(r: EvaluateResult, spec: NetworkSpec): string {
   const total = r.perClass.reduce((a, c) => a + c.count, 0);
   const correct = r.perClass.reduce((a, c) => a + c.correct, 0);
   return [
-    `model: ${printable(r.model, 1000)} (TwoLayerNet ${inputs}→${hidden}→10, ${dtype})`,
+    `model: ${printable(r.model, 1000)} (${describeModel(spec)}, ${spec.dtype})`,
     `test accuracy: ${r.testAcc.toFixed(4)} (${correct}/${total})`,
     '',
     table(['class', 'count', 'correct', 'accuracy'], r.perClass.map((c) => [
@@ -133,4 +135,9 @@ function table(headers: string[], rows: string[][], uniformFrom = headers.length
   const uniform = Math.max(0, ...widths.slice(uniformFrom));
   const columns: Column[] = headers.map((header, i) => ({ header, width: i >= uniformFrom ? uniform : widths[i]! }));
   return [formatTableHeader(columns), ...rows.map((r) => formatTableRow(columns, r))].join('\n');
+}
+
+/** "TwoLayerNet 784→50→10", as this report always said; other networks as describeNetwork puts them. */
+function describeModel(spec: NetworkSpec): string {
+  return spec.type === 'TwoLayerNet' ? `TwoLayerNet ${spec.inputSize}→${spec.hiddenSize}→${spec.outputSize}` : describeNetwork(spec);
 }

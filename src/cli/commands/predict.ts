@@ -60,7 +60,7 @@ export async function predictCommand(argv: readonly string[], io: Output): Promi
 
   // A typo in the output folder should fail now, not after all the work.
   if (f.show !== undefined) await access(dirname(resolve(f.show)), constants.W_OK).catch((e: unknown) => cannotWrite(f.show!, e));
-  const { network, file: modelFile } = await loadMnistClassifier(f.model, f.dtype as DType | undefined);
+  const { network, spec, file: modelFile } = await loadMnistClassifier(f.model, f.dtype as DType | undefined);
 
   // One bad image costs only its own line: the others are still classified.
   const inputs: (Float64Array | undefined)[] = [];
@@ -83,7 +83,7 @@ export async function predictCommand(argv: readonly string[], io: Output): Promi
   const good = files.flatMap((_, i) => (inputs[i] ? [i] : []));
   const predictions: Prediction[] = [];
   if (good.length > 0) {
-    const x = Tensor.empty([good.length, MNIST_INPUTS], network.dtype);
+    const x = Tensor.empty([good.length, MNIST_INPUTS], spec.dtype);
     good.forEach((i, row) => x.data.set(inputs[i]!, row * MNIST_INPUTS));
     const { labels, probabilities, classes } = classify(network, x);
     good.forEach((i, row) => {

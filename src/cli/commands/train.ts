@@ -5,27 +5,31 @@ import { getBackend, type Backend } from '../../backend/index.js';
 import { defaultMnistDir, loadMnist, type MnistData } from '../../data/mnist.js';
 import { removeInFlightTempFilesSync } from '../../io/atomic.js';
 import { saveNetwork } from '../../io/model.js';
-import { EVAL_BLOCK, TwoLayerNet } from '../../nets/two_layer_net.js';
+import type { Network, NetworkSpec } from '../../nets/network.js';
+import { buildNetwork, describeNetwork } from '../../nets/network_spec.js';
+import { EVAL_BLOCK } from '../../nets/two_layer_net.js';
+import { printable } from '../../io/printable.js';
 import { CHECKPOINT_STATE, CheckpointWriter, isRunFileName, loadCheckpoint, WEIGHTS_FILE, type Checkpoint, type RunSetup } from '../../train/checkpoint.js';
 import { OutFolderRefusedError, startRunFolder, type RunFolder } from '../../train/run_dir.js';
 import { RUN_FILES, writeConfig, writeMetrics } from '../../train/run_files.js';
 import { RunLock } from '../../train/run_lock.js';
 import { journalWeights } from '../../train/history.js';
 import { removeStaleTempFiles } from '../../train/run_manifest.js';
-import { Trainer, TrainingDivergedError, type TrainResult, type TrainState } from '../../train/train.js';
+import { iterationsPerEpoch, Trainer, TrainingDivergedError, type TrainResult, type TrainState } from '../../train/train.js';
 import { NABLA_VERSION } from '../../version.js';
 import { formatHelp, parseArgs, UsageError, type ParsedFlags } from '../args.js';
 import { backendFlags, checkFitsInMemory, dataFlags, selectBackend, type Output } from '../common.js';
 import { signalExitCode, StopSignals } from '../train_signals.js';
 import { TrainDisplay } from '../train_display.js';
+import { differingFlag, networkFlags, networkSettings, type NetName } from '../train_settings.js';
 
 const hyperparameterFlags = {
   iters: { type: 'int', min: 1, default: 10000, help: 'training iterations', arg: 'N' },
+  epochs: { type: 'int', min: 1, help: 'train for N epochs (of train-size / batch-size iterations each) instead of --iters', arg: 'N' },
+  'train-size': { type: 'int', min: 1, help: 'train on the first N training images only, as the book\'s overfitting experiments do (default: all)', arg: 'N' },
   'batch-size': { type: 'int', min: 1, default: 100, help: 'mini-batch size (drawn with replacement)', arg: 'N' },
-  lr: { type: 'number', min: 0, exclusiveMin: true, default: 0.1, help: 'learning rate', arg: 'X' },
-  hidden: { type: 'int', min: 1, default: 50, help: 'hidden layer size', arg: 'N' },
-  'weight-init-std': { type: 'number', min: 0, default: 0.01, help: 'standard deviation of the initial weights', arg: 'X' },
-  seed: { type: 'int', default: 42, min: 0, max: 0xffffffff, help: 'seed of weight initialisation and mini-batch draws', arg: 'N' },
+  ...networkFlags,
+  seed: { type: 'int', default: 42, min: 0, max: 0xffffffff, help: 'seed of weight initialisation, Dropout masks and mini-batch draws', arg: 'N' },
 } as const;
 
 const flags = {
@@ -42,6 +46,7 @@ const flags = {
 export const trainHelp = formatHelp(
   'nabla train [options]',
   "The seed's train_neuralnet: TwoLayerNet(784, hidden, 10) on MNIST with mini-batch SGD,\n" +
+    "or (--net mlp) the book's MultiLayerNet of any depth, with any of its optimizers,\n" +
     'evaluating train and test accuracy at iteration 0 and then every epoch (60000 / batch-size\n' +
     'iterations). Writes config.json, metrics.csv/.json, accuracy.svg, loss.svg, model.safetensors\n' +
     'and a checkpoint to the run folder. Ctrl-C (also SIGTERM, SIGHUP) saves a checkpoint and exits\n' +
@@ -56,18 +61,19 @@ export const trainHelp = formatHelp(
  */
 function checkResumeFlags(f: ParsedFlags<typeof flags>, given: ReadonlySet<string>, setup: RunSetup, runDir: string): void {
   const own: Record<string, [given: unknown, own: unknown]> = {
-    hidden: [f.hidden, setup.hidden],
-    'weight-init-std': [f.weightInitStd, setup.weightInitStd],
+    'train-size': [f.trainSize, setup.trainSize ?? 'all the training images'],
     dtype: [f.dtype, setup.dtype],
     'batch-size': [f.batchSize, setup.train.batchSize],
-    lr: [f.lr, setup.train.learningRate],
     seed: [f.seed, setup.train.seed],
   };
+  const differs = (name: string, value: string, runs: string): never => {
+    throw new UsageError(`train: --${name}${value === '' ? '' : ` ${printable(value, 200)}`} differs from the run's own ${runs} (${runDir}); a resumed run keeps its settings, only --iters may change`);
+  };
   for (const [name, [value, runs]] of Object.entries(own)) {
-    if (given.has(name) && value !== runs) {
-      throw new UsageError(`train: --${name} ${String(value)} differs from the run's own ${String(runs)} (${runDir}); a resumed run keeps its settings, only --iters may change`);
-    }
+    if (given.has(name) && value !== runs) differs(name, String(value), String(runs));
   }
+  const network = differingFlag(f, given, setup);
+  if (network) differs(...network);
   if (given.has('out') && !samePath(f.out!, runDir)) throw new UsageError(`train: --out ${f.out} is not the run being resumed (${runDir}); a resumed run stays in its folder`);
   const runData = setup.dataDir || defaultMnistDir();
   if (given.has('data-dir') && !samePath(f.dataDir!, runData)) {
@@ -86,12 +92,16 @@ function samePath(a: string, b: string): boolean {
 }
 
 function checkTrainingFits(setup: RunSetup, inputs: number, trainRows: number, testRows: number): void {
-  const { hidden, dtype, train: { batchSize } } = setup;
+  const { dtype, train: { batchSize } } = setup;
+  const hiddenSizes = setup.network?.hiddenSizeList ?? [setup.hidden!];
+  // Weights and gradients, plus the optimizer's slots (Adam keeps two per parameter).
+  const paramCopies = 2 + ({ sgd: 0, momentum: 1, nesterov: 1, adagrad: 1, rmsprop: 1, adam: 2 } as const)[setup.train.optimizer ?? 'sgd'];
   checkFitsInMemory('train', {
-    inputs, hidden, classes: 10, batch: batchSize, dataRows: trainRows + testRows,
-    evalRows: Math.min(EVAL_BLOCK, Math.max(trainRows, testRows)), paramCopies: 2, dtype,
+    // The seed's net is estimated exactly as before; a deeper one layer by layer.
+    inputs, hidden: hiddenSizes[0]!, ...(setup.network ? { hiddenSizes } : {}), classes: 10, batch: batchSize, dataRows: trainRows + testRows,
+    evalRows: Math.min(EVAL_BLOCK, Math.max(trainRows, testRows)), paramCopies, dtype,
   }, [
-    { flag: 'hidden', value: hidden, fallback: hyperparameterFlags.hidden.default, size: 'hidden' },
+    { flag: 'hidden', value: Math.max(...hiddenSizes), shown: hiddenSizes.join(','), fallback: setup.network ? 100 : 50, size: 'hidden' },
     { flag: 'batch-size', value: batchSize, fallback: hyperparameterFlags['batch-size'].default, size: 'batch' },
   ]);
 }
@@ -110,7 +120,7 @@ export async function trainCommand(argv: readonly string[], io: Output): Promise
 
   // A new run reads its data and checks its sizes before it makes a folder, so that a
   // typo in a flag leaves no empty run folder behind.
-  const fresh = f.resume === undefined ? loadRunData(newRunSetup(f)) : undefined;
+  const fresh = f.resume === undefined ? loadRunData(newRunSetup(f, given), f.epochs) : undefined;
   const opened = f.resume !== undefined ? await openForResume(f.resume) : { folder: await startNewRun(f.out), checkpoint: undefined };
   try {
     return await trainInFolder(f, given, io, opened.folder, opened.checkpoint, fresh);
@@ -121,21 +131,44 @@ export async function trainCommand(argv: readonly string[], io: Output): Promise
 
 type TrainFlags = ReturnType<typeof parseArgs<typeof flags>>['flags'];
 
-function newRunSetup(f: TrainFlags): RunSetup {
+function newRunSetup(f: TrainFlags, given: ReadonlySet<string>): RunSetup {
+  if (given.has('iters') && given.has('epochs')) throw new UsageError('train: give --iters or --epochs, not both');
+  const dtype = f.dtype as 'float64' | 'float32';
+  const { learningRate, optimizer, optimizerOptions, ...net } = networkSettings(f, given, f.net as NetName, dtype, f.seed!);
   return {
-    hidden: f.hidden!,
-    weightInitStd: f.weightInitStd!,
-    dtype: f.dtype as 'float64' | 'float32',
+    ...net,
+    ...(f.trainSize !== undefined ? { trainSize: f.trainSize } : {}),
+    dtype,
     dataDir: f.dataDir ?? '',
-    train: { iters: f.iters!, batchSize: f.batchSize!, learningRate: f.lr!, seed: f.seed! },
+    train: {
+      iters: f.iters!, batchSize: f.batchSize!, learningRate, seed: f.seed!,
+      ...(optimizer ? { optimizer } : {}), ...(optimizerOptions ? { optimizerOptions } : {}),
+    },
   };
 }
 
-/** The run's data, with `setup.dataDir` resolved; refuses sizes that cannot fit. */
-function loadRunData(setup: RunSetup): { setup: RunSetup; data: MnistData } {
-  const data = loadMnist({ normalize: true, dtype: setup.dtype, ...(setup.dataDir ? { dataDir: setup.dataDir } : {}) });
-  setup.dataDir = resolve(data.dataDir);
-  checkTrainingFits(setup, data.xTrain.shape[1]!, data.xTrain.shape[0]!, data.xTest.shape[0]!);
+/** The network the run trains, new (weights from the seed): its spec from the setup and the data's width. */
+function newNetwork(setup: RunSetup, inputSize: number): Network {
+  const spec: NetworkSpec = setup.network
+    ? { ...setup.network, inputSize }
+    : { type: 'TwoLayerNet', inputSize, hiddenSize: setup.hidden!, outputSize: 10, weightInitStd: setup.weightInitStd!, seed: setup.train.seed, dtype: setup.dtype };
+  return buildNetwork(spec);
+}
+
+/**
+ * The run's data, with `setup.dataDir` resolved and only the first `setup.trainSize`
+ * training images; with `epochs`, sets the run's iterations from them. Refuses sizes
+ * that cannot fit.
+ */
+function loadRunData(setup: RunSetup, epochs?: number): { setup: RunSetup; data: MnistData } {
+  const all = loadMnist({ normalize: true, dtype: setup.dtype, ...(setup.dataDir ? { dataDir: setup.dataDir } : {}) });
+  setup.dataDir = resolve(all.dataDir);
+  const rows = all.xTrain.shape[0]!;
+  if (setup.trainSize !== undefined && setup.trainSize > rows) throw new UsageError(`train: --train-size ${setup.trainSize} exceeds the ${rows} training images in ${all.dataDir}`);
+  const data = setup.trainSize === undefined ? all : { ...all, xTrain: all.xTrain.slice(0, setup.trainSize), trainLabels: all.trainLabels.subarray(0, setup.trainSize) };
+  if (epochs !== undefined) setup.train.iters = epochs * iterationsPerEpoch(data.xTrain.shape[0]!, setup.train.batchSize);
+  if (setup.network) setup.network.inputSize = all.xTrain.shape[1]!;
+  checkTrainingFits(setup, all.xTrain.shape[1]!, rows, all.xTest.shape[0]!);
   return { setup, data };
 }
 
@@ -145,11 +178,15 @@ async function trainInFolder(
 ): Promise<number> {
   const runDir = folder.dir;
   if (checkpoint) checkResumeFlags(f, given, checkpoint.setup, runDir);
+  if (checkpoint && given.has('iters') && given.has('epochs')) throw new UsageError('train: give --iters or --epochs, not both');
   const setup: RunSetup = checkpoint
     ? { ...checkpoint.setup, train: { ...checkpoint.setup.train, iters: given.has('iters') ? f.iters! : checkpoint.setup.train.iters } }
     : fresh!.setup;
+  // --epochs on resume counts epochs of the run's own training set: its data are read first.
+  const loaded = fresh ?? (checkpoint && f.epochs !== undefined ? loadRunData(setup, f.epochs) : undefined);
   if (checkpoint && setup.train.iters < checkpoint.state.iteration) {
-    throw new UsageError(`train: --iters ${setup.train.iters} is below the ${checkpoint.state.iteration} iterations the run has already done`);
+    const asked = f.epochs !== undefined ? `--epochs ${f.epochs} (${setup.train.iters} iterations)` : `--iters ${setup.train.iters}`;
+    throw new UsageError(`train: ${asked} is below the ${checkpoint.state.iteration} iterations the run has already done`);
   }
   // A run stopped after its last checkpoint but before its final files is finished below, without training.
   if (checkpoint && setup.train.iters === checkpoint.state.iteration && checkpoint.finished) {
@@ -158,12 +195,13 @@ async function trainInFolder(
     return 0;
   }
   // On resume --data-dir may only name the run's own data (checkResumeFlags).
-  const { data } = fresh ?? loadRunData(setup);
+  const { data } = loaded ?? loadRunData(setup);
   const inputSize = data.xTrain.shape[1]!;
-  const network = checkpoint?.network ?? new TwoLayerNet(inputSize, setup.hidden, 10, { weightInitStd: setup.weightInitStd, seed: setup.train.seed, dtype: setup.dtype });
-  if (network.inputSize !== inputSize) throw new Error(`${runDir}: the checkpoint's network takes ${network.inputSize} inputs but the images have ${inputSize} pixels`);
+  const network = checkpoint?.network ?? newNetwork(setup, inputSize);
+  const spec = network.spec();
+  if (spec.inputSize !== inputSize) throw new Error(`${runDir}: the checkpoint's network takes ${spec.inputSize} inputs but the images have ${inputSize} pixels`);
   const backend = getBackend();
-  await writeConfig(runDir, describeRun(setup, network, backend, checkpoint?.state));
+  await writeConfig(runDir, describeRun(setup, spec, backend, checkpoint?.state));
   const writer = new CheckpointWriter(runDir, checkpoint);
 
   const mode = f.json ? 'json' : f.quiet ? 'quiet' : 'normal';
@@ -188,8 +226,8 @@ async function trainInFolder(
   display = new TrainDisplay(io, mode, setup.train.iters, trainer.totalEpochs - 1, checkpoint?.state.iteration ?? 0);
   const resuming = checkpoint ? (trainer.done ? `Finishing ${runDir} (stopped after its last checkpoint, before its final files): ` : `Resuming ${runDir} at iteration ${checkpoint.state.iteration}: `) : '';
   display.header([
-    `${resuming}TwoLayerNet(${inputSize}, ${setup.hidden}, 10) ${setup.dtype} on ${describeBackend(backend)}`,
-    `${setup.train.iters} iterations, batch ${setup.train.batchSize}, lr ${setup.train.learningRate}, seed ${setup.train.seed}; data ${data.dataDir}`,
+    `${resuming}${describeNetwork(spec)} ${setup.dtype} on ${describeBackend(backend)}`,
+    `${setup.train.iters} iterations, batch ${setup.train.batchSize}, ${describeOptimizer(trainer)}, seed ${setup.train.seed}; data ${data.dataDir}${setup.trainSize !== undefined ? ` (the first ${setup.trainSize} training images)` : ''}`,
     `run folder: ${runDir}`,
   ]);
 
@@ -244,7 +282,7 @@ async function trainInFolder(
  * only, so the last evaluation can be far from the end (a run shorter than an epoch
  * was last evaluated after its first iteration); the final weights are then scored.
  */
-function finalAccuracy(network: TwoLayerNet, data: MnistData, result: TrainResult, iters: number): { trainAcc: number; testAcc: number } {
+function finalAccuracy(network: Network, data: MnistData, result: TrainResult, iters: number): { trainAcc: number; testAcc: number } {
   const last = result.epochs[result.epochs.length - 1];
   if (last && last.iteration === iters) return { trainAcc: last.trainAcc, testAcc: last.testAcc };
   return { trainAcc: network.accuracy(data.xTrain, data.trainLabels), testAcc: network.accuracy(data.xTest, data.testLabels) };
@@ -317,10 +355,23 @@ async function removeLeftovers(dir: string, weights: readonly string[]): Promise
   for (const name of weights) await rm(join(dir, name), { force: true });
 }
 
-function describeRun(setup: RunSetup, network: TwoLayerNet, backend: Backend & { threads?: number }, resumedFrom: TrainState | undefined): object {
+/** "lr 0.1" for the seed's SGD; "adam (lr 0.001, beta1 0.9, beta2 0.999)" for the others. */
+function describeOptimizer(trainer: Trainer): string {
+  const { name, options } = trainer.optimizer;
+  if (name === 'sgd') return `lr ${options.lr}`;
+  return `${name} (${Object.entries(options).map(([k, v]) => `${k} ${v}`).join(', ')})`;
+}
+
+const OPTIMIZER_CLASS = { sgd: 'SGD', momentum: 'Momentum', nesterov: 'Nesterov', adagrad: 'AdaGrad', rmsprop: 'RMSprop', adam: 'Adam' } as const;
+
+function describeRun(setup: RunSetup, spec: NetworkSpec, backend: Backend & { threads?: number }, resumedFrom: TrainState | undefined): object {
+  const network = spec.type === 'TwoLayerNet'
+    ? { kind: 'TwoLayerNet', inputSize: spec.inputSize, hiddenSize: spec.hiddenSize, outputSize: spec.outputSize, weightInitStd: spec.weightInitStd, dtype: spec.dtype }
+    : (({ type, ...rest }) => ({ kind: type, ...rest }))(spec);
+  const { optimizer = 'sgd', optimizerOptions, ...train } = setup.train;
   return {
-    network: { kind: 'TwoLayerNet', inputSize: network.inputSize, hiddenSize: network.hiddenSize, outputSize: network.outputSize, weightInitStd: setup.weightInitStd, dtype: network.dtype },
-    training: { ...setup.train, optimizer: 'SGD', evaluation: 'train and test accuracy at iteration 0 and every epoch' },
+    network,
+    training: { ...train, ...(setup.trainSize !== undefined ? { trainSize: setup.trainSize } : {}), optimizer: OPTIMIZER_CLASS[optimizer], ...(optimizerOptions ? { optimizerOptions } : {}), evaluation: 'train and test accuracy at iteration 0 and every epoch' },
     dataDir: setup.dataDir,
     backend: { name: backend.name, threads: backend.threads ?? 1 },
     versions: { nabla: NABLA_VERSION, node: process.version },

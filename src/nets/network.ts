@@ -1,0 +1,36 @@
+import type { Labels } from '../layers/softmax_with_loss.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { MultiLayerNetSpec } from './multi_layer_net.js';
+import type { TwoLayerNetSpec } from './two_layer_net.js';
+
+/** JSON that rebuilds a network (with fresh weights): what a model file's metadata holds. */
+export type NetworkSpec = TwoLayerNetSpec | MultiLayerNetSpec;
+
+/**
+ * What the trainer, the gradient check, model files and evaluation need from a network,
+ * under the book's names. `params` are updated in place by an optimizer; `gradient`
+ * returns tensors under the same names (the layers' own buffers, overwritten by the
+ * next call). `trainFlg` is the book's train_flg: Dropout and BatchNormalization act
+ * on it, and predict/loss default to test mode.
+ */
+export interface TrainableNetwork {
+  readonly params: Record<string, Tensor>;
+  predict(x: Tensor, trainFlg?: boolean): Tensor;
+  loss(x: Tensor, t: Labels, trainFlg?: boolean): number;
+  accuracy(x: Tensor, t: Labels): number;
+  /** Gradients by backpropagation, in training mode. */
+  gradient(x: Tensor, t: Labels): Record<string, Tensor>;
+  /** The loss that the last gradient() call computed on its way (weight decay included). */
+  readonly lastLoss: number;
+  numericalGradient?(x: Tensor, t: Labels): Record<string, Tensor>;
+  /** Tensors saved with the model but not learned (BatchNorm's runningMean1 …). */
+  buffers?(): Record<string, Tensor>;
+  /** State an exact resume restores (Dropout1's generator …), JSON-serialisable. */
+  layerStates?(): Record<string, unknown>;
+  loadLayerStates?(states: Record<string, unknown>): void;
+}
+
+/** A network that can also describe itself, so a model file can rebuild it. */
+export interface Network extends TrainableNetwork {
+  spec(): NetworkSpec;
+}
