@@ -141,3 +141,17 @@ describe('final report', () => {
     assert.match(text.stdout, new RegExp(`final: train acc [\\d.]+, test acc ${evaluated.testAcc.toFixed(4)} `));
   });
 });
+
+describe('a run folder whose name holds control characters', () => {
+  it('is shown escaped on stdout and stderr, never raw (no spoofed lines, no terminal title)', async () => {
+    const out = join(tmp(), 'run\x1b]0;pwned\x07\nnabla train: all good\r');
+    const done = nabla(['train', '--iters', '3', '--checkpoint-every', '1', '--data-dir', tinyMnist(), '--out', out]);
+    assert.equal(done.code, 0, done.stderr);
+    assert.match(done.stdout, /^run folder: .*run\\x1b\]0;pwned\\x07\\nnabla train: all good\\r$/m);
+    assert.match(done.stdout, /^wrote .*run\\x1b\]0;pwned\\x07\\nnabla train: all good\\r\/: model\.safetensors/m);
+    assert.doesNotMatch(done.stdout + done.stderr, /[\x07\x1b\r]/);
+    assert.ok(!done.stdout.split('\n').some((line) => line.startsWith('nabla train: all good')), 'no line of its own');
+    const again = nabla(['train', '--resume', out, '--iters', '3']);
+    assert.doesNotMatch(again.stdout + again.stderr, /[\x07\x1b\r]/);
+  });
+});

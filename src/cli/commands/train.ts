@@ -191,7 +191,7 @@ async function trainInFolder(
   // A run stopped after its last checkpoint but before its final files is finished below, without training.
   if (checkpoint && setup.train.iters === checkpoint.state.iteration && checkpoint.finished) {
     // Nothing to do, and rewriting the run's files would only blur when they were made.
-    io.err(`${runDir}: the run is already complete (${checkpoint.state.iteration}/${setup.train.iters} iterations); give a larger --iters to continue it`);
+    io.err(`${printable(runDir, 1000)}: the run is already complete (${checkpoint.state.iteration}/${setup.train.iters} iterations); give a larger --iters to continue it`);
     return 0;
   }
   // On resume --data-dir may only name the run's own data (checkResumeFlags).
@@ -217,18 +217,18 @@ async function trainInFolder(
     removeInFlightTempFilesSync();
     display.finish();
     const kept = writer.lastIteration !== undefined
-      ? `${runDir} keeps the checkpoint of iteration ${writer.lastIteration}${wroteModel ? ' and the model' : ', without the final model'}; continue with: nabla train --resume ${runDir}`
-      : `no checkpoint was saved in ${runDir}`;
+      ? `${printable(runDir, 1000)} keeps the checkpoint of iteration ${writer.lastIteration}${wroteModel ? ' and the model' : ', without the final model'}; continue with: nabla train --resume ${printable(runDir, 1000)}`
+      : `no checkpoint was saved in ${printable(runDir, 1000)}`;
     safeErr(io, `nabla train: stopped by a second ${signal} before the save finished: ${kept}`);
     folder.lock.release();
     process.exit(signalExitCode(signal));
   });
   display = new TrainDisplay(io, mode, setup.train.iters, trainer.totalEpochs - 1, checkpoint?.state.iteration ?? 0);
-  const resuming = checkpoint ? (trainer.done ? `Finishing ${runDir} (stopped after its last checkpoint, before its final files): ` : `Resuming ${runDir} at iteration ${checkpoint.state.iteration}: `) : '';
+  const resuming = checkpoint ? (trainer.done ? `Finishing ${printable(runDir, 1000)} (stopped after its last checkpoint, before its final files): ` : `Resuming ${printable(runDir, 1000)} at iteration ${checkpoint.state.iteration}: `) : '';
   display.header([
     `${resuming}${describeNetwork(spec)} ${setup.dtype} on ${describeBackend(backend)}`,
-    `${setup.train.iters} iterations, batch ${setup.train.batchSize}, ${describeOptimizer(trainer)}, seed ${setup.train.seed}; data ${data.dataDir}${setup.trainSize !== undefined ? ` (the first ${setup.trainSize} training images)` : ''}`,
-    `run folder: ${runDir}`,
+    `${setup.train.iters} iterations, batch ${setup.train.batchSize}, ${describeOptimizer(trainer)}, seed ${setup.train.seed}; data ${printable(data.dataDir, 1000)}${setup.trainSize !== undefined ? ` (the first ${setup.trainSize} training images)` : ''}`,
+    `run folder: ${printable(runDir, 1000)}`,
   ]);
 
   try {
@@ -263,8 +263,8 @@ async function trainInFolder(
     await writeMetrics(runDir, result.losses, result.epochs);
     if (stop.signal !== undefined) {
       const how = stop.signal === 'SIGINT' ? 'interrupted' : stop.signal === 'SIGPIPE' ? 'stopped (standard output was closed)' : `stopped by ${stop.signal}`;
-      safeErr(io, `${how} at iteration ${result.state.iteration}/${setup.train.iters}: checkpoint saved in ${join(runDir, CHECKPOINT_STATE)}`);
-      safeErr(io, `continue with: nabla train --resume ${runDir}`);
+      safeErr(io, `${how} at iteration ${result.state.iteration}/${setup.train.iters}: checkpoint saved in ${printable(join(runDir, CHECKPOINT_STATE), 1000)}`);
+      safeErr(io, `continue with: nabla train --resume ${printable(runDir, 1000)}`);
       return signalExitCode(stop.signal);
     }
     await saveNetwork(network, join(runDir, RUN_FILES.model));
@@ -302,7 +302,7 @@ function report(io: Output, json: boolean, runDir: string, result: TrainResult, 
   const best = result.epochs.reduce((a, b) => (b.testAcc > a.testAcc ? b : a), result.epochs[0]!);
   io.out('');
   io.out(`final: train acc ${final.trainAcc.toFixed(4)}, test acc ${final.testAcc.toFixed(4)} in ${result.seconds.toFixed(1)} s (best test acc ${best.testAcc.toFixed(4)} at epoch ${best.epoch})`);
-  io.out(`wrote ${runDir}/: ${RUN_FILES.model}, ${RUN_FILES.accuracyPlot}, ${RUN_FILES.lossPlot}, ${RUN_FILES.metricsCsv}, ${RUN_FILES.metricsJson}, ${RUN_FILES.config}, checkpoint`);
+  io.out(`wrote ${printable(runDir, 1000)}/: ${RUN_FILES.model}, ${RUN_FILES.accuracyPlot}, ${RUN_FILES.lossPlot}, ${RUN_FILES.metricsCsv}, ${RUN_FILES.metricsJson}, ${RUN_FILES.config}, checkpoint`);
 }
 
 /** stderr may be gone (SIGHUP: the terminal closed); losing the message must not lose the save. */
