@@ -37,6 +37,8 @@ export interface SizeFlag {
   shown?: string;
   fallback: number;
   size: 'hidden' | 'batch';
+  /** Where the value came from, when not the flag: a resumed run's checkpoint.json field. */
+  source?: string;
 }
 
 /**
@@ -54,8 +56,10 @@ export function checkFitsInMemory(command: string, sizes: TwoLayerSizes, flags: 
   });
   const culprits = flags.filter((f) => f.value > f.fallback && fits(twoLayerBytes(withDefault(f)), limit));
   const blamed = culprits.length > 0 ? culprits : flags;
-  const named = `${blamed.map((f) => `--${f.flag} ${f.shown ?? f.value}`).join(' with ')} ${blamed.length === 1 ? 'is' : 'are'} too large`;
+  const named = `${blamed.map((f) => `${f.source ?? `--${f.flag}`} ${f.shown ?? f.value}`).join(' with ')} ${blamed.length === 1 ? 'is' : 'are'} too large`;
   const machine = memoryLimit('reference');
   const hint = backend === 'wasm' && fits(estimate, machine) ? '; --backend reference can use all of the memory' : '';
-  throw new UsageError(`${command}: ${named}: the ${sizes.dtype} computation ${whyNotFits(estimate, limit)}${hint}`);
+  const message = `${named}: the ${sizes.dtype} computation ${whyNotFits(estimate, limit)}${hint}`;
+  // Sizes read from a file are that file's problem (exit 1), not the command line's (exit 2).
+  throw flags.some((f) => f.source !== undefined) ? new Error(message) : new UsageError(`${command}: ${message}`);
 }

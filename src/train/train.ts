@@ -148,6 +148,7 @@ export class Trainer {
       if (!network.loadLayerStates) throw new RangeError('train: the resumed state holds layer states but the network keeps none');
       network.loadLayerStates(resume.layerStates);
     }
+    if (resume) checkResumedHistory(resume, this.evalEvery);
     this.losses = resume ? [...resume.losses] : [];
     this.epochs = resume ? [...resume.epochs] : [];
     this.priorSeconds = resume?.seconds ?? 0;
@@ -280,6 +281,26 @@ export class Trainer {
 }
 
 /** Trains to the end (or until callbacks.shouldStop() says so) and returns the results. */
+/**
+ * A resumed state's losses and evaluations must be those this loop would have recorded:
+ * one loss per iteration, and an evaluation at iteration 0 and every `evalEvery`, so that
+ * the epoch table, the plots and the final report never read a missing or misnumbered one.
+ */
+export function checkResumedHistory(state: TrainState, evalEvery: number): void {
+  if (state.losses.length !== state.iteration) {
+    throw new RangeError(`resume: ${state.losses.length} losses recorded for ${state.iteration} iterations`);
+  }
+  const expected = state.iteration === 0 ? 0 : Math.floor((state.iteration - 1) / evalEvery) + 1;
+  if (state.epochs.length !== expected) {
+    throw new RangeError(`resume: ${state.epochs.length} evaluations recorded for ${state.iteration} iterations, where one at iteration 0 and every ${evalEvery} after makes ${expected}`);
+  }
+  state.epochs.forEach((e, j) => {
+    if (e.epoch !== j || e.iteration !== j * evalEvery + 1) {
+      throw new RangeError(`resume: evaluation ${j + 1} is epoch ${e.epoch} after iteration ${e.iteration}, expected epoch ${j} after iteration ${j * evalEvery + 1}`);
+    }
+  });
+}
+
 export function train(network: TrainableNetwork, data: TrainData, config: TrainConfig, callbacks: TrainCallbacks = {}, resume?: TrainState): TrainResult {
   const trainer = new Trainer(network, data, config, callbacks, resume);
   while (trainer.step()) {

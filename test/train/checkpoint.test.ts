@@ -82,6 +82,27 @@ describe('checkpoint.json validation', () => {
     }
   });
 
+  it('refuses a history whose evaluations the run could not have made, before training or writing', () => {
+    // The run evaluates after every iteration (40 images, batch 100): three evaluations for three iterations.
+    const record = (epoch: number, iteration: number): string => `{"epoch":{"epoch":${epoch},"iteration":${iteration},"trainAcc":0.1,"testAcc":0.1,"loss":2.3,"seconds":0}}`;
+    for (const [lines, pattern] of [
+      [['{"losses":[2.3,2.2,2.1]}'], /checkpoint-history\.jsonl: 0 evaluations recorded for 3 iterations, where one at iteration 0 and every 1 after makes 3 \(the file is damaged\)$/],
+      [['{"losses":[2.3,2.2,2.1]}', record(0, 1), record(1, 2), record(5, 3)], /checkpoint-history\.jsonl: evaluation 3 is epoch 5 after iteration 3, expected epoch 2 after iteration 3 \(the file is damaged\)$/],
+    ] as const) {
+      const text = lines.map((l) => `${l}\n`).join('');
+      const dir = damaged((c) => { c.history.bytes = Buffer.byteLength(text); });
+      writeFileSync(join(dir, 'checkpoint-history.jsonl'), text);
+      const before = readdirSync(dir).sort();
+      assertOneLineError(nabla(['train', '--resume', dir, '--iters', '6']), 1, pattern);
+      assert.deepEqual(readdirSync(dir).sort(), before, 'nothing written');
+    }
+  });
+
+  it('blames sizes that cannot fit on checkpoint.json, not on a flag the user never gave', () => {
+    const dir = damaged((c) => { c.setup.train.batchSize = 1e9; });
+    assertOneLineError(nabla(['train', '--resume', dir, '--iters', '6']), 1, /^nabla train: .*checkpoint\.json: setup\.train\.batchSize 1000000000 is too large: /);
+  });
+
   it('refuses a truncated history journal', async () => {
     const dir = damaged(() => undefined);
     truncateSync(join(dir, 'checkpoint-history.jsonl'), 8);

@@ -13,7 +13,7 @@ import { CHECKPOINT_STATE, CheckpointWriter, isRunFileName, loadCheckpoint, WEIG
 import { OutFolderRefusedError, startRunFolder, type RunFolder } from '../../train/run_dir.js';
 import { RUN_FILES, writeConfig, writeMetrics } from '../../train/run_files.js';
 import { RunLock } from '../../train/run_lock.js';
-import { journalWeights } from '../../train/history.js';
+import { HISTORY_LOG, journalWeights } from '../../train/history.js';
 import { removeStaleTempFiles } from '../../train/run_manifest.js';
 import { iterationsPerEpoch, Trainer, TrainingDivergedError, type TrainResult, type TrainState } from '../../train/train.js';
 import { NABLA_VERSION } from '../../version.js';
@@ -91,7 +91,7 @@ function samePath(a: string, b: string): boolean {
   }
 }
 
-function checkTrainingFits(setup: RunSetup, inputs: number, trainRows: number, testRows: number): void {
+function checkTrainingFits(setup: RunSetup, inputs: number, trainRows: number, testRows: number, checkpointFile?: string): void {
   const { dtype, train: { batchSize } } = setup;
   const hiddenSizes = setup.network?.hiddenSizeList ?? [setup.hidden!];
   // Weights and gradients, plus the optimizer's slots (Adam keeps two per parameter).
@@ -101,8 +101,14 @@ function checkTrainingFits(setup: RunSetup, inputs: number, trainRows: number, t
     inputs, hidden: hiddenSizes[0]!, ...(setup.network ? { hiddenSizes } : {}), classes: 10, batch: batchSize, dataRows: trainRows + testRows,
     evalRows: Math.min(EVAL_BLOCK, Math.max(trainRows, testRows)), paramCopies, dtype,
   }, [
-    { flag: 'hidden', value: Math.max(...hiddenSizes), shown: hiddenSizes.join(','), fallback: setup.network ? 100 : 50, size: 'hidden' },
-    { flag: 'batch-size', value: batchSize, fallback: hyperparameterFlags['batch-size'].default, size: 'batch' },
+    {
+      flag: 'hidden', value: Math.max(...hiddenSizes), shown: hiddenSizes.join(','), fallback: setup.network ? 100 : 50, size: 'hidden',
+      ...(checkpointFile ? { source: `${checkpointFile}: ${setup.network ? 'setup.network.hiddenSizeList' : 'setup.hidden'}` } : {}),
+    },
+    {
+      flag: 'batch-size', value: batchSize, fallback: hyperparameterFlags['batch-size'].default, size: 'batch',
+      ...(checkpointFile ? { source: `${checkpointFile}: setup.train.batchSize` } : {}),
+    },
   ]);
 }
 
@@ -160,7 +166,8 @@ function newNetwork(setup: RunSetup, inputSize: number): Network {
  * training images; with `epochs`, sets the run's iterations from them. Refuses sizes
  * that cannot fit.
  */
-function loadRunData(setup: RunSetup, epochs?: number): { setup: RunSetup; data: MnistData } {
+/** `checkpointFile`: the settings come from a resumed run's checkpoint.json, which errors then name. */
+function loadRunData(setup: RunSetup, epochs?: number, checkpointFile?: string): { setup: RunSetup; data: MnistData } {
   const all = loadMnist({ normalize: true, dtype: setup.dtype, ...(setup.dataDir ? { dataDir: setup.dataDir } : {}) });
   setup.dataDir = resolve(all.dataDir);
   const rows = all.xTrain.shape[0]!;
@@ -168,7 +175,7 @@ function loadRunData(setup: RunSetup, epochs?: number): { setup: RunSetup; data:
   const data = setup.trainSize === undefined ? all : { ...all, xTrain: all.xTrain.slice(0, setup.trainSize), trainLabels: all.trainLabels.subarray(0, setup.trainSize) };
   if (epochs !== undefined) setup.train.iters = epochs * iterationsPerEpoch(data.xTrain.shape[0]!, setup.train.batchSize);
   if (setup.network) setup.network.inputSize = all.xTrain.shape[1]!;
-  checkTrainingFits(setup, all.xTrain.shape[1]!, rows, all.xTest.shape[0]!);
+  checkTrainingFits(setup, all.xTrain.shape[1]!, rows, all.xTest.shape[0]!, checkpointFile);
   return { setup, data };
 }
 
@@ -183,7 +190,7 @@ async function trainInFolder(
     ? { ...checkpoint.setup, train: { ...checkpoint.setup.train, iters: given.has('iters') ? f.iters! : checkpoint.setup.train.iters } }
     : fresh!.setup;
   // --epochs on resume counts epochs of the run's own training set: its data are read first.
-  const loaded = fresh ?? (checkpoint && f.epochs !== undefined ? loadRunData(setup, f.epochs) : undefined);
+  const loaded = fresh ?? (checkpoint && f.epochs !== undefined ? loadRunData(setup, f.epochs, join(runDir, CHECKPOINT_STATE)) : undefined);
   if (checkpoint && setup.train.iters < checkpoint.state.iteration) {
     const asked = f.epochs !== undefined ? `--epochs ${f.epochs} (${setup.train.iters} iterations)` : `--iters ${setup.train.iters}`;
     throw new UsageError(`train: ${asked} is below the ${checkpoint.state.iteration} iterations the run has already done`);
@@ -195,21 +202,30 @@ async function trainInFolder(
     return 0;
   }
   // On resume --data-dir may only name the run's own data (checkResumeFlags).
-  const { data } = loaded ?? loadRunData(setup);
+  const { data } = loaded ?? loadRunData(setup, undefined, join(runDir, CHECKPOINT_STATE));
   const inputSize = data.xTrain.shape[1]!;
   const network = checkpoint?.network ?? newNetwork(setup, inputSize);
   const spec = network.spec();
   if (spec.inputSize !== inputSize) throw new Error(`${runDir}: the checkpoint's network takes ${spec.inputSize} inputs but the images have ${inputSize} pixels`);
+  const mode = f.json ? 'json' : f.quiet ? 'quiet' : 'normal';
+  let display!: TrainDisplay; // made once the trainer knows how many epochs there are
+  let trainer: Trainer;
+  try {
+    trainer = new Trainer(network, { xTrain: data.xTrain, trainLabels: data.trainLabels, xTest: data.xTest, testLabels: data.testLabels }, setup.train, {
+      onIteration: ({ iteration, epoch, loss }) => display.iteration(iteration + 1, epoch, loss),
+      onEpochEnd: (result) => display.epoch(result),
+    }, checkpoint?.state);
+  } catch (error) {
+    // The losses and evaluations a checkpoint resumes with come from its history journal.
+    if (checkpoint && error instanceof RangeError && error.message.startsWith('resume: ')) {
+      throw new Error(`${join(runDir, HISTORY_LOG)}: ${error.message.slice('resume: '.length)} (the file is damaged)`);
+    }
+    throw error;
+  }
+  // Written only once the resumed state is known to be sound.
   const backend = getBackend();
   await writeConfig(runDir, describeRun(setup, spec, backend, checkpoint?.state));
   const writer = new CheckpointWriter(runDir, checkpoint);
-
-  const mode = f.json ? 'json' : f.quiet ? 'quiet' : 'normal';
-  let display!: TrainDisplay; // made once the trainer knows how many epochs there are
-  const trainer = new Trainer(network, { xTrain: data.xTrain, trainLabels: data.trainLabels, xTest: data.xTest, testLabels: data.testLabels }, setup.train, {
-    onIteration: ({ iteration, epoch, loss }) => display.iteration(iteration + 1, epoch, loss),
-    onEpochEnd: (result) => display.epoch(result),
-  }, checkpoint?.state);
   let wroteModel = false;
   const stop = new StopSignals((signal) => {
     // A second signal: stop now, saying what is left. Half-written temporary files go;
