@@ -8,6 +8,12 @@ import { NABLA_VERSION } from '../version.js';
 import { briefJson, printable } from './printable.js';
 import { readSafetensorsFile, SafetensorsError, writeSafetensorsFile, type SafetensorsTensor } from './safetensors.js';
 
+/**
+ * The longest header a model or checkpoint file needs: a few dozen tensors and a spec are a
+ * few kilobytes; a checkpoint of a deep net with an optimizer's slots, tens of kilobytes.
+ */
+export const MODEL_HEADER_BYTES = 1024 * 1024;
+
 /** The metadata key of the JSON that rebuilds the network (its spec()). */
 export const SPEC_KEY = 'network';
 
@@ -51,7 +57,7 @@ export interface LoadedNetwork {
  * `dtype` converts on load; by default the file's dtype is kept.
  */
 export async function loadNetwork(path: string, dtype?: DType): Promise<LoadedNetwork> {
-  const { tensors, metadata } = await readSafetensorsFile(path);
+  const { tensors, metadata } = await readSafetensorsFile(path, { maxHeaderBytes: MODEL_HEADER_BYTES });
   return networkFromTensors(path, tensors, metadata, dtype);
 }
 

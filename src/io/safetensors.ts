@@ -136,10 +136,12 @@ function failer(source: string): (problem: string) => never {
 }
 
 /** The header length from the first 8 bytes, checked against the file's size. */
-function headerLength(first8: Uint8Array, fileSize: number, fail: (p: string) => never): number {
+function headerLength(first8: Uint8Array, fileSize: number, fail: (p: string) => never, limit = MAX_HEADER_BYTES): number {
   const length = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
-  if (length > BigInt(MAX_HEADER_BYTES)) {
-    fail(`header length ${length} is absurd (limit ${MAX_HEADER_BYTES} bytes); not a safetensors file?`);
+  if (length > BigInt(limit)) {
+    fail(limit === MAX_HEADER_BYTES
+      ? `header length ${length} is absurd (limit ${MAX_HEADER_BYTES} bytes); not a safetensors file?`
+      : `header length ${length} is more than the ${limit} bytes this kind of file needs`);
   }
   const n = Number(length);
   if (8 + n > fileSize) fail(`header length ${n} runs past the end of the file (${fileSize} bytes)`);
@@ -364,12 +366,21 @@ export async function writeSafetensorsFile(
  * is read and checked first, then exactly the data section it describes, so a file that
  * is not safetensors (or /dev/zero, or a FIFO) is refused without reading its body.
  */
-export async function readSafetensorsFile(path: string): Promise<SafetensorsContents> {
+export interface ReadSafetensorsOptions {
+  /**
+   * The longest header to read (the spec allows 100 MB). A reader that knows what the file
+   * should hold (a model's few tensors) passes less, so a header of a million entries is
+   * refused before it is parsed.
+   */
+  maxHeaderBytes?: number;
+}
+
+export async function readSafetensorsFile(path: string, options: ReadSafetensorsOptions = {}): Promise<SafetensorsContents> {
   const fail = failer(path);
   const file = await openRegularFile(path);
   try {
     if (file.size < 8) fail(`file is ${file.size} bytes, too short for the 8-byte header length`);
-    const n = headerLength(await file.read(0, 8), file.size, fail);
+    const n = headerLength(await file.read(0, 8), file.size, fail, Math.min(options.maxHeaderBytes ?? MAX_HEADER_BYTES, MAX_HEADER_BYTES));
     // The spec requires the header to start with '{': checking that one byte refuses most
     // files that are not safetensors before the rest of a long header is read.
     if (n > 0 && (await file.read(8, 1))[0] !== 0x7b) fail("header does not start with '{'; not a safetensors file?");

@@ -1,7 +1,7 @@
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
-import { networkFromTensors, networkMetadata, networkTensors } from '../io/model.js';
+import { MODEL_HEADER_BYTES, networkFromTensors, networkMetadata, networkTensors } from '../io/model.js';
 import { FileReadError, readRegularFile } from '../io/regular_file.js';
 import { readSafetensorsFile, writeSafetensorsFile, type SafetensorsTensor } from '../io/safetensors.js';
 import { describeNetwork } from '../nets/network_spec.js';
@@ -184,7 +184,7 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
     throw new Error(`${weightsPath}: ${error.code === 'ENOENT' ? 'missing (checkpoint.json names it)' : `cannot read (${error.code})`}`);
   });
   if (!weightsInfo.isFile()) throw new Error(`${weightsPath}: not a regular file`);
-  const { tensors, metadata } = await readSafetensorsFile(weightsPath);
+  const { tensors, metadata } = await readSafetensorsFile(weightsPath, { maxHeaderBytes: MODEL_HEADER_BYTES });
   if (metadata.iteration !== String(saved.iteration)) {
     throw new Error(`${weightsPath}: weights are from iteration ${metadata.iteration} but ${CHECKPOINT_STATE} is at iteration ${saved.iteration}`);
   }

@@ -1,11 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadNetwork, saveNetwork } from '../../src/io/model.js';
 import { writeSafetensorsFile, type SafetensorsTensor } from '../../src/io/safetensors.js';
 import { TwoLayerNet } from '../../src/nets/two_layer_net.js';
+import { assertCheap, costInChild } from '../helpers.js';
 
 function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'nabla-model-'));
@@ -54,5 +55,27 @@ describe('loadNetwork', () => {
     const path = join(dir, 'other.safetensors');
     await writeSafetensorsFile(path, { W1: f64([2, 2]) }, { kind: 'Evil\x1b]0;title\x07\nnext line' });
     await assert.rejects(loadNetwork(path), { message: `${path}: holds a "Evil\\x1b]0;title\\x07\\nnext line", not a TwoLayerNet` });
+  }));
+
+  it('refuses a header of a million entries (77 MB) before parsing it, cheaply', () => withDir(async (dir) => {
+    // Written in pieces: a parent holding 77 MB would lend its size to the child's peak.
+    const entry = (i: number): string => `${i === 0 ? '{' : ','}"t${i}":{"dtype":"F64","shape":[1],"data_offsets":[${8 * i},${8 * i + 8}]}`;
+    const count = 1_000_000;
+    let headerLength = 1; // the closing brace
+    for (let i = 0; i < count; i++) headerLength += entry(i).length;
+    const path = join(dir, 'many.safetensors');
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64LE(BigInt(headerLength));
+    writeFileSync(path, length);
+    for (let start = 0; start < count; start += 50_000) {
+      let piece = '';
+      for (let i = start; i < start + 50_000; i++) piece += entry(i);
+      appendFileSync(path, piece);
+    }
+    appendFileSync(path, '}');
+    appendFileSync(path, Buffer.alloc(8 * count));
+    const cost = costInChild({ model: 'dist/src/io/model.js' }, `await model.loadNetwork(${JSON.stringify(path)});`);
+    assert.equal(cost.message, `${path}: header length ${headerLength} is more than the 1048576 bytes this kind of file needs`);
+    assertCheap(cost, 'a header of a million entries');
   }));
 });
