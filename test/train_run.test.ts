@@ -128,6 +128,9 @@ describe('resuming', () => {
     const missing = nabla(['train', '--resume', dir]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /checkpoint\.json: no checkpoint here/);
+    const nowhere = nabla(['train', '--resume', join(dir, 'no-such-run')]);
+    assert.equal(nowhere.code, 1);
+    assert.match(nowhere.stderr, /no-such-run: no such folder \(--resume takes the folder of an earlier run\)$/m);
     assert.match(nabla(['train', '--out', join(dir, 'x'), '--iters', '1', '--seed', '-1']).stderr, /--seed must be ≥ 0, got -1/);
     assert.match(nabla(['train', '--out', '--quiet']).stderr, /--out needs a value/);
   });

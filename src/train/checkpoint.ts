@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
 import { MODEL_HEADER_BYTES, networkFromTensors, networkMetadata, networkTensors } from '../io/model.js';
 import { FileReadError, readRegularFile } from '../io/regular_file.js';
+import { printable } from '../io/printable.js';
 import { readSafetensorsFile, writeSafetensorsFile, type SafetensorsTensor } from '../io/safetensors.js';
 import { describeNetwork } from '../nets/network_spec.js';
 import type { Network } from '../nets/network.js';
@@ -180,14 +181,17 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   }
 
   const weightsPath = join(dir, weights);
-  const weightsInfo = await stat(weightsPath).catch((error: NodeJS.ErrnoException) => {
-    throw new Error(`${weightsPath}: ${error.code === 'ENOENT' ? 'missing (checkpoint.json names it)' : `cannot read (${error.code})`}`);
+  const { tensors, metadata } = await readSafetensorsFile(weightsPath, { maxHeaderBytes: MODEL_HEADER_BYTES }).catch((error: unknown) => {
+    if (error instanceof FileReadError && error.code === 'ENOENT') throw new Error(`${weightsPath}: missing (${CHECKPOINT_STATE} names it)`);
+    throw error;
   });
-  if (!weightsInfo.isFile()) throw new Error(`${weightsPath}: not a regular file`);
-  const { tensors, metadata } = await readSafetensorsFile(weightsPath, { maxHeaderBytes: MODEL_HEADER_BYTES });
   if (metadata.iteration !== String(saved.iteration)) {
-    throw new Error(`${weightsPath}: weights are from iteration ${metadata.iteration} but ${CHECKPOINT_STATE} is at iteration ${saved.iteration}`);
+    const from = metadata.iteration === undefined ? 'name no iteration (not checkpoint weights)' : `are from iteration ${printable(metadata.iteration, 40)}`;
+    throw new Error(`${weightsPath}: the weights ${from} but ${CHECKPOINT_STATE} is at iteration ${saved.iteration}`);
   }
+  // A resumed run continues in its own dtype: weights in another would change every result.
+  const foreign = Object.entries(tensors).find(([, t]) => t.dtype !== setup.dtype);
+  if (foreign) throw new Error(`${weightsPath}: ${printable(foreign[0], 80)} is ${foreign[1].dtype} but ${CHECKPOINT_STATE}'s setup.dtype is ${setup.dtype}`);
   const networkPart: Record<string, SafetensorsTensor> = {};
   const optimizerPart: Record<string, Tensor> = {};
   for (const [name, t] of Object.entries(tensors)) {

@@ -128,4 +128,16 @@ describe('checkpoint weights', () => {
     writeFileSync(file, encodeSafetensors(tensors, metadata));
     assertOneLineError(nabla(['train', '--resume', dir, '--iters', '6']), 1, /checkpoint-3\.safetensors: W1 has 39200 non-finite values \(first at \[0, 0\]: NaN\)$/);
   });
+
+  it('refuses weights in another dtype than the run\'s, and weights that are not a checkpoint\'s', () => {
+    const dir = damaged(() => undefined);
+    const file = join(dir, 'checkpoint-3.safetensors');
+    const { tensors, metadata } = decodeSafetensors(readFileSync(file));
+    const single = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, { ...t, dtype: 'float32' as const, data: Float32Array.from(t.data) }]));
+    writeFileSync(file, encodeSafetensors(single, metadata));
+    assertOneLineError(nabla(['train', '--resume', dir, '--iters', '6']), 1, /checkpoint-3\.safetensors: W1 is float32 but checkpoint\.json's setup\.dtype is float64$/);
+    const { iteration: _dropped, ...rest } = metadata;
+    writeFileSync(file, encodeSafetensors(tensors, rest));
+    assertOneLineError(nabla(['train', '--resume', dir, '--iters', '6']), 1, /checkpoint-3\.safetensors: the weights name no iteration \(not checkpoint weights\) but checkpoint\.json is at iteration 3$/);
+  });
 });

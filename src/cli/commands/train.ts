@@ -350,6 +350,7 @@ async function startNewRun(out: string | undefined): Promise<RunFolder> {
 /** Locks the run in `dir`, cleans what a kill left in it, and loads its checkpoint. */
 async function openForResume(dir: string): Promise<{ folder: RunFolder; checkpoint: Checkpoint }> {
   // Without a checkpoint this is not a run to resume: say so before creating a lock in it.
+  if (!existsSync(dir)) throw new Error(`${dir}: no such folder (--resume takes the folder of an earlier run)`);
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory() || !existsSync(join(dir, CHECKPOINT_STATE))) await loadCheckpoint(dir);
   const lock = RunLock.acquire(dir);
   try {
