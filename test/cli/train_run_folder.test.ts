@@ -138,7 +138,7 @@ describe('final report', () => {
     assert.equal(summary.testAcc, evaluated.testAcc, 'the accuracy of the saved model');
     assert.notEqual(summary.testAcc, summary.epochs[0].testAcc, 'not the evaluation after the first iteration');
     const text = nabla(['train', '--iters', '50', '--out', join(out, 'text')]);
-    assert.match(text.stdout, new RegExp(`final: train acc [\\d.]+, test acc ${evaluated.testAcc.toFixed(4)} `));
+    assert.match(text.stdout, new RegExp(`final: train acc [\\d.]+, test acc ${evaluated.testAcc.toFixed(4)} in [\\d.]+ s \\(best test acc ${evaluated.testAcc.toFixed(4)} at the end\\)`), 'never a "best" below the final accuracy');
   });
 });
 
