@@ -128,7 +128,7 @@ describe('train() and Trainer config', () => {
 
   it('refuses unknown config keys and callbacks, naming them and the valid ones', () => {
     const net = new TwoLayerNet(4, 3, 2);
-    refuses(() => train(net, data(), { ...config, lr: 0.5 } as never), /^train: unknown config key 'lr' \(valid: iters, batchSize, learningRate, seed, evalEvery, optimizer, optimizerOptions\)$/, 'train config');
+    refuses(() => train(net, data(), { ...config, lr: 0.5 } as never), /^train: unknown config key 'lr' \(valid: iters, batchSize, learningRate, seed, evalEvery, evaluateSampleNumPerEpoch, optimizer, optimizerOptions\)$/, 'train config');
     refuses(() => new Trainer(net, data(), { ...config, epochs: 3 } as never), /^train: unknown config key 'epochs'/, 'Trainer config');
     refuses(() => train(net, data(), config, { onEpoch: () => {} } as never), /^train: unknown callback 'onEpoch' \(valid: onIteration, onEpochEnd, shouldStop\)$/, 'callbacks');
     refuses(() => train(net, data(), { batchSize: 2, learningRate: 0.1, seed: 1 } as never), /^train: iters must be a positive integer, got undefined$/, 'a missing iters');

@@ -3,7 +3,7 @@ import type { TrainableNetwork } from '../nets/network.js';
 import { createOptimizer, OPTIMIZER_NAMES, type OptimizerOptions } from '../optim/create_optimizer.js';
 import type { Optimizer, OptimizerName, OptimizerState } from '../optim/optimizer.js';
 import { Random, type RandomState } from '../tensor/random.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { checkOptions } from '../util/options.js';
 import { BatchSampler } from './batch_sampler.js';
 import { describeNonFinite, findNonFinite } from './finite.js';
@@ -17,6 +17,11 @@ export interface TrainConfig {
   seed: number;
   /** Iterations between evaluations; default: one epoch, max(trainSize / batchSize, 1). */
   evalEvery?: number;
+  /**
+   * The book's Trainer's evaluate_sample_num_per_epoch: score each evaluation on the first
+   * this many training and test images only (cheaper for large nets); default: all of them.
+   */
+  evaluateSampleNumPerEpoch?: number;
   /**
    * The book's Trainer's optimizer: a name (default 'sgd', with lr = learningRate and
    * `optimizerOptions` for the rest), or an Optimizer made by the caller.
@@ -268,8 +273,8 @@ export class Trainer {
     const result: EpochResult = {
       epoch,
       iteration: this.i,
-      trainAcc: this.network.accuracy(this.data.xTrain, this.data.trainLabels),
-      testAcc: this.network.accuracy(this.data.xTest, this.data.testLabels),
+      trainAcc: this.network.accuracy(...firstRows(this.data.xTrain, this.data.trainLabels, this.config.evaluateSampleNumPerEpoch)),
+      testAcc: this.network.accuracy(...firstRows(this.data.xTest, this.data.testLabels, this.config.evaluateSampleNumPerEpoch)),
       loss: this.lossSinceEval / this.itersSinceEval,
       seconds: this.seconds,
     };
@@ -278,6 +283,12 @@ export class Trainer {
     this.itersSinceEval = 0;
     this.callbacks.onEpochEnd?.(result);
   }
+}
+
+/** The first `n` rows of inputs and their targets (views, no copies); all of them when n is undefined. */
+function firstRows(x: Tensor, t: Labels, n: number | undefined): [Tensor, Labels] {
+  if (n === undefined || n >= x.shape[0]!) return [x, t];
+  return [x.slice(0, n), t instanceof Tensor ? t.slice(0, n) : t.subarray(0, n)];
 }
 
 /** Trains to the end (or until callbacks.shouldStop() says so) and returns the results. */
@@ -310,7 +321,7 @@ export function train(network: TrainableNetwork, data: TrainData, config: TrainC
 }
 
 function validateConfig(config: TrainConfig): void {
-  if (checkOptions('train', config, ['iters', 'batchSize', 'learningRate', 'seed', 'evalEvery', 'optimizer', 'optimizerOptions'], 'config key') === undefined) {
+  if (checkOptions('train', config, ['iters', 'batchSize', 'learningRate', 'seed', 'evalEvery', 'evaluateSampleNumPerEpoch', 'optimizer', 'optimizerOptions'], 'config key') === undefined) {
     throw new TypeError('train: a config { iters, batchSize, learningRate, seed } is required');
   }
   const positiveInt = (name: string, v: number | undefined, required = true): void => {
@@ -319,6 +330,7 @@ function validateConfig(config: TrainConfig): void {
   positiveInt('iters', config.iters);
   positiveInt('batchSize', config.batchSize);
   positiveInt('evalEvery', config.evalEvery, false);
+  positiveInt('evaluateSampleNumPerEpoch', config.evaluateSampleNumPerEpoch, false);
   if (!(config.learningRate > 0) || !Number.isFinite(config.learningRate)) throw new RangeError(`train: learningRate must be a positive number, got ${config.learningRate}`);
   if (!Number.isInteger(config.seed)) throw new RangeError(`train: seed must be an integer, got ${config.seed}`);
 }

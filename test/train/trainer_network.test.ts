@@ -37,6 +37,27 @@ describe('Trainer with any network and optimizer', () => {
     assert.ok(mean(losses.slice(-20)) < mean(losses.slice(0, 20)) * 0.75, `loss ${mean(losses.slice(0, 20))} → ${mean(losses.slice(-20))}`);
   });
 
+  it('evaluateSampleNumPerEpoch scores each evaluation on the first N training and test images, as the book\'s Trainer', () => {
+    const d = data();
+    const scored: { trainAcc: number; testAcc: number; expectTrain: number; expectTest: number }[] = [];
+    const net = new TwoLayerNet(6, 5, 3, { seed: 2 });
+    const trainer = new Trainer(net, d, { iters: 20, batchSize: 5, learningRate: 0.5, seed: 1, evalEvery: 4, evaluateSampleNumPerEpoch: 7 }, {
+      onEpochEnd: ({ trainAcc, testAcc }) => scored.push({
+        trainAcc, testAcc,
+        expectTrain: net.accuracy(d.xTrain.slice(0, 7), d.trainLabels.subarray(0, 7)),
+        expectTest: net.accuracy(d.xTest.slice(0, 7), (d.testLabels as Int32Array).subarray(0, 7)),
+      }),
+    });
+    while (trainer.step());
+    assert.equal(scored.length, 5);
+    for (const s of scored) {
+      assert.equal(s.trainAcc, s.expectTrain);
+      assert.equal(s.testAcc, s.expectTest);
+      assert.ok(Number.isInteger(s.trainAcc * 7) && Number.isInteger(s.testAcc * 7), 'fractions of 7 images');
+    }
+    assert.throws(() => new Trainer(net, d, { iters: 2, batchSize: 5, learningRate: 0.5, seed: 1, evaluateSampleNumPerEpoch: 0 }), /evaluateSampleNumPerEpoch must be a positive integer, got 0/);
+  });
+
   it('the default optimizer is SGD with the config\'s learning rate: the same weights as the book\'s loop', () => {
     const a = new TwoLayerNet(6, 4, 3, { weightInitStd: 0.1, seed: 1 });
     const b = new TwoLayerNet(6, 4, 3, { weightInitStd: 0.1, seed: 1 });
