@@ -10,7 +10,7 @@ function runExperiment(name: string, extra: string[], columns: string[], rows: n
   const r = nabla(['experiment', name, '--out', dir, '--quiet', ...extra]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, '', '--quiet: nothing on stderr');
-  assert.deepEqual(readdirSync(dir).filter((n) => !n.startsWith('.')).sort(), [`${name}.svg`, 'table.csv', 'table.json']);
+  assert.deepEqual(readdirSync(dir).filter((n) => !n.startsWith('.')).sort(), [`${name}.svg`, 'table.csv', 'table.json'].sort());
   assert.match(readFileSync(join(dir, `${name}.svg`), 'utf8'), /^<svg [^>]*>[\s\S]*<\/svg>\n?$/);
   const csv = readFileSync(join(dir, 'table.csv'), 'utf8').trim().split('\n');
   assert.equal(csv[0], columns.join(','));
@@ -23,7 +23,10 @@ function runExperiment(name: string, extra: string[], columns: string[], rows: n
   assert.deepEqual(lines[0]!.split(/\s+/), columns);
   assert.equal(lines.length, rows + 2);
   assert.match(lines[rows + 1]!, /^wrote /);
-  csv.slice(1).forEach((line, i) => assert.equal(lines[i + 1]!.split(/\s+/)[0], line.split(',')[0]));
+  csv.slice(1).forEach((line, i) => {
+    const first = line.split(',')[0]!;
+    if (Number.isNaN(Number(first))) assert.ok(lines[i + 1]!.startsWith(`${first} `), `printed row ${i + 1}: ${lines[i + 1]}`);
+  });
   return { dir, table: json.table };
 }
 
@@ -34,6 +37,39 @@ describe('nabla experiment', () => {
     assert.equal(r.code, 0, r.stderr);
     const printed = JSON.parse(r.stdout) as { table: unknown };
     assert.deepEqual(printed.table, table);
+  });
+
+  it('optimizers trains the four nets on the same batches for --iters and tables their losses', () => {
+    const columns = ['optimizer', 'lr', 'iters', 'first_loss', 'final_loss_smoothed', 'mean_loss_last_100', 'test_acc'];
+    const { dir, table } = runExperiment('optimizers', ['--iters', '3'], columns, 4);
+    assert.deepEqual(table.map((r) => [r['optimizer'], r['lr'], r['iters']]), [['SGD', 0.01, 3], ['Momentum', 0.01, 3], ['AdaGrad', 0.01, 3], ['Adam', 0.001, 3]]);
+    // The same starting weights and the same first batch: the same first loss.
+    assert.equal(new Set(table.map((r) => r['first_loss'])).size, 1);
+    // Seeded: a second run prints the same figures.
+    const again = runExperiment('optimizers', ['--iters', '3'], columns, 4).table;
+    assert.deepEqual(again, table);
+    assert.match(readFileSync(join(dir, 'optimizers.svg'), 'utf8'), /data-name="Adam \(lr 0\.001\)"/);
+  });
+
+  it('init compares std 0.01, Xavier and He', () => {
+    const { table } = runExperiment('init', ['--iters', '2', '--seed', '7'], ['init', 'lr', 'iters', 'first_loss', 'final_loss_smoothed', 'mean_loss_last_100', 'test_acc'], 3);
+    assert.deepEqual(table.map((r) => r['init']), ['std=0.01', 'Xavier', 'He']);
+  });
+
+  for (const [name, rows] of [['weight-decay', ['without weight decay', 'weight decay λ = 0.1']], ['dropout', ['without Dropout', 'Dropout 0.2']]] as const) {
+    it(`${name} tables train and test accuracy without and with it after --epochs`, () => {
+      const { table } = runExperiment(name, ['--epochs', '2'], ['network', 'epochs', 'train_acc', 'test_acc', 'gap'], 2);
+      assert.deepEqual(table.map((r) => r['network']), rows);
+      for (const r of table) assert.equal(r['gap'], (r['train_acc'] as number) - (r['test_acc'] as number));
+    });
+  }
+
+  it('batchnorm tables 16 weight scales from 1 to 1e-4', () => {
+    const { dir, table } = runExperiment('batchnorm', ['--epochs', '1', '--dtype', 'float32'], ['weight_scale', 'epochs', 'acc_batchnorm', 'acc_plain', 'batchnorm_higher'], 16);
+    assert.equal(table[0]!['weight_scale'], 1);
+    assert.ok(Math.abs((table[15]!['weight_scale'] as number) - 1e-4) < 1e-18);
+    assert.equal(readFileSync(join(dir, 'batchnorm.svg'), 'utf8').match(/<svg /g)!.length, 17, 'a 4×4 grid');
+    assert.equal(JSON.parse(readFileSync(join(dir, 'table.json'), 'utf8')).dtype, 'float32');
   });
 
   it('writes to the next free runs/<name>-N by default', () => {
@@ -50,6 +86,12 @@ describe('nabla experiment', () => {
     assertOneLineError(nabla(['experiment', 'optimisers']), 2, /unknown experiment 'optimisers'/);
     assertOneLineError(nabla(['experiment', 'optimizers-2d', 'x']), 2, /unexpected argument 'x'/);
     assertOneLineError(nabla(['experiment', 'optimizers-2d', '--iters', '5']), 2, /optimizers-2d: --iters does not apply/);
+    assertOneLineError(nabla(['experiment', 'optimizers', '--epochs', '5']), 2, /optimizers: --epochs does not apply \(it takes --iters\)/);
+    assertOneLineError(nabla(['experiment', 'dropout', '--iters', '0']), 2, /--iters must be ≥ 1/);
+    assertOneLineError(nabla(['experiment', 'optimizers-2d', '--data-dir', '/nowhere']), 2, /--data-dir does not apply/);
+    const noData = join(tmp(), 'out');
+    assertOneLineError(nabla(['experiment', 'init', '--data-dir', join(tmp(), 'empty'), '--out', noData]), 1, /^nabla experiment: /);
+    assert.ok(!existsSync(noData), 'no folder is made when the data cannot be read');
     assertOneLineError(nabla(['experiment', 'optimizers-2d', '--seed', '1', '--seed', '2']), 2, /--seed is given more than once/);
     assertOneLineError(nabla(['experiment', 'optimizers-2d', '--seed', '1e3']), 2, /--seed must be an integer/);
     const foreign = tmp();

@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultMnistDir, loadMnist, type MnistData } from '../../data/mnist.js';
 import type { ExperimentResult, ExperimentTable } from '../../experiments/experiment.js';
+import { batchnormExperiment } from '../../experiments/batchnorm.js';
+import { dropoutExperiment } from '../../experiments/dropout.js';
+import { initExperiment } from '../../experiments/init.js';
+import { optimizersExperiment } from '../../experiments/optimizers.js';
 import { optimizers2d } from '../../experiments/optimizers_2d.js';
+import { weightDecayExperiment } from '../../experiments/weight_decay.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { printable } from '../../io/printable.js';
 import { OutFolderRefusedError, startRunFolder } from '../../train/run_dir.js';
@@ -34,7 +39,42 @@ const EXPERIMENTS: Record<string, ExperimentEntry> = {
     mnist: false,
     run: () => optimizers2d(),
   },
+  optimizers: {
+    summary: 'SGD, Momentum, AdaGrad, Adam: loss curves of a 4×100 ReLU net on MNIST, batch 128 (figure 6-9)',
+    length: { flag: 'iters', default: 2000 },
+    mnist: true,
+    run: (ctx) => optimizersExperiment(mnistSettings(ctx)),
+  },
+  init: {
+    summary: 'std 0.01 vs Xavier vs He: loss curves of the same net with SGD lr 0.01 (figure 6-15)',
+    length: { flag: 'iters', default: 2000 },
+    mnist: true,
+    run: (ctx) => initExperiment(mnistSettings(ctx)),
+  },
+  'weight-decay': {
+    summary: '300 training images, 6×100 ReLU: train and test accuracy without and with weight decay λ 0.1 (figures 6-20, 6-21)',
+    length: { flag: 'epochs', default: 201 },
+    mnist: true,
+    run: (ctx) => weightDecayExperiment({ ...mnistSettings(ctx), epochs: ctx.epochs! }),
+  },
+  dropout: {
+    summary: 'the same, without and with Dropout of ratio 0.2 (figure 6-23)',
+    length: { flag: 'epochs', default: 301 },
+    mnist: true,
+    run: (ctx) => dropoutExperiment({ ...mnistSettings(ctx), epochs: ctx.epochs! }),
+  },
+  batchnorm: {
+    summary: '1000 training images, 5×100 ReLU: train accuracy with and without BatchNorm at 16 weight scales (figure 6-19)',
+    length: { flag: 'epochs', default: 20 },
+    mnist: true,
+    run: (ctx) => batchnormExperiment({ ...mnistSettings(ctx), epochs: ctx.epochs! }),
+  },
 };
+
+function mnistSettings(ctx: ExperimentContext): { xTrain: MnistData['xTrain']; trainLabels: Int32Array; xTest: MnistData['xTest']; testLabels: Int32Array; iters: number; seed: number; progress: (line: string) => void } {
+  const data = ctx.data!;
+  return { xTrain: data.xTrain, trainLabels: data.trainLabels, xTest: data.xTest, testLabels: data.testLabels, iters: ctx.iters ?? 0, seed: ctx.seed, progress: ctx.progress };
+}
 
 const flags = {
   out: { type: 'string', help: 'run folder to write (default: the next free runs/<name>-N)', arg: 'DIR' },
@@ -132,15 +172,17 @@ function toCsv(table: ExperimentTable): string {
   return `${[table.columns, ...table.rows].map((row) => row.map(csvCell).join(',')).join('\n')}\n`;
 }
 
-function shown(v: string | number): string {
+function shown(v: string | number, integers: boolean): string {
   if (typeof v === 'string') return v;
-  if (Number.isInteger(v)) return String(v);
+  if (integers) return String(v);
   return Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(3);
 }
 
 /** The table as aligned columns: names left, numbers right. */
 function formatTable(table: ExperimentTable): string[] {
-  const cells = [table.columns, ...table.rows.map((row) => row.map(shown))];
+  // A column of counts prints as integers; any other number with four decimals, even 1.
+  const integers = table.columns.map((_, i) => table.rows.every((row) => Number.isInteger(row[i])));
+  const cells = [table.columns, ...table.rows.map((row) => row.map((v, i) => shown(v, integers[i]!)))];
   const widths = table.columns.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
   return cells.map((row, r) => row.map((cell, i) => {
     const numeric = r > 0 && typeof table.rows[r - 1]![i] === 'number';
