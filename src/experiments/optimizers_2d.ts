@@ -1,3 +1,4 @@
+import type { DType } from '../backend/backend.js';
 import { createOptimizer } from '../optim/create_optimizer.js';
 import type { OptimizerName } from '../optim/optimizer.js';
 import { lineChart, type Point, type Series } from '../plot/svg.js';
@@ -31,11 +32,11 @@ export interface OptimizerPath {
  * Runs nabla's own optimizers (the ones training uses) on f from `start`, with the
  * gradient (x/10, 2y) as the book's df, and records each point.
  */
-export function optimizerPaths(steps = STEPS_2D, start: Point = START_2D): OptimizerPath[] {
+export function optimizerPaths(steps = STEPS_2D, start: Point = START_2D, dtype: DType = 'float64'): OptimizerPath[] {
   return OPTIMIZERS_2D.map(({ name, optimizer, lr }) => {
     const opt = createOptimizer(optimizer, { lr });
-    const params = { x: Tensor.from([start[0]]), y: Tensor.from([start[1]]) };
-    const grads = { x: Tensor.zeros([1]), y: Tensor.zeros([1]) };
+    const params = { x: Tensor.from([start[0]], dtype), y: Tensor.from([start[1]], dtype) };
+    const grads = { x: Tensor.zeros([1], dtype), y: Tensor.zeros([1], dtype) };
     const path: Point[] = [[params.x.data[0]!, params.y.data[0]!]];
     for (let i = 0; i < steps; i++) {
       grads.x.data[0] = params.x.data[0]! / 10.0;
@@ -70,8 +71,8 @@ function panel(p: OptimizerPath): string {
 }
 
 /** The four optimizers' paths from (−7, 2): the book's figure 6-8 and each end point. */
-export function optimizers2d(steps = STEPS_2D): ExperimentResult {
-  const paths = optimizerPaths(steps);
+export function optimizers2d(steps = STEPS_2D, dtype: DType = 'float64'): ExperimentResult {
+  const paths = optimizerPaths(steps, START_2D, dtype);
   return {
     table: {
       columns: ['optimizer', 'lr', 'steps', 'x', 'y', 'f'],

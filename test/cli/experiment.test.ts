@@ -37,6 +37,12 @@ describe('nabla experiment', () => {
     assert.equal(r.code, 0, r.stderr);
     const printed = JSON.parse(r.stdout) as { table: unknown };
     assert.deepEqual(printed.table, table);
+    // float32 steps round differently: the same path, not the same bits.
+    const f32 = JSON.parse(nabla(['experiment', 'optimizers-2d', '--out', join(tmp(), 'f'), '--json', '--dtype', 'float32']).stdout) as { table: { x: number }[] };
+    f32.table.forEach((row, i) => {
+      assert.notEqual(row.x, table[i]!['x']);
+      assert.ok(Math.abs(row.x - (table[i]!['x'] as number)) < 1e-4);
+    });
   });
 
   it('optimizers trains the four nets on the same batches for --iters and tables their losses', () => {
@@ -92,8 +98,9 @@ describe('nabla experiment', () => {
     const noData = join(tmp(), 'out');
     assertOneLineError(nabla(['experiment', 'init', '--data-dir', join(tmp(), 'empty'), '--out', noData]), 1, /^nabla experiment: /);
     assert.ok(!existsSync(noData), 'no folder is made when the data cannot be read');
-    assertOneLineError(nabla(['experiment', 'optimizers-2d', '--seed', '1', '--seed', '2']), 2, /--seed is given more than once/);
-    assertOneLineError(nabla(['experiment', 'optimizers-2d', '--seed', '1e3']), 2, /--seed must be an integer/);
+    assertOneLineError(nabla(['experiment', 'optimizers-2d', '--seed', '3']), 2, /optimizers-2d: --seed does not apply/);
+    assertOneLineError(nabla(['experiment', 'init', '--seed', '1', '--seed', '2']), 2, /--seed is given more than once/);
+    assertOneLineError(nabla(['experiment', 'init', '--seed', '1e3']), 2, /--seed must be an integer/);
     const foreign = tmp();
     writeFileSync(join(foreign, 'notes.txt'), 'mine');
     assertOneLineError(nabla(['experiment', 'optimizers-2d', '--out', foreign]), 2, /is not empty and is not a nabla run folder/);

@@ -37,7 +37,7 @@ const EXPERIMENTS: Record<string, ExperimentEntry> = {
   'optimizers-2d': {
     summary: "SGD, Momentum, AdaGrad and Adam on f(x, y) = x²/20 + y² from (−7, 2), 30 steps (figure 6-8)",
     mnist: false,
-    run: () => optimizers2d(),
+    run: (ctx) => optimizers2d(undefined, ctx.dtype),
   },
   optimizers: {
     summary: 'SGD, Momentum, AdaGrad, Adam: loss curves of a 4×100 ReLU net on MNIST, batch 128 (figure 6-9)',
@@ -113,6 +113,7 @@ export async function experimentCommand(argv: readonly string[], io: Output): Pr
     }
   }
   if (!entry.mnist && given.has('data-dir')) throw new UsageError(`experiment ${name}: --data-dir does not apply (it reads no data)`);
+  if (!entry.mnist && given.has('seed')) throw new UsageError(`experiment ${name}: --seed does not apply (it draws no random numbers)`);
   selectBackend(f.backend, f.threads);
   const dtype = f.dtype as 'float64' | 'float32';
   // Data are read before a folder is made, so that a wrong --data-dir leaves none behind.
@@ -138,7 +139,7 @@ export async function experimentCommand(argv: readonly string[], io: Output): Pr
     const seconds = (performance.now() - started) / 1000;
     const dir = folder.dir;
     const settings = {
-      experiment: name, seed: f.seed, dtype, ...(entry.length ? { [entry.length.flag]: length } : {}),
+      experiment: name, ...(entry.mnist ? { seed: f.seed } : {}), dtype, ...(entry.length ? { [entry.length.flag]: length } : {}),
       ...(data ? { dataDir: data.dataDir ?? defaultMnistDir() } : {}), nabla: NABLA_VERSION, seconds,
     };
     await writeFileAtomic(join(dir, `${name}.svg`), result.svg);
