@@ -11,6 +11,8 @@ export interface ExperimentResult {
   table: ExperimentTable;
   /** The book's figure. */
   svg: string;
+  /** Further figures, by file name. */
+  extraFigures?: Record<string, string>;
   /** The curves and settings behind the figure, for table.json. */
   data: Record<string, unknown>;
 }

@@ -1,4 +1,5 @@
 import { lineChart } from '../plot/svg.js';
+import { activationHistograms, histogramFigure } from './activation_histograms.js';
 import type { ExperimentResult } from './experiment.js';
 import { curvesTable, trainVariants, type CurvesSettings, type Variant } from './mnist_curves.js';
 import { OPTIMIZERS_DEFAULTS } from './optimizers.js';
@@ -10,8 +11,12 @@ export const INIT_VARIANTS: readonly Variant[] = [
   { name: 'He', weightInitStd: 'relu', optimizer: 'sgd', lr: 0.01 },
 ];
 
-/** Loss curves of the optimizers experiment's net under each weight initialisation (figure 6-15). */
+/**
+ * Loss curves of the optimizers experiment's net under each weight initialisation (figure
+ * 6-15), and the activation histograms of figures 6-10 to 6-14.
+ */
 export function initExperiment(s: Omit<CurvesSettings, 'hiddenSizeList' | 'batchSize'>): ExperimentResult {
+  const histograms = activationHistograms(s.seed, s.xTrain.dtype);
   const curves = trainVariants(INIT_VARIANTS, { ...s, hiddenSizeList: OPTIMIZERS_DEFAULTS.hiddenSizeList, batchSize: OPTIMIZERS_DEFAULTS.batchSize });
   const svg = lineChart({
     title: `MNIST, 4×100 ReLU, SGD lr 0.01: weight initialisation (figure 6-15)`,
@@ -21,6 +26,7 @@ export function initExperiment(s: Omit<CurvesSettings, 'hiddenSizeList' | 'batch
   return {
     table: curvesTable(curves, 'init'),
     svg,
-    data: { hiddenSizeList: OPTIMIZERS_DEFAULTS.hiddenSizeList, batchSize: OPTIMIZERS_DEFAULTS.batchSize, curves: curves.map((c) => ({ name: c.variant.name, weightInitStd: c.variant.weightInitStd, losses: c.losses, smoothed: c.smoothed })) },
+    extraFigures: { 'init-activations.svg': histogramFigure(histograms) },
+    data: { histograms, hiddenSizeList: OPTIMIZERS_DEFAULTS.hiddenSizeList, batchSize: OPTIMIZERS_DEFAULTS.batchSize, curves: curves.map((c) => ({ name: c.variant.name, weightInitStd: c.variant.weightInitStd, losses: c.losses, smoothed: c.smoothed })) },
   };
 }

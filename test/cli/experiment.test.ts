@@ -5,13 +5,13 @@ import { describe, it } from 'node:test';
 import { assertOneLineError, nabla, tmp } from './train_helpers.js';
 
 /** Runs an experiment into a fresh --out and checks the files and the table it prints. */
-function runExperiment(name: string, extra: string[], columns: string[], rows: number): { dir: string; table: Record<string, unknown>[] } {
+function runExperiment(name: string, extra: string[], columns: string[], rows: number, figures = [`${name}.svg`]): { dir: string; table: Record<string, unknown>[] } {
   const dir = join(tmp(), 'out');
   const r = nabla(['experiment', name, '--out', dir, '--quiet', ...extra]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, '', '--quiet: nothing on stderr');
-  assert.deepEqual(readdirSync(dir).filter((n) => !n.startsWith('.')).sort(), [`${name}.svg`, 'table.csv', 'table.json'].sort());
-  assert.match(readFileSync(join(dir, `${name}.svg`), 'utf8'), /^<svg [^>]*>[\s\S]*<\/svg>\n?$/);
+  assert.deepEqual(readdirSync(dir).filter((n) => !n.startsWith('.')).sort(), [...figures, 'table.csv', 'table.json'].sort());
+  for (const figure of figures) assert.match(readFileSync(join(dir, figure), 'utf8'), /^<svg [^>]*>[\s\S]*<\/svg>\n?$/);
   const csv = readFileSync(join(dir, 'table.csv'), 'utf8').trim().split('\n');
   assert.equal(csv[0], columns.join(','));
   assert.equal(csv.length, rows + 1);
@@ -58,7 +58,7 @@ describe('nabla experiment', () => {
   });
 
   it('init compares std 0.01, Xavier and He', () => {
-    const { table } = runExperiment('init', ['--iters', '2', '--seed', '7'], ['init', 'lr', 'iters', 'first_loss', 'final_loss_smoothed', 'mean_loss_last_100', 'test_acc'], 3);
+    const { table } = runExperiment('init', ['--iters', '2', '--seed', '7'], ['init', 'lr', 'iters', 'first_loss', 'final_loss_smoothed', 'mean_loss_last_100', 'test_acc'], 3, ['init.svg', 'init-activations.svg']);
     assert.deepEqual(table.map((r) => r['init']), ['std=0.01', 'Xavier', 'He']);
   });
 

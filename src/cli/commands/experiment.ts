@@ -89,7 +89,8 @@ const flags = {
 
 export const experimentHelp = formatHelp(
   'nabla experiment <name> [options]',
-  "Runs one of the book's chapter 6 experiments and writes its figure (NAME.svg) and the table\n" +
+  "Runs one of the book's chapter 6 experiments and writes its figure (NAME.svg; init also\n" +
+    'init-activations.svg, the activation histograms of figures 6-10 to 6-14) and the table\n' +
     'of its figures (table.csv, table.json) to a run folder, then prints the table.\n\nExperiments:\n' +
     Object.entries(EXPERIMENTS).map(([name, e]) => `  ${name.padEnd(15)}${e.summary}${e.length ? ` (--${e.length.flag}, default ${e.length.default})` : ''}`).join('\n'),
   flags,
@@ -143,13 +144,14 @@ export async function experimentCommand(argv: readonly string[], io: Output): Pr
       ...(data ? { dataDir: data.dataDir ?? defaultMnistDir() } : {}), nabla: NABLA_VERSION, seconds,
     };
     await writeFileAtomic(join(dir, `${name}.svg`), result.svg);
+    for (const [file, svg] of Object.entries(result.extraFigures ?? {})) await writeFileAtomic(join(dir, file), svg);
     await writeFileAtomic(join(dir, TABLE_CSV), toCsv(result.table));
     await writeFileAtomic(join(dir, TABLE_JSON), `${JSON.stringify({ ...settings, table: toObjects(result.table), data: result.data })}\n`);
     if (f.json) {
       io.out(JSON.stringify({ experiment: name, table: toObjects(result.table), seconds, runDir: dir }));
     } else {
       for (const line of formatTable(result.table)) io.out(line);
-      io.out(`wrote ${printable(dir, 1000)}/: ${name}.svg, ${TABLE_CSV}, ${TABLE_JSON} (${seconds.toFixed(1)} s)`);
+      io.out(`wrote ${printable(dir, 1000)}/: ${[`${name}.svg`, ...Object.keys(result.extraFigures ?? {})].join(', ')}, ${TABLE_CSV}, ${TABLE_JSON} (${seconds.toFixed(1)} s)`);
     }
     return 0;
   } finally {
