@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { defaultMnistDir, loadMnist, type MnistData } from '../../data/mnist.js';
+import { join, resolve } from 'node:path';
+import { loadMnist, type MnistData } from '../../data/mnist.js';
 import type { ExperimentResult, ExperimentTable } from '../../experiments/experiment.js';
 import { batchnormExperiment } from '../../experiments/batchnorm.js';
 import { dropoutExperiment } from '../../experiments/dropout.js';
@@ -120,7 +120,7 @@ export async function experimentCommand(argv: readonly string[], io: Output): Pr
   // Data are read before a folder is made, so that a wrong --data-dir leaves none behind.
   const data = entry.mnist ? loadMnist({ normalize: true, dtype, ...(f.dataDir !== undefined ? { dataDir: f.dataDir } : {}) }) : undefined;
   if (f.out !== undefined && existsSync(join(f.out, TABLE_JSON))) {
-    throw new UsageError(`experiment: ${f.out} already holds an experiment (${TABLE_JSON}); give another --out`);
+    throw new UsageError(`experiment: ${printable(f.out, 1000)} already holds an experiment (${TABLE_JSON}); give another --out`);
   }
   let folder;
   try {
@@ -141,7 +141,7 @@ export async function experimentCommand(argv: readonly string[], io: Output): Pr
     const dir = folder.dir;
     const settings = {
       experiment: name, ...(entry.mnist ? { seed: f.seed } : {}), dtype, ...(entry.length ? { [entry.length.flag]: length } : {}),
-      ...(data ? { dataDir: data.dataDir ?? defaultMnistDir() } : {}), nabla: NABLA_VERSION, seconds,
+      ...(data ? { dataDir: resolve(data.dataDir) } : {}), nabla: NABLA_VERSION, seconds,
     };
     await writeFileAtomic(join(dir, `${name}.svg`), result.svg);
     for (const [file, svg] of Object.entries(result.extraFigures ?? {})) await writeFileAtomic(join(dir, file), svg);
