@@ -1,4 +1,5 @@
 import { appleCommand, appleHelp } from './commands/apple.js';
+import { experimentCommand, experimentHelp } from './commands/experiment.js';
 import { evaluateCommand, evaluateHelp } from './commands/evaluate.js';
 import { gradcheckCommand, gradcheckHelp } from './commands/gradcheck.js';
 import { predictCommand, predictHelp } from './commands/predict.js';
@@ -15,6 +16,7 @@ type Command = (argv: readonly string[], io: Output) => number | Promise<number>
 const commands: Record<string, { run: Command; help: string; summary: string }> = {
   apple: { run: appleCommand, help: appleHelp, summary: 'the buy_apple and buy_apple_orange computational graphs' },
   evaluate: { run: evaluateCommand, help: evaluateHelp, summary: 'test accuracy, per-class accuracy and confusion matrix of a saved model' },
+  experiment: { run: experimentCommand, help: experimentHelp, summary: "the book's chapter 6 experiments: figure and table in a run folder" },
   gradcheck: { run: gradcheckCommand, help: gradcheckHelp, summary: 'backprop vs numerical gradients of TwoLayerNet on MNIST' },
   predict: { run: predictCommand, help: predictHelp, summary: 'classify PNG images of handwritten digits with a saved model' },
   train: { run: trainCommand, help: trainHelp, summary: 'train TwoLayerNet on MNIST with mini-batch SGD' },

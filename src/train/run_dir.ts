@@ -78,13 +78,13 @@ export function createRunDir(base = 'runs', prefix = 'train'): string {
 const RUN_MARKERS = ['checkpoint.json', 'model.safetensors'];
 
 /**
- * The folder for a new run: `out` (created if needed) or the next free runs/train-N.
+ * The folder for a new run: `out` (created if needed) or the next free runs/<prefix>-N.
  * An existing `out` must be empty or a nabla run folder that never reached a checkpoint:
  * nabla never writes into, or deletes from, a folder of someone else's files.
  */
-export async function startRunFolder(out: string | undefined): Promise<RunFolder> {
+export async function startRunFolder(out: string | undefined, prefix = 'train'): Promise<RunFolder> {
   if (out === undefined) {
-    const dir = createRunDir('runs', 'train');
+    const dir = createRunDir('runs', prefix);
     const lock = RunLock.acquire(dir);
     await markRunFolder(dir);
     return { dir, lock };
