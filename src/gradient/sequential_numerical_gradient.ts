@@ -8,6 +8,14 @@ import { NUMERICAL_H } from './numerical_gradient.js';
 /** Called now and then with how many of the network's weights are done. */
 export type GradientProgress = (done: number, total: number, key: string) => void;
 
+export interface SequentialGradientOptions {
+  /** Called after every 1024 weights and at the end of each parameter. */
+  onProgress?: GradientProgress;
+  /** Rerun the whole network for every nudge, as the book does (Sequential.numericalGradient, with progress). */
+  plain?: boolean;
+  h?: number;
+}
+
 /**
  * A Sequential net's numerical gradient by the same central differences as its
  * numericalGradient(), (L(w+h) − L(w−h)) / 2h of the train-mode loss for every weight,
@@ -21,7 +29,8 @@ export type GradientProgress = (done: number, total: number, key: string) => voi
  * the same masks as the plain method; buffers and states are restored at the end, so the
  * next gradient() call draws them too.
  */
-export function sequentialNumericalGradient(net: Sequential, x: Tensor, t: Labels, onProgress?: GradientProgress, h = NUMERICAL_H): Record<string, Tensor> {
+export function sequentialNumericalGradient(net: Sequential, x: Tensor, t: Labels, options: SequentialGradientOptions = {}): Record<string, Tensor> {
+  const { onProgress, plain = false, h = NUMERICAL_H } = options;
   const layers = net.layers;
   const buffers = net.buffers();
   const savedBuffers = Object.fromEntries(Object.entries(buffers).map(([k, v]) => [k, v.clone()]));
@@ -83,7 +92,14 @@ export function sequentialNumericalGradient(net: Sequential, x: Tensor, t: Label
       const moved = outputs[index]!.clone();
       const rows = moved.shape[0]!;
       const width = moved.size / rows;
-      const affine = layer instanceof Affine && (param === layer.W || param === layer.b) ? layer : undefined;
+      const affine = !plain && layer instanceof Affine && (param === layer.W || param === layer.b) ? layer : undefined;
+      // Plain: the whole train-mode loss, weight decay summed afresh, as Sequential.numericalGradient does.
+      const lossWith = plain
+        ? (): number => {
+          restoreStatesFrom(0);
+          return net.loss(x, t, true);
+        }
+        : (value: number, original: number): number => dataLossFrom(index, inputs[index]!) + decayWith(param, original, value);
       const input = affine ? inputs[index]! : undefined;
       const inWidth = input ? input.size / rows : 0;
       for (let e = 0; e < param.size; e++) {
@@ -114,9 +130,9 @@ export function sequentialNumericalGradient(net: Sequential, x: Tensor, t: Label
         } else {
           try {
             param.data[e] = plus;
-            lossPlus = dataLossFrom(index, inputs[index]!) + decayWith(param, original, plus);
+            lossPlus = lossWith(plus, original);
             param.data[e] = minus;
-            lossMinus = dataLossFrom(index, inputs[index]!) + decayWith(param, original, minus);
+            lossMinus = lossWith(minus, original);
           } finally {
             param.data[e] = original;
           }

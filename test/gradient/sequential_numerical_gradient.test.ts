@@ -27,6 +27,8 @@ describe('sequentialNumericalGradient', () => {
         const { net, x, t } = randomCase(seed++, activation, extend);
         const fast = sequentialNumericalGradient(net, x, t);
         const plain = net.numericalGradient(x, t);
+        const plainHere = sequentialNumericalGradient(net, x, t, { plain: true });
+        for (const key of Object.keys(plain)) assert.deepEqual(plainHere[key]!.data, plain[key]!.data, `plain ${key}`);
         assert.deepEqual(Object.keys(fast), Object.keys(plain));
         for (const key of Object.keys(plain)) {
           const diff = maxAbsDiff(fast[key]!.data, plain[key]!.data);
@@ -41,7 +43,7 @@ describe('sequentialNumericalGradient', () => {
     const buffers = Object.fromEntries(Object.entries(net.buffers()).map(([k, v]) => [k, [...v.data]]));
     const states = JSON.stringify(net.layerStates());
     const calls: number[] = [];
-    const numerical = sequentialNumericalGradient(net, x, t, (done) => calls.push(done));
+    const numerical = sequentialNumericalGradient(net, x, t, { onProgress: (done) => calls.push(done) });
     assert.equal(JSON.stringify(net.layerStates()), states);
     for (const [key, values] of Object.entries(buffers)) assert.deepEqual([...net.buffers()[key]!.data], values, key);
     const total = Object.values(net.params).reduce((n, p) => n + p.size, 0);

@@ -63,8 +63,8 @@ export function gradcheckCommand(argv: readonly string[], io: Output): number {
     const network = new MultiLayerNetExtend(inputs, hiddenSizes, 10, { activation, weightInitStd, weightDecayLambda, useDropout, dropoutRatio, useBatchnorm, seed: f.seed!, dtype });
     const progress = progressLine(io, started);
     try {
-      const numerical = method === 'plain' ? undefined : sequentialNumericalGradient(network, xBatch, tBatch, progress.update);
-      diff = gradientCheck({ gradient: (x, t) => network.gradient(x, t), numericalGradient: (x, t) => numerical ?? network.numericalGradient(x, t) }, xBatch, tBatch);
+      const numericalGradient = (x: Tensor, t: Tensor): Record<string, Tensor> => sequentialNumericalGradient(network, x, t, { plain: method === 'plain', onProgress: progress.update });
+      diff = gradientCheck({ gradient: (x: Tensor, t: Tensor) => network.gradient(x, t), numericalGradient }, xBatch, tBatch);
     } finally {
       progress.done();
     }
