@@ -61,7 +61,7 @@ export function gradcheckCommand(argv: readonly string[], io: Output): number {
     const { activation, weightInitStd, weightDecayLambda, useDropout, dropoutRatio, useBatchnorm } = settings.network;
     // The book checks MultiLayerNetExtend; without Dropout and BatchNorm it is MultiLayerNet.
     const network = new MultiLayerNetExtend(inputs, hiddenSizes, 10, { activation, weightInitStd, weightDecayLambda, useDropout, dropoutRatio, useBatchnorm, seed: f.seed!, dtype });
-    const progress = progressLine(io, started);
+    const progress = progressLine(started);
     try {
       const numericalGradient = (x: Tensor, t: Tensor): Record<string, Tensor> => sequentialNumericalGradient(network, x, t, { plain: method === 'plain', onProgress: progress.update });
       diff = gradientCheck({ gradient: (x: Tensor, t: Tensor) => network.gradient(x, t), numericalGradient }, xBatch, tBatch);
@@ -86,7 +86,7 @@ export function gradcheckCommand(argv: readonly string[], io: Output): number {
 }
 
 /** A progress line on stderr, when it is a terminal and the check has run over a second. */
-function progressLine(io: Output, started: number): { update: (done: number, total: number, key: string) => void; done: () => void } {
+function progressLine(started: number): { update: (done: number, total: number, key: string) => void; done: () => void } {
   const stream = process.stderr;
   let shown = false;
   let last = 0;
@@ -100,7 +100,6 @@ function progressLine(io: Output, started: number): { update: (done: number, tot
     },
     done: () => {
       if (shown) stream.write('\r\x1b[2K');
-      void io;
     },
   };
 }
