@@ -11,7 +11,9 @@ import { parseArgs } from 'node:util';
 import { currentLoad, describeMachine } from './lib/machine.js';
 import { defaultMnistDir as mnistDir } from '../src/data/mnist.js';
 import { say } from './lib/progress.js';
+import { mlpAdam, renderMlpAdam } from './lib/mlp_adam.js';
 import { renderReport } from './lib/report.js';
+import type { MlpAdamResults } from './lib/mlp_adam.js';
 import type { GemmResults, GradcheckRun, Results, TrainRun } from './lib/results.js';
 import * as run from './lib/runners.js';
 import { checkTargets } from './lib/targets.js';
@@ -31,6 +33,10 @@ Options:
   --skip-numpy       leave out the NumPy runs
   --skip-tfjs        leave out the TensorFlow.js run
   --skip-gemm        leave out the GEMM measurements
+  --skip-mlp         leave out the optimizers experiment's Adam run (4×100 ReLU MLP, 2000
+                     iterations) in nabla float64/float32 and lean NumPy
+  --only-mlp         run only that (with --mlp-rounds, --quick, --markdown)
+  --mlp-rounds N     interleaved rounds of that run (default 2; 1 with --quick, at 200 iterations)
   --markdown         print the report as Markdown (for BENCHMARKS.md)
   --save FILE        also write every measurement as JSON to FILE
   --help             show this help
@@ -45,6 +51,9 @@ interface Options {
   skipNumpy: boolean;
   skipTfjs: boolean;
   skipGemm: boolean;
+  skipMlp: boolean;
+  onlyMlp: boolean;
+  mlpRounds: number;
   markdown: boolean;
   save?: string;
 }
@@ -61,6 +70,9 @@ function parseOptions(argv: string[]): Options | undefined {
       'skip-numpy': { type: 'boolean', default: false },
       'skip-tfjs': { type: 'boolean', default: false },
       'skip-gemm': { type: 'boolean', default: false },
+      'skip-mlp': { type: 'boolean', default: false },
+      'only-mlp': { type: 'boolean', default: false },
+      'mlp-rounds': { type: 'string' },
       markdown: { type: 'boolean', default: false },
       save: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -69,6 +81,8 @@ function parseOptions(argv: string[]): Options | undefined {
   if (values.help) return undefined;
   const iters = values.iters === undefined ? (values.quick ? 1000 : 10000) : Number(values.iters);
   if (!Number.isInteger(iters) || iters < 1) throw new RangeError(`--iters must be a positive integer, got '${values.iters}'`);
+  const mlpRounds = values['mlp-rounds'] === undefined ? (values.quick ? 1 : 2) : Number(values['mlp-rounds']);
+  if (!Number.isInteger(mlpRounds) || mlpRounds < 1) throw new RangeError(`--mlp-rounds must be a positive integer, got '${values['mlp-rounds']}'`);
   return {
     quick: values.quick,
     iters,
@@ -77,6 +91,9 @@ function parseOptions(argv: string[]): Options | undefined {
     skipNumpy: values['skip-numpy'],
     skipTfjs: values['skip-tfjs'],
     skipGemm: values['skip-gemm'],
+    skipMlp: values['skip-mlp'],
+    onlyMlp: values['only-mlp'],
+    mlpRounds,
     markdown: values.markdown,
     ...(values.save !== undefined ? { save: values.save } : {}),
   };
@@ -111,6 +128,7 @@ async function benchmark(options: Options): Promise<Results> {
 async function measureAll(options: Options, ctx: run.RunContext, started: number): Promise<Results> {
   const { root } = ctx;
   const machine = describeMachine(root);
+  if (options.onlyMlp) return measureMlpOnly(options, ctx, machine, started);
   const training: TrainRun[] = [];
   const gradcheck: GradcheckRun[] = [];
   const skipped: string[] = [];
@@ -150,16 +168,33 @@ async function measureAll(options: Options, ctx: run.RunContext, started: number
     gemm = { ...nablaGemm, records: [...numpyGemm.records, ...nablaGemm.records], notes: [...numpyGemm.notes, ...nablaGemm.notes] };
   }
 
+  let mlp: MlpAdamResults | undefined;
+  if (options.skipMlp) skipped.push("optimizers experiment's Adam run: skipped (--skip-mlp)");
+  else mlp = await mlpAdam({ ...ctx, python: numpyMissing ? '' : ctx.python }, options.quick ? 200 : 2000, options.mlpRounds);
+
   return {
     quick: options.quick,
     iters: options.iters,
     machine,
+    ...(mlp ? { mlpAdam: mlp } : {}),
     versions: ctx.versions,
     training,
     gradcheck,
     gemm,
     skipped,
     loadAtEnd: currentLoad(),
+    totalSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+async function measureMlpOnly(options: Options, ctx: run.RunContext, machine: Results['machine'], started: number): Promise<Results> {
+  say(`${machine.cpu}, ${machine.cores} cores, load ${machine.loadAtStart.toFixed(2)}; only the optimizers experiment's Adam run`);
+  const numpyMissing = await run.numpyMissing(ctx);
+  if (numpyMissing) say(`NumPy columns left out: ${numpyMissing}`);
+  const mlp = await mlpAdam({ ...ctx, python: numpyMissing ? '' : ctx.python }, options.quick ? 200 : 2000, options.mlpRounds);
+  return {
+    quick: options.quick, iters: options.iters, machine, versions: ctx.versions, training: [], gradcheck: [],
+    gemm: { records: [], source: 'nothing (--only-mlp)', notes: [] }, skipped: [], mlpAdam: mlp, loadAtEnd: currentLoad(),
     totalSeconds: (performance.now() - started) / 1000,
   };
 }
@@ -177,7 +212,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const results = await benchmark(options);
-  process.stdout.write(renderReport(results, options.markdown));
+  if (!options.onlyMlp) process.stdout.write(renderReport(results, options.markdown));
+  if (results.mlpAdam) process.stdout.write(`${options.onlyMlp ? '' : '\n'}${renderMlpAdam(results.mlpAdam, options.markdown)}`);
   if (options.save) {
     writeFileSync(options.save, `${JSON.stringify({ ...results, targets: checkTargets(results) }, null, 2)}\n`);
     say(`measurements written to ${options.save}`);

@@ -3,6 +3,7 @@
 
 import type { GemmRecord } from './gemm_records.js';
 import type { Machine } from './machine.js';
+import type { MlpAdamResults } from './mlp_adam.js';
 
 export type Impl = 'nabla' | 'NumPy' | 'tfjs';
 export type DType = 'float64' | 'float32';
@@ -62,6 +63,8 @@ export interface Results {
   training: TrainRun[];
   gradcheck: GradcheckRun[];
   gemm: GemmResults;
+  /** The optimizers experiment's Adam run, nabla against lean NumPy. */
+  mlpAdam?: MlpAdamResults;
   /** Columns left out, each with its reason. */
   skipped: string[];
   loadAtEnd: number;

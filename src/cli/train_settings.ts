@@ -1,5 +1,6 @@
-// nabla train's network and optimizer flags: which apply to which --net and --optimizer,
-// what they default to, and what a resumed run's own settings are.
+// The network and optimizer flags of nabla train (and the network ones of nabla gradcheck):
+// which apply to which --net and --optimizer, what they default to, and what a resumed
+// run's own settings are.
 
 import type { DType } from '../backend/backend.js';
 import type { Activation, MultiLayerNetSpec } from '../nets/multi_layer_net.js';
@@ -28,7 +29,8 @@ const OPTIMIZER_FLAGS = {
 /** Flags that only --net mlp takes. */
 const MLP_FLAGS = ['activation', 'init', 'weight-decay', 'dropout', 'batch-norm'] as const;
 
-export const networkFlags = {
+/** The flags that choose the network (train and gradcheck). */
+export const architectureFlags = {
   net: { type: 'string', choices: NETS, default: 'two-layer', help: "network: the seed's TwoLayerNet, or the book's MultiLayerNet(Extend) of any depth", arg: NETS.join('|') },
   hidden: { type: 'string', help: `hidden layer size (two-layer, default ${DEFAULT_TWO_LAYER_HIDDEN}), or sizes, comma-separated (mlp, default ${DEFAULT_MLP_HIDDEN.join(',')})`, arg: 'N[,N...]' },
   'weight-init-std': { type: 'number', min: 0, help: 'two-layer: standard deviation of the initial weights (default: 0.01)', arg: 'X' },
@@ -37,6 +39,10 @@ export const networkFlags = {
   'weight-decay': { type: 'number', min: 0, help: 'mlp: weight decay λ (½λ‖W‖² added to the loss; default: 0)', arg: 'λ' },
   dropout: { type: 'number', min: 0, max: 0.99, maxReason: 'a ratio of 1 would drop everything', help: 'mlp: Dropout after each hidden activation, dropping this fraction', arg: 'RATIO' },
   'batch-norm': { type: 'boolean', help: 'mlp: BatchNormalization after each hidden Affine layer' },
+} as const satisfies FlagSpecs;
+
+export const networkFlags = {
+  ...architectureFlags,
   optimizer: { type: 'string', choices: OPTIMIZER_NAMES, default: 'sgd', help: `update rule: ${OPTIMIZER_NAMES.join(', ')}`, arg: 'NAME' },
   lr: { type: 'number', min: 0, exclusiveMin: true, help: `learning rate (default: ${DEFAULT_LR.sgd} for sgd, ${DEFAULT_LR.momentum} for momentum, nesterov, adagrad and rmsprop, ${DEFAULT_LR.adam} for adam)`, arg: 'X' },
   momentum: { type: 'number', min: 0, max: 0.999999, maxReason: 'a decay rate is below 1', help: `momentum, nesterov: momentum (default: ${OPTIMIZER_FLAGS.momentum.book})`, arg: 'X' },
@@ -45,7 +51,7 @@ export const networkFlags = {
   beta2: { type: 'number', min: 0, max: 0.999999, maxReason: 'a decay rate is below 1', help: `adam: beta2 (default: ${OPTIMIZER_FLAGS.beta2.book})`, arg: 'X' },
 } as const satisfies FlagSpecs;
 
-export interface NetworkFlagValues {
+export interface ArchitectureFlagValues {
   net?: string;
   hidden?: string;
   weightInitStd?: number;
@@ -54,6 +60,9 @@ export interface NetworkFlagValues {
   weightDecay?: number;
   dropout?: number;
   batchNorm: boolean;
+}
+
+export interface NetworkFlagValues extends ArchitectureFlagValues {
   optimizer?: string;
   lr?: number;
   momentum?: number;
@@ -62,11 +71,15 @@ export interface NetworkFlagValues {
   beta2?: number;
 }
 
-/** What the network and optimizer flags ask for, as a run's setup holds it (inputSize is the data's, filled in later). */
-export interface NetworkSettings {
+/** The network the flags ask for: the seed's (hidden, weightInitStd) or a MultiLayerNet spec. */
+export interface ArchitectureSettings {
   hidden?: number;
   weightInitStd?: number;
   network?: MultiLayerNetSpec;
+}
+
+/** What the network and optimizer flags ask for, as a run's setup holds it (inputSize is the data's, filled in later). */
+export interface NetworkSettings extends ArchitectureSettings {
   optimizer?: OptimizerName;
   optimizerOptions?: Omit<OptimizerOptions, 'lr'>;
   learningRate: number;
@@ -88,13 +101,21 @@ export function networkSettings(f: NetworkFlagValues, given: ReadonlySet<string>
   }
   const learningRate = f.lr ?? DEFAULT_LR[optimizer];
   const training = { learningRate, ...(optimizer !== 'sgd' ? { optimizer } : {}), ...(Object.keys(optimizerOptions).length > 0 ? { optimizerOptions } : {}) };
-  const sizes = parseHidden(f.hidden);
+  return { ...architectureSettings(f, given, net, dtype, seed), ...training };
+}
+
+/**
+ * The network for --net `net`, refusing a flag that the network does not take; `command`
+ * names the command in the error.
+ */
+export function architectureSettings(f: ArchitectureFlagValues, given: ReadonlySet<string>, net: NetName, dtype: DType, seed: number, command = 'train'): ArchitectureSettings {
+  const sizes = parseHidden(f.hidden, command);
   if (net === 'two-layer') {
-    for (const flag of MLP_FLAGS) if (given.has(flag)) throw new UsageError(`train: --${flag} applies only to --net mlp`);
-    if (sizes && sizes.length !== 1) throw new UsageError(`train: --hidden takes one size for --net two-layer (a list is for --net mlp), got '${f.hidden}'`);
-    return { hidden: sizes?.[0] ?? DEFAULT_TWO_LAYER_HIDDEN, weightInitStd: f.weightInitStd ?? 0.01, ...training };
+    for (const flag of MLP_FLAGS) if (given.has(flag)) throw new UsageError(`${command}: --${flag} applies only to --net mlp`);
+    if (sizes && sizes.length !== 1) throw new UsageError(`${command}: --hidden takes one size for --net two-layer (a list is for --net mlp), got '${f.hidden}'`);
+    return { hidden: sizes?.[0] ?? DEFAULT_TWO_LAYER_HIDDEN, weightInitStd: f.weightInitStd ?? 0.01 };
   }
-  if (given.has('weight-init-std')) throw new UsageError('train: --weight-init-std applies only to --net two-layer; --net mlp takes --init');
+  if (given.has('weight-init-std')) throw new UsageError(`${command}: --weight-init-std applies only to --net two-layer; --net mlp takes --init`);
   const activation = (f.activation ?? 'relu') as Activation;
   const useDropout = given.has('dropout');
   const useBatchnorm = f.batchNorm;
@@ -104,7 +125,7 @@ export function networkSettings(f: NetworkFlagValues, given: ReadonlySet<string>
     hiddenSizeList: sizes ?? [...DEFAULT_MLP_HIDDEN],
     outputSize: 10,
     activation,
-    weightInitStd: f.init === undefined ? (activation === 'relu' ? 'he' : 'xavier') : parseInit(f.init),
+    weightInitStd: f.init === undefined ? (activation === 'relu' ? 'he' : 'xavier') : parseInit(f.init, command),
     weightDecayLambda: f.weightDecay ?? 0,
     useDropout,
     dropoutRatio: f.dropout ?? 0.5,
@@ -112,7 +133,7 @@ export function networkSettings(f: NetworkFlagValues, given: ReadonlySet<string>
     seed,
     dtype,
   };
-  return { network, ...training };
+  return { network };
 }
 
 /**
@@ -149,17 +170,17 @@ export function differingFlag(f: NetworkFlagValues, given: ReadonlySet<string>, 
 }
 
 /** "100,100,100": positive integers, written plainly. */
-function parseHidden(text: string | undefined): number[] | undefined {
+function parseHidden(text: string | undefined, command: string): number[] | undefined {
   if (text === undefined) return undefined;
   const sizes = text.split(',').map((part) => (/^\d+$/.test(part) ? Number(part) : Number.NaN));
-  if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new UsageError(`train: --hidden must be a positive integer or a comma-separated list of them, got '${text}'`);
+  if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new UsageError(`${command}: --hidden must be a positive integer or a comma-separated list of them, got '${text}'`);
   return sizes;
 }
 
-function parseInit(text: string): WeightInit {
+function parseInit(text: string, command: string): WeightInit {
   if (WEIGHT_INIT_NAMES.includes(text.toLowerCase())) return text.toLowerCase() as WeightInit;
   if (/^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(text) && Number.isFinite(Number(text))) return Number(text);
-  throw new UsageError(`train: --init must be one of ${WEIGHT_INIT_NAMES.join(', ')} or a standard deviation ≥ 0, got '${text}'`);
+  throw new UsageError(`${command}: --init must be one of ${WEIGHT_INIT_NAMES.join(', ')} or a standard deviation ≥ 0, got '${text}'`);
 }
 
 function camel(name: string): string {
