@@ -105,8 +105,12 @@ def require_openblas():
     np.dot(np.ones((2, 2)), np.ones((2, 2)))  # make sure the BLAS library is loaded
     try:
         with open("/proc/self/maps") as maps:
-            if "openblas" in maps.read():
-                return
+            lines = maps.read().splitlines()
+        # Debian's numpy calls dgemm through the libblas.so.3 alternative (OpenBLAS's LAPACK may be
+        # loaded beside the reference BLAS); a wheel bundles its own OpenBLAS and has no libblas.
+        blas = [line for line in lines if "/libblas" in line] or lines
+        if any("openblas" in line for line in blas):
+            return
     except OSError:
         return  # not Linux: cannot tell, trust the install
     sys.exit("numpy_mlp_adam.py: NumPy is not using OpenBLAS (the reference BLAS is loaded); "
