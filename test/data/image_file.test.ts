@@ -29,6 +29,11 @@ function crc32(bytes: Uint8Array): number {
 
 /** A hand-assembled PNG, for formats pngjs cannot write (palette). */
 function rawPng(ihdr: number[], chunks: [string, Uint8Array][], scanlines: Uint8Array): Uint8Array {
+  return assemblePng(ihdr, [...chunks, ['IDAT', deflateSync(scanlines)]]);
+}
+
+/** Signature, IHDR from `ihdr` (width, height, then the five one-byte fields), the chunks, IEND. */
+function assemblePng(ihdr: number[], chunks: [string, Uint8Array][]): Uint8Array {
   const chunk = (type: string, data: Uint8Array) => {
     const out = new Uint8Array(12 + data.length);
     const view = new DataView(out.buffer);
@@ -47,7 +52,6 @@ function rawPng(ihdr: number[], chunks: [string, Uint8Array][], scanlines: Uint8
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', header),
     ...chunks.map(([t, d]) => chunk(t, d)),
-    chunk('IDAT', deflateSync(scanlines)),
     chunk('IEND', new Uint8Array(0)),
   ]);
 }
@@ -96,21 +100,7 @@ function pngBomb(width: number, height: number, zeroChunks: number, interlace = 
 }
 
 function rawPngChunks(ihdr: number[], idat: Uint8Array): Uint8Array {
-  const chunk = (type: string, data: Uint8Array) => {
-    const out = new Uint8Array(12 + data.length);
-    const view = new DataView(out.buffer);
-    view.setUint32(0, data.length);
-    out.set(Buffer.from(type, 'latin1'), 4);
-    out.set(data, 8);
-    view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-    return out;
-  };
-  const header = new Uint8Array(13);
-  const hv = new DataView(header.buffer);
-  hv.setUint32(0, ihdr[0]!);
-  hv.setUint32(4, ihdr[1]!);
-  header.set(ihdr.slice(2), 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))]);
+  return assemblePng(ihdr, [['IDAT', idat]]);
 }
 
 function withDir(fn: (dir: string) => void | Promise<void>): Promise<void> {
