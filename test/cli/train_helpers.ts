@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,20 @@ export function nabla(args: string[], options: { cwd?: string; timeout?: number 
 }
 
 export const tmp = (): string => mkdtempSync(join(tmpdir(), 'nabla-train-'));
+
+/**
+ * A copy of the run in `run` whose checkpoint.json `edit` changes in place, or replaces
+ * with what it returns. Free-form JSON on purpose: tests damage it in ways no type allows.
+ */
+export function damagedCopy(run: string, edit: (checkpoint: Record<string, any>) => unknown): string {
+  const dir = tmp();
+  cpSync(run, dir, { recursive: true });
+  const path = join(dir, 'checkpoint.json');
+  const checkpoint = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  const replaced = edit(checkpoint);
+  writeFileSync(path, JSON.stringify(replaced === undefined ? checkpoint : replaced));
+  return dir;
+}
 
 export function assertOneLineError(result: Result, code: number, pattern: RegExp): void {
   assert.equal(result.code, code, `exit code (stderr: ${result.stderr})`);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { cpSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
-import { assertOneLineError, nabla, tinyMnist, tmp } from '../cli/train_helpers.js';
+import { assertOneLineError, damagedCopy, nabla, tinyMnist, tmp } from '../cli/train_helpers.js';
 import { makeFifo } from '../helpers.js';
 
 // Free-form on purpose: the tests damage it in ways no type allows.
@@ -12,16 +12,7 @@ type Json = Record<string, any>;
 
 let run: string;
 
-/** A copy of the 3-iteration run whose checkpoint.json `edit` changes. */
-function damaged(edit: (checkpoint: Json) => unknown): string {
-  const dir = tmp();
-  cpSync(run, dir, { recursive: true });
-  const path = join(dir, 'checkpoint.json');
-  const checkpoint = JSON.parse(readFileSync(path, 'utf8')) as Json;
-  const replaced = edit(checkpoint);
-  writeFileSync(path, JSON.stringify(replaced === undefined ? checkpoint : replaced));
-  return dir;
-}
+const damaged = (edit: (checkpoint: Json) => unknown): string => damagedCopy(run, edit);
 
 before(() => {
   run = tmp();

@@ -1,25 +1,17 @@
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
-import { nabla, tinyMnist, tmp } from '../cli/train_helpers.js';
+import { damagedCopy, nabla, tinyMnist, tmp } from '../cli/train_helpers.js';
 
 // Free-form on purpose: the tests damage it in ways no type allows.
 type Json = Record<string, any>;
 
 let run: string;
 
-function damaged(edit: (checkpoint: Json) => unknown): string {
-  const dir = tmp();
-  cpSync(run, dir, { recursive: true });
-  const path = join(dir, 'checkpoint.json');
-  const checkpoint = JSON.parse(readFileSync(path, 'utf8')) as Json;
-  edit(checkpoint);
-  writeFileSync(path, JSON.stringify(checkpoint));
-  return dir;
-}
+const damaged = (edit: (checkpoint: Json) => unknown): string => damagedCopy(run, edit);
 
 before(() => {
   run = tmp();
