@@ -52,6 +52,13 @@ export interface MultiLayerNetSpec {
 const BASE_OPTIONS = ['activation', 'weightInitStd', 'weightDecayLambda', 'seed', 'dtype'];
 export const EXTEND_OPTIONS = [...BASE_OPTIONS, 'useDropout', 'dropoutRatio', 'useBatchnorm'];
 
+/** Which of the book's two classes is being built: its name, and the options it takes. */
+export interface MultiLayerNetKind {
+  type: MultiLayerNetSpec['type'];
+  options: readonly string[];
+}
+const BASE_KIND: MultiLayerNetKind = { type: 'MultiLayerNet', options: BASE_OPTIONS };
+
 /**
  * The book's MultiLayerNet: (Affine → activation) for each hidden size, then Affine and
  * SoftmaxWithLoss, with parameters W1 b1 … W(L+1) b(L+1). predict and loss take a trainFlg
@@ -63,9 +70,10 @@ export class MultiLayerNet extends Sequential implements Network {
   readonly outputSize: number;
   protected readonly resolved: MultiLayerNetSpec;
 
-  constructor(inputSize: number, hiddenSizeList: readonly number[], outputSize: number, options: MultiLayerNetOptions = {}) {
-    checkOptions('MultiLayerNet', options, BASE_OPTIONS);
-    const spec = resolve('MultiLayerNet', inputSize, hiddenSizeList, outputSize, options);
+  /** `kind` is for MultiLayerNetExtend: the same network, with Dropout and BatchNorm allowed. */
+  constructor(inputSize: number, hiddenSizeList: readonly number[], outputSize: number, options: MultiLayerNetOptions = {}, kind: MultiLayerNetKind = BASE_KIND) {
+    checkOptions(kind.type, options, kind.options);
+    const spec = resolve(kind.type, inputSize, hiddenSizeList, outputSize, options);
     super(buildLayers(spec), new SoftmaxWithLoss(), { weightDecayLambda: spec.weightDecayLambda });
     this.inputSize = inputSize;
     this.hiddenSizeList = [...hiddenSizeList];
