@@ -34,7 +34,7 @@ export { Adam } from './optim/adam.js';
 export { createOptimizer, OPTIMIZER_NAMES, type OptimizerOptions } from './optim/create_optimizer.js';
 
 export { weightInitScale, WEIGHT_INIT_NAMES, type WeightInit } from './nets/weight_init.js';
-export { Sequential, type SequentialLayer, type LossLayer, type SequentialOptions } from './nets/sequential.js';
+export { Sequential, type LossLayer, type SequentialOptions } from './nets/sequential.js';
 export { MultiLayerNet, ACTIVATIONS, type Activation, type MultiLayerNetOptions, type MultiLayerNetExtendOptions, type MultiLayerNetSpec } from './nets/multi_layer_net.js';
 export { MultiLayerNetExtend } from './nets/multi_layer_net_extend.js';
 export type { Network, TrainableNetwork, NetworkSpec } from './nets/network.js';

@@ -9,7 +9,8 @@ import { Tanh } from '../layers/tanh.js';
 import { Random } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Network } from './network.js';
-import { checkOptions, Sequential, type SequentialLayer } from './sequential.js';
+import type { Layer } from '../layers/layer.js';
+import { checkOptions, Sequential } from './sequential.js';
 import { weightInitScale, type WeightInit } from './weight_init.js';
 
 export type Activation = 'relu' | 'sigmoid' | 'tanh';
@@ -118,7 +119,7 @@ export function resolve(
  * Affine. W(i) = scale·randn from one generator in order W1, W2, …, as the book draws them;
  * each Dropout then gets a generator seeded from the same stream.
  */
-export function buildLayers(spec: MultiLayerNetSpec): SequentialLayer[] {
+export function buildLayers(spec: MultiLayerNetSpec): Layer[] {
   const rng = new Random(spec.seed);
   const sizes = [spec.inputSize, ...spec.hiddenSizeList, spec.outputSize];
   const affines = sizes.slice(1).map((size, i) => {
@@ -127,7 +128,7 @@ export function buildLayers(spec: MultiLayerNetSpec): SequentialLayer[] {
     for (let k = 0; k < W.size; k++) W.data[k] = scale * W.data[k]!;
     return new Affine(W, Tensor.zeros([size], spec.dtype, 'backend'));
   });
-  const layers: SequentialLayer[] = [];
+  const layers: Layer[] = [];
   spec.hiddenSizeList.forEach((size, i) => {
     layers.push(affines[i]!);
     if (spec.useBatchnorm) layers.push(new BatchNormalization(Tensor.full([size], 1, spec.dtype, 'backend'), Tensor.zeros([size], spec.dtype, 'backend')));

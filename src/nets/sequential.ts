@@ -6,9 +6,6 @@ import type { Labels } from '../layers/softmax_with_loss.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
-/** Kept for code written against the first Sequential: every Layer now has the optional parts. */
-export type SequentialLayer = Layer;
-
 /** The last layer: scores and targets in, the mean loss out; backward starts the chain. */
 export interface LossLayer {
   forward(x: Tensor, t: Labels): number;
@@ -32,7 +29,7 @@ const EVAL_BLOCK = 10000;
  * name (Dropout1 …). Weight decay applies to every Param named W.
  */
 export class Sequential {
-  readonly layers: readonly SequentialLayer[];
+  readonly layers: readonly Layer[];
   readonly lastLayer: LossLayer;
   readonly weightDecayLambda: number;
   /** Every learnable tensor under its book name, updated in place by an optimizer. */
@@ -41,12 +38,12 @@ export class Sequential {
   readonly grads: Record<string, Tensor>;
   private readonly decayed: string[]; // the W's
   private readonly buffersByName: Record<string, Tensor>;
-  private readonly stateful: [string, SequentialLayer][];
+  private readonly stateful: [string, Layer][];
   private lossOfLastGradient = Number.NaN;
   private predictions = new Int32Array(0);
   private truth = new Int32Array(0);
 
-  constructor(layers: readonly SequentialLayer[], lastLayer: LossLayer, options: SequentialOptions = {}) {
+  constructor(layers: readonly Layer[], lastLayer: LossLayer, options: SequentialOptions = {}) {
     checkOptions('Sequential', options, ['weightDecayLambda']);
     const { weightDecayLambda = 0 } = options;
     if (typeof weightDecayLambda !== 'number' || !Number.isFinite(weightDecayLambda) || weightDecayLambda < 0) {

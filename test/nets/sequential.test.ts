@@ -8,7 +8,8 @@ import { Relu } from '../../src/layers/relu.js';
 import { Sigmoid } from '../../src/layers/sigmoid.js';
 import { SoftmaxWithLoss } from '../../src/layers/softmax_with_loss.js';
 import { Tanh } from '../../src/layers/tanh.js';
-import { Sequential, type SequentialLayer } from '../../src/nets/sequential.js';
+import type { Layer } from '../../src/layers/layer.js';
+import { Sequential } from '../../src/nets/sequential.js';
 import { Random } from '../../src/tensor/random.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { randomTensor } from '../helpers.js';
@@ -24,7 +25,7 @@ function batchNorm(n: number, rng: Random): BatchNormalization {
 }
 
 /** Affine, BN, Relu, Dropout, Affine, BN, Tanh, Dropout, Affine, Sigmoid, Affine: every kind of layer. */
-function makeLayers(rng: Random): SequentialLayer[] {
+function makeLayers(rng: Random): Layer[] {
   return [
     affine(4, 6, rng), batchNorm(6, rng), new Relu(), new Dropout(0.3, 1),
     affine(6, 5, rng), batchNorm(5, rng), new Tanh(), new Dropout(0.3, 2),
