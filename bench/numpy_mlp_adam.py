@@ -25,33 +25,7 @@ except ImportError:
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from numpy_seed import DEFAULT_DATA_DIR, load_mnist  # noqa: E402
-
-
-class Affine:
-    def __init__(self, W, b, need_dx=True):
-        self.W, self.b, self.need_dx = W, b, need_dx
-
-    def forward(self, x):
-        self.x = x
-        return x @ self.W + self.b
-
-    def backward(self, dout):
-        self.dW = self.x.T @ dout
-        self.db = dout.sum(axis=0)
-        return dout @ self.W.T if self.need_dx else None
-
-
-class Relu:
-    def forward(self, x):
-        self.mask = x <= 0
-        out = x.copy()
-        out[self.mask] = 0
-        return out
-
-    def backward(self, dout):
-        dout[self.mask] = 0
-        return dout
+from numpy_seed import DEFAULT_DATA_DIR, Affine, Relu, load_mnist  # noqa: E402  (the same layers as the seed's run)
 
 
 class SoftmaxWithLoss:
