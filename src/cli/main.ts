@@ -17,9 +17,9 @@ const commands: Record<string, { run: Command; help: string; summary: string }> 
   apple: { run: appleCommand, help: appleHelp, summary: 'the buy_apple and buy_apple_orange computational graphs' },
   evaluate: { run: evaluateCommand, help: evaluateHelp, summary: 'test accuracy, per-class accuracy and confusion matrix of a saved model' },
   experiment: { run: experimentCommand, help: experimentHelp, summary: "the book's chapter 6 experiments: figure and table in a run folder" },
-  gradcheck: { run: gradcheckCommand, help: gradcheckHelp, summary: 'backprop vs numerical gradients of TwoLayerNet on MNIST' },
-  predict: { run: predictCommand, help: predictHelp, summary: 'classify PNG images of handwritten digits with a saved model' },
-  train: { run: trainCommand, help: trainHelp, summary: 'train TwoLayerNet on MNIST with mini-batch SGD' },
+  gradcheck: { run: gradcheckCommand, help: gradcheckHelp, summary: 'backprop vs numerical gradients of TwoLayerNet or a MultiLayerNet on MNIST' },
+  predict: { run: predictCommand, help: predictHelp, summary: 'classify PNG or JPEG pictures of handwritten digits with a saved model' },
+  train: { run: trainCommand, help: trainHelp, summary: 'train TwoLayerNet or a MultiLayerNet on MNIST with any of six optimizers' },
 };
 
 const usage = `Usage: nabla <command> [options]

@@ -280,7 +280,7 @@ describe('help', () => {
     }
     const overview = await nablaInProcess('--help');
     assert.match(overview.stdout, /\n {2}evaluate {4}test accuracy/);
-    assert.match(overview.stdout, /\n {2}predict {5}classify PNG images/);
+    assert.match(overview.stdout, /\n {2}predict {5}classify PNG or JPEG pictures/);
   });
 });
 
