@@ -16,6 +16,24 @@
 export type DType = 'float64' | 'float32';
 export type FloatArray = Float64Array | Float32Array;
 
+/**
+ * One sweep of an fh×fw window over a batch of NCHW images, for convolution and pooling:
+ * input [n, c, h, w], zero padding `pad` on every side, step `stride` on both axes, giving
+ * oh×ow window positions. Built and checked by convGeometry (conv_geometry.ts).
+ */
+export interface ConvGeometry {
+  readonly n: number;
+  readonly c: number;
+  readonly h: number;
+  readonly w: number;
+  readonly fh: number;
+  readonly fw: number;
+  readonly stride: number;
+  readonly pad: number;
+  readonly oh: number; // (h + 2·pad − fh) / stride + 1, rounded down
+  readonly ow: number; // (w + 2·pad − fw) / stride + 1, rounded down
+}
+
 export interface Backend {
   readonly name: string;
 
@@ -93,4 +111,33 @@ export interface Backend {
   argmaxRows(rows: number, cols: number, x: FloatArray, out: Int32Array): void;
   /** y += alpha · x; n elements (the SGD update). */
   axpy(n: number, alpha: number, x: FloatArray, y: FloatArray): void;
+
+  /**
+   * The book's im2col: one row per window position, one column per (channel, fy, fx).
+   * x: [n, c, h, w]; col: [n·oh·ow, c·fh·fw], row (i, y, x) in that order; entries that
+   * fall in the padding are 0.
+   */
+  im2col(g: ConvGeometry, x: FloatArray, col: FloatArray): void;
+  /**
+   * The adjoint of im2col: dx[i, ch, y, x] = the sum of every col entry that im2col copied
+   * from that pixel (0 for a pixel no window covers). col: [n·oh·ow, c·fh·fw]; dx: [n, c, h, w].
+   */
+  col2im(g: ConvGeometry, col: FloatArray, dx: FloatArray): void;
+  /**
+   * out[b, j, i] = x[b, i, j]: x [batch, rows, cols] → out [batch, cols, rows]. Turns a
+   * convolution's [n, oh·ow, fn] product into NCHW [n, fn, oh·ow] and dout back. out ≠ x.
+   */
+  transposeBatch(batch: number, rows: number, cols: number, x: FloatArray, out: FloatArray): void;
+  /**
+   * Max pooling: out[i, ch, y, x] = the max of the window at (y, x), over pixels inside the
+   * image only (padding never wins, as in PyTorch; needs pad ≤ fh/2 and fw/2 so every window
+   * holds a pixel). A NaN in a window is its max. argmax gets the first maximum's index in
+   * its image plane (row · w + column). x: [n, c, h, w]; out, argmax: [n, c, oh, ow].
+   */
+  maxPoolForward(g: ConvGeometry, x: FloatArray, out: FloatArray, argmax: Int32Array): void;
+  /**
+   * dx[i, ch, p] = Σ of dout over the windows of plane (i, ch) whose argmax is p (0 where
+   * none). dout, argmax: [n, c, oh, ow]; dx: [n, c, h, w].
+   */
+  maxPoolBackward(g: ConvGeometry, dout: FloatArray, argmax: Int32Array, dx: FloatArray): void;
 }

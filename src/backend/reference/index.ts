@@ -1,4 +1,5 @@
 import type { Backend, DType, FloatArray } from '../backend.js';
+import { col2imReference, im2colReference, maxPoolBackwardReference, maxPoolForwardReference, transposeBatchReference } from './conv.js';
 import { gemmReference } from './gemm.js';
 
 const CROSS_ENTROPY_DELTA = 1e-7; // the book's guard against log(0)
@@ -111,4 +112,10 @@ export const referenceBackend: Backend = {
   axpy(n, alpha, x, y) {
     for (let i = 0; i < n; i++) y[i] += alpha * x[i]!;
   },
+
+  im2col: im2colReference,
+  col2im: col2imReference,
+  transposeBatch: transposeBatchReference,
+  maxPoolForward: maxPoolForwardReference,
+  maxPoolBackward: maxPoolBackwardReference,
 };

@@ -231,6 +231,13 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
       if (!t) return referenceBackend.axpy(n, alpha, x, y);
       marshalled((ms) => t.axpy(n, alpha, ms.input(x, 0, n), ms.output(y, 0, n)));
     },
+
+    // Convolution kernels: the reference loops until the wasm versions land.
+    im2col: referenceBackend.im2col,
+    col2im: referenceBackend.col2im,
+    transposeBatch: referenceBackend.transposeBatch,
+    maxPoolForward: referenceBackend.maxPoolForward,
+    maxPoolBackward: referenceBackend.maxPoolBackward,
   };
 }
 
