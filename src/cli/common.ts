@@ -1,6 +1,6 @@
 import { BACKEND_NAMES, getBackend, setBackend, type Backend, type BackendName } from '../backend/index.js';
 import { maxThreads, maxThreadsReason } from '../backend/wasm/index.js';
-import { fits, memoryLimit, twoLayerBytes, whyNotFits, type TwoLayerSizes } from '../util/memory.js';
+import { fits, layeredBytes, memoryLimit, twoLayerBytes, whyNotFits, type LayeredSizes, type TwoLayerSizes } from '../util/memory.js';
 import type { FlagSpecs } from './args.js';
 import { UsageError } from './args.js';
 
@@ -62,4 +62,14 @@ export function checkFitsInMemory(command: string, sizes: TwoLayerSizes, flags: 
   const message = `${named}: the ${sizes.dtype} computation ${whyNotFits(estimate, limit)}${hint}`;
   // Sizes read from a file are that file's problem (exit 1), not the command line's (exit 2).
   throw flags.some((f) => f.source !== undefined) ? new Error(message) : new UsageError(`${command}: ${message}`);
+}
+
+/** checkFitsInMemory for a network sized by its layers (the conv nets), where only the batch size is the user's to lower. */
+export function checkLayeredFitsInMemory(command: string, sizes: LayeredSizes, batchFlag: { flag: string; value: number; fallback: number; source?: string }): void {
+  const limit = memoryLimit(getBackend().name);
+  const estimate = layeredBytes(sizes);
+  if (fits(estimate, limit)) return;
+  const named = `${batchFlag.source ?? `--${batchFlag.flag}`} ${batchFlag.value} is too large`;
+  const message = `${named}: the ${sizes.dtype} computation ${whyNotFits(estimate, limit)}`;
+  throw batchFlag.source !== undefined ? new Error(message) : new UsageError(`${command}: ${message}`);
 }

@@ -3,15 +3,31 @@
 // run's own settings are.
 
 import type { DType } from '../backend/backend.js';
+import { resolveDeepConvNet } from '../nets/deep_conv_net.js';
 import type { Activation, MultiLayerNetSpec } from '../nets/multi_layer_net.js';
+import type { RunNetworkSpec } from '../nets/network.js';
+import { resolveSimpleConvNet } from '../nets/simple_conv_net.js';
 import { WEIGHT_INIT_NAMES, type WeightInit } from '../nets/weight_init.js';
 import { OPTIMIZER_NAMES, type OptimizerOptions } from '../optim/create_optimizer.js';
 import type { OptimizerName } from '../optim/optimizer.js';
 import type { RunSetup } from '../train/checkpoint.js';
 import { UsageError, type FlagSpecs } from './args.js';
 
-export const NETS = ['two-layer', 'mlp'] as const;
+export const NETS = ['two-layer', 'mlp', 'simple-conv', 'deep-conv'] as const;
 export type NetName = (typeof NETS)[number];
+
+/** The --net that trains a network of this spec. */
+export function netNameOf(spec: RunNetworkSpec | undefined): NetName {
+  if (!spec) return 'two-layer';
+  return spec.type === 'SimpleConvNet' ? 'simple-conv' : spec.type === 'DeepConvNet' ? 'deep-conv' : 'mlp';
+}
+
+/** The book's train_convnet.py and train_deepnet.py: Adam, 20 epochs, 1000 images per epoch's evaluation. */
+export const CONV_TRAINING = { optimizer: 'adam', epochs: 20, evaluateSampleNumPerEpoch: 1000 } as const;
+
+export function isConvNet(net: NetName): boolean {
+  return net === 'simple-conv' || net === 'deep-conv';
+}
 
 /** The CLI's learning rate for sgd (the seed's); the book's default for the others. */
 export const DEFAULT_LR: Record<OptimizerName, number> = { sgd: 0.1, momentum: 0.01, nesterov: 0.01, adagrad: 0.01, rmsprop: 0.01, adam: 0.001 };
@@ -31,19 +47,19 @@ const MLP_FLAGS = ['activation', 'init', 'weight-decay', 'dropout', 'batch-norm'
 
 /** The flags that choose the network (train and gradcheck). */
 export const architectureFlags = {
-  net: { type: 'string', choices: NETS, default: 'two-layer', help: "network: the seed's TwoLayerNet, or the book's MultiLayerNet(Extend) of any depth", arg: NETS.join('|') },
-  hidden: { type: 'string', help: `hidden layer size (two-layer, default ${DEFAULT_TWO_LAYER_HIDDEN}), or sizes, comma-separated (mlp, default ${DEFAULT_MLP_HIDDEN.join(',')})`, arg: 'N[,N...]' },
+  net: { type: 'string', choices: NETS, default: 'two-layer', help: "network: the seed's TwoLayerNet, the book's MultiLayerNet(Extend) of any depth, or its SimpleConvNet (ch. 7) and DeepConvNet (ch. 8)", arg: NETS.join('|') },
+  hidden: { type: 'string', help: `hidden layer size (two-layer, default ${DEFAULT_TWO_LAYER_HIDDEN}; simple-conv, default 100; deep-conv, default 50), or sizes, comma-separated (mlp, default ${DEFAULT_MLP_HIDDEN.join(',')})`, arg: 'N[,N...]' },
   'weight-init-std': { type: 'number', min: 0, help: 'two-layer: standard deviation of the initial weights (default: 0.01)', arg: 'X' },
   activation: { type: 'string', choices: ['relu', 'sigmoid', 'tanh'], help: 'mlp: hidden activation (default: relu)', arg: 'relu|sigmoid|tanh' },
   init: { type: 'string', help: 'mlp: initial weights: he (√(2/n)), xavier (√(1/n)), or a standard deviation (default: he for relu, xavier otherwise)', arg: 'he|xavier|X' },
   'weight-decay': { type: 'number', min: 0, help: 'mlp: weight decay λ (½λ‖W‖² added to the loss; default: 0)', arg: 'λ' },
-  dropout: { type: 'number', min: 0, max: 0.99, maxReason: 'a ratio of 1 would drop everything', help: 'mlp: Dropout after each hidden activation, dropping this fraction', arg: 'RATIO' },
+  dropout: { type: 'number', min: 0, max: 0.99, maxReason: 'a ratio of 1 would drop everything', help: 'mlp: Dropout after each hidden activation, dropping this fraction; deep-conv: its two Dropouts\' ratio (default 0.5)', arg: 'RATIO' },
   'batch-norm': { type: 'boolean', help: 'mlp: BatchNormalization after each hidden Affine layer' },
 } as const satisfies FlagSpecs;
 
 export const networkFlags = {
   ...architectureFlags,
-  optimizer: { type: 'string', choices: OPTIMIZER_NAMES, default: 'sgd', help: `update rule: ${OPTIMIZER_NAMES.join(', ')}`, arg: 'NAME' },
+  optimizer: { type: 'string', choices: OPTIMIZER_NAMES, help: `update rule: ${OPTIMIZER_NAMES.join(', ')} (default: sgd; adam for the conv nets, as the book trains them)`, arg: 'NAME' },
   lr: { type: 'number', min: 0, exclusiveMin: true, help: `learning rate (default: ${DEFAULT_LR.sgd} for sgd, ${DEFAULT_LR.momentum} for momentum, nesterov, adagrad and rmsprop, ${DEFAULT_LR.adam} for adam)`, arg: 'X' },
   momentum: { type: 'number', min: 0, max: 0.999999, maxReason: 'a decay rate is below 1', help: `momentum, nesterov: momentum (default: ${OPTIMIZER_FLAGS.momentum.book})`, arg: 'X' },
   'decay-rate': { type: 'number', min: 0, max: 0.999999, maxReason: 'a decay rate is below 1', help: `rmsprop: decay rate (default: ${OPTIMIZER_FLAGS['decay-rate'].book})`, arg: 'X' },
@@ -75,7 +91,7 @@ export interface NetworkFlagValues extends ArchitectureFlagValues {
 export interface ArchitectureSettings {
   hidden?: number;
   weightInitStd?: number;
-  network?: MultiLayerNetSpec;
+  network?: RunNetworkSpec;
 }
 
 /** What the network and optimizer flags ask for, as a run's setup holds it (inputSize is the data's, filled in later). */
@@ -90,7 +106,7 @@ export interface NetworkSettings extends ArchitectureSettings {
  * not take: silently ignoring it would train something other than what was asked for.
  */
 export function networkSettings(f: NetworkFlagValues, given: ReadonlySet<string>, net: NetName, dtype: DType, seed: number): NetworkSettings {
-  const optimizer = (f.optimizer ?? 'sgd') as OptimizerName;
+  const optimizer = (f.optimizer ?? (isConvNet(net) ? CONV_TRAINING.optimizer : 'sgd')) as OptimizerName;
   for (const [flag, { for: takers }] of Object.entries(OPTIMIZER_FLAGS)) {
     if (given.has(flag) && !(takers as readonly string[]).includes(optimizer)) throw new UsageError(`train: --${flag} applies only to --optimizer ${takers.join(' or ')}`);
   }
@@ -110,6 +126,7 @@ export function networkSettings(f: NetworkFlagValues, given: ReadonlySet<string>
  */
 export function architectureSettings(f: ArchitectureFlagValues, given: ReadonlySet<string>, net: NetName, dtype: DType, seed: number, command = 'train'): ArchitectureSettings {
   const sizes = parseHidden(f.hidden, command);
+  if (isConvNet(net)) return { network: convNetSpec(f, given, net, dtype, seed, sizes, command) };
   if (net === 'two-layer') {
     for (const flag of MLP_FLAGS) if (given.has(flag)) throw new UsageError(`${command}: --${flag} applies only to --net mlp`);
     if (sizes && sizes.length !== 1) throw new UsageError(`${command}: --hidden takes one size for --net two-layer (a list is for --net mlp), got '${f.hidden}'`);
@@ -136,27 +153,42 @@ export function architectureSettings(f: ArchitectureFlagValues, given: ReadonlyS
   return { network };
 }
 
+/** A conv net's spec for an MNIST-sized image (train fills in the data's own size), the book's layers otherwise. */
+function convNetSpec(f: ArchitectureFlagValues, given: ReadonlySet<string>, net: NetName, dtype: DType, seed: number, sizes: number[] | undefined, command: string): RunNetworkSpec {
+  const takes = net === 'deep-conv' ? ['dropout'] : [];
+  for (const flag of [...MLP_FLAGS, 'weight-init-std']) {
+    if (given.has(flag) && !takes.includes(flag)) throw new UsageError(`${command}: --${flag} does not apply to --net ${net}${flag === 'dropout' ? ' (only deep-conv has Dropout)' : ''}`);
+  }
+  if (sizes && sizes.length !== 1) throw new UsageError(`${command}: --hidden takes one size for --net ${net}, got '${f.hidden}'`);
+  const hidden = sizes ? { hiddenSize: sizes[0]! } : {};
+  return net === 'simple-conv'
+    ? resolveSimpleConvNet({ ...hidden, seed, dtype })
+    : resolveDeepConvNet({ ...hidden, ...(f.dropout !== undefined ? { dropoutRatio: f.dropout } : {}), seed, dtype });
+}
+
 /**
  * On --resume, the network and optimizer flags may repeat the run's own settings but not
  * change them: returns the first that differs, as [flag, given, own].
  */
 export function differingFlag(f: NetworkFlagValues, given: ReadonlySet<string>, setup: RunSetup): [string, string, string] | undefined {
-  const net: NetName = setup.network ? 'mlp' : 'two-layer';
+  const net = netNameOf(setup.network);
   if (given.has('net') && f.net !== net) return ['net', String(f.net), net];
   // Flags that the run's network or optimizer does not take are refused as for a new run.
   const asked = networkSettings(f, given, net, setup.dtype, setup.train.seed);
   const spec = setup.network;
   const optimizer = setup.train.optimizer ?? 'sgd';
+  const hiddenOf = (n: RunNetworkSpec | undefined, hidden: number | undefined): string => (!n ? String(hidden) : 'hiddenSizeList' in n ? n.hiddenSizeList.join(',') : String(n.hiddenSize));
   const own: Record<string, [string | undefined, string]> = {
     optimizer: [f.optimizer, optimizer],
     lr: [f.lr === undefined ? undefined : String(f.lr), String(setup.train.learningRate)],
-    hidden: [asked.network ? asked.network.hiddenSizeList.join(',') : String(asked.hidden), spec ? spec.hiddenSizeList.join(',') : String(setup.hidden)],
+    hidden: [hiddenOf(asked.network, asked.hidden), hiddenOf(spec, setup.hidden)],
     'weight-init-std': [String(asked.weightInitStd), String(setup.weightInitStd)],
   };
   for (const [flag, { option, book }] of Object.entries(OPTIMIZER_FLAGS)) {
     own[flag] = [String(asked.optimizerOptions?.[option]), String(setup.train.optimizerOptions?.[option] ?? book)];
   }
-  if (spec && asked.network) {
+  if (spec?.type === 'DeepConvNet' && asked.network?.type === 'DeepConvNet') own.dropout = [String(asked.network.dropoutRatio), String(spec.dropoutRatio)];
+  if (spec && asked.network && 'hiddenSizeList' in spec && 'hiddenSizeList' in asked.network) {
     own.activation = [asked.network.activation, spec.activation];
     own.init = [String(asked.network.weightInitStd), String(spec.weightInitStd)];
     own['weight-decay'] = [String(asked.network.weightDecayLambda), String(spec.weightDecayLambda)];

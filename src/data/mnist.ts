@@ -38,6 +38,8 @@ export interface MnistData {
   /** Class indices, whatever oneHotLabel says. */
   trainLabels: Int32Array;
   testLabels: Int32Array;
+  /** Height and width of every image (28×28 for MNIST and Fashion-MNIST), however x is shaped. */
+  imageSize: [rows: number, cols: number];
   dataDir: string;
 }
 
@@ -75,6 +77,7 @@ export function loadMnist(options: LoadMnistOptions = {}): MnistData {
     tTest: toTargets(test.labels),
     trainLabels: train.labels,
     testLabels: test.labels,
+    imageSize: [trainRows, trainCols],
     dataDir,
   };
 }

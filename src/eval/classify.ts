@@ -1,6 +1,6 @@
 import type { FloatArray } from '../backend/backend.js';
 import { getBackend } from '../backend/index.js';
-import type { Network } from '../nets/network.js';
+import { specInputSize, type Network } from '../nets/network.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -12,19 +12,21 @@ export interface Classification {
   classes: number;
 }
 
-/** Rows per forward pass: bounds the hidden activations' memory on large inputs. */
+/** Rows per forward pass unless the network says otherwise: bounds the activations' memory. */
 const BLOCK = 10000;
 
 /** Predicted labels and class probabilities for every row of x ([rows, inputSize]). */
 export function classify(network: Network, x: Tensor): Classification {
-  const { inputSize, outputSize: classes, dtype } = network.spec();
-  if (x.rank !== 2) throw new RangeError(`classify: input must be [rows, ${inputSize}], got ${formatShape(x.shape)}`);
+  const spec = network.spec();
+  const { outputSize: classes, dtype } = spec;
+  if (x.rank !== 2 && x.rank !== 4) throw new RangeError(`classify: input must be [rows, ${specInputSize(spec)}], got ${formatShape(x.shape)}`);
   const rows = x.shape[0]!;
+  const block = network.evalBatchSize ?? BLOCK;
   const labels = new Int32Array(rows);
   const probabilities = dtype === 'float32' ? new Float32Array(rows * classes) : new Float64Array(rows * classes);
   const backend = getBackend();
-  for (let start = 0; start < rows; start += BLOCK) {
-    const end = Math.min(rows, start + BLOCK);
+  for (let start = 0; start < rows; start += block) {
+    const end = Math.min(rows, start + block);
     const n = end - start;
     // predict's result is a buffer the network reuses, so it is read before the next block.
     const scores = network.predict(x.slice(start, end), false);

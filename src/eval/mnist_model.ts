@@ -4,7 +4,7 @@ import type { DType } from '../backend/backend.js';
 import { MNIST_CLASSES } from '../data/mnist.js';
 import { loadNetwork } from '../io/model.js';
 import { printable } from '../io/printable.js';
-import type { Network, NetworkSpec } from '../nets/network.js';
+import { specInputSize, type Network, type NetworkSpec } from '../nets/network.js';
 import { RUN_FILES } from '../train/run_files.js';
 
 /** Pixels of one 28×28 MNIST image, flattened. */
@@ -33,8 +33,8 @@ export async function resolveModelPath(path: string): Promise<string> {
 export async function loadMnistClassifier(path: string, dtype?: DType): Promise<{ network: Network; spec: NetworkSpec; file: string }> {
   const file = await resolveModelPath(path);
   const { network, spec } = await loadNetwork(file, dtype);
-  if (spec.inputSize !== MNIST_INPUTS || spec.outputSize !== MNIST_CLASSES) {
-    throw new Error(`${printable(file, 1000)}: the network maps ${spec.inputSize} inputs to ${spec.outputSize} classes; MNIST digits need ${MNIST_INPUTS} to ${MNIST_CLASSES}`);
+  if (specInputSize(spec) !== MNIST_INPUTS || spec.outputSize !== MNIST_CLASSES) {
+    throw new Error(`${printable(file, 1000)}: the network maps ${specInputSize(spec)} inputs to ${spec.outputSize} classes; MNIST digits need ${MNIST_INPUTS} to ${MNIST_CLASSES}`);
   }
   return { network, spec, file };
 }

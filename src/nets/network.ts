@@ -1,10 +1,20 @@
 import type { Labels } from '../layers/softmax_with_loss.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { DeepConvNetSpec } from './deep_conv_net.js';
 import type { MultiLayerNetSpec } from './multi_layer_net.js';
+import type { SimpleConvNetSpec } from './simple_conv_net.js';
 import type { TwoLayerNetSpec } from './two_layer_net.js';
 
 /** JSON that rebuilds a network (with fresh weights): what a model file's metadata holds. */
-export type NetworkSpec = TwoLayerNetSpec | MultiLayerNetSpec;
+export type NetworkSpec = TwoLayerNetSpec | MultiLayerNetSpec | SimpleConvNetSpec | DeepConvNetSpec;
+export type ConvNetSpec = SimpleConvNetSpec | DeepConvNetSpec;
+/** A network other than the seed's TwoLayerNet, whose runs describe it by its spec. */
+export type RunNetworkSpec = Exclude<NetworkSpec, TwoLayerNetSpec>;
+
+/** Values per input row: a conv net reads each row of C·H·W values as one [C, H, W] image. */
+export function specInputSize(spec: NetworkSpec): number {
+  return 'inputDim' in spec ? spec.inputDim[0] * spec.inputDim[1] * spec.inputDim[2] : spec.inputSize;
+}
 
 /**
  * What the trainer, the gradient check, model files and evaluation need from a network,
@@ -23,6 +33,8 @@ export interface TrainableNetwork {
   /** The loss that the last gradient() call computed on its way (weight decay included). */
   readonly lastLoss: number;
   numericalGradient?(x: Tensor, t: Labels): Record<string, Tensor>;
+  /** Rows per forward pass when scoring many (10000 if absent): bounds the activations' memory. */
+  readonly evalBatchSize?: number;
   /** Tensors saved with the model but not learned (BatchNorm's runningMean1 …). */
   buffers?(): Record<string, Tensor>;
   /** State an exact resume restores (Dropout1's generator …), JSON-serialisable. */

@@ -1,11 +1,13 @@
 import type { DType } from '../backend/backend.js';
 import { ACTIVATIONS, MultiLayerNet, type MultiLayerNetSpec } from './multi_layer_net.js';
 import { MultiLayerNetExtend } from './multi_layer_net_extend.js';
+import { BOOK_DEEP_CONV_PARAMS, DeepConvNet, deepConvNetShapes, resolveDeepConvNet } from './deep_conv_net.js';
 import type { Network, NetworkSpec } from './network.js';
+import { resolveSimpleConvNet, SimpleConvNet, simpleConvNetShapes } from './simple_conv_net.js';
 import { TwoLayerNet } from './two_layer_net.js';
 import { WEIGHT_INIT_NAMES } from './weight_init.js';
 
-export const NETWORK_TYPES: readonly NetworkSpec['type'][] = ['TwoLayerNet', 'MultiLayerNet', 'MultiLayerNetExtend'];
+export const NETWORK_TYPES: readonly NetworkSpec['type'][] = ['TwoLayerNet', 'MultiLayerNet', 'MultiLayerNetExtend', 'SimpleConvNet', 'DeepConvNet'];
 
 /** A new network of the spec's architecture (weights from its seed); `dtype` overrides the spec's. */
 export function buildNetwork(spec: NetworkSpec, dtype: DType = spec.dtype): Network {
@@ -20,6 +22,14 @@ export function buildNetwork(spec: NetworkSpec, dtype: DType = spec.dtype): Netw
       const { activation, weightInitStd, weightDecayLambda, seed, useDropout, dropoutRatio, useBatchnorm } = spec;
       return new MultiLayerNetExtend(spec.inputSize, spec.hiddenSizeList, spec.outputSize, { activation, weightInitStd, weightDecayLambda, seed, useDropout, dropoutRatio, useBatchnorm, dtype });
     }
+    case 'SimpleConvNet': {
+      const { inputDim, convParam, hiddenSize, outputSize, weightInitStd, seed } = spec;
+      return new SimpleConvNet({ inputDim, convParam, hiddenSize, outputSize, weightInitStd, seed, dtype });
+    }
+    case 'DeepConvNet': {
+      const { inputDim, convParams, hiddenSize, outputSize, dropoutRatio, seed } = spec;
+      return new DeepConvNet({ inputDim, convParams, hiddenSize, outputSize, dropoutRatio, seed, dtype });
+    }
   }
 }
 
@@ -32,6 +42,8 @@ export function specTensorShapes(spec: NetworkSpec): Record<string, number[]> {
   if (spec.type === 'TwoLayerNet') {
     return { W1: [spec.inputSize, spec.hiddenSize], b1: [spec.hiddenSize], W2: [spec.hiddenSize, spec.outputSize], b2: [spec.outputSize] };
   }
+  if (spec.type === 'SimpleConvNet') return simpleConvNetShapes(spec);
+  if (spec.type === 'DeepConvNet') return deepConvNetShapes(spec);
   const sizes = [spec.inputSize, ...spec.hiddenSizeList, spec.outputSize];
   const shapes: Record<string, number[]> = {};
   for (let i = 1; i < sizes.length; i++) {
@@ -49,6 +61,15 @@ export function specTensorShapes(spec: NetworkSpec): Record<string, number[]> {
 /** "TwoLayerNet(784, 50, 10)", "MultiLayerNetExtend(784, [100, 100], 10; relu, he init, BatchNorm, Dropout 0.2)". */
 export function describeNetwork(spec: NetworkSpec): string {
   if (spec.type === 'TwoLayerNet') return `TwoLayerNet(${spec.inputSize}, ${spec.hiddenSize}, ${spec.outputSize})`;
+  if (spec.type === 'SimpleConvNet') {
+    const { filterNum, filterSize, pad, stride } = spec.convParam;
+    return `SimpleConvNet([${spec.inputDim.join(', ')}]; ${filterNum} filters ${filterSize}×${filterSize}, pad ${pad}, stride ${stride}; hidden ${spec.hiddenSize}, ${spec.outputSize} classes)`;
+  }
+  if (spec.type === 'DeepConvNet') {
+    const book = JSON.stringify(spec.convParams) === JSON.stringify(BOOK_DEEP_CONV_PARAMS);
+    const filters = spec.convParams.map((p) => p.filterNum).join(', ');
+    return `DeepConvNet([${spec.inputDim.join(', ')}]; filters ${filters}${book ? ' (the book\'s)' : ''}; hidden ${spec.hiddenSize}, Dropout ${spec.dropoutRatio}, ${spec.outputSize} classes)`;
+  }
   const extras = [spec.activation, `${typeof spec.weightInitStd === 'number' ? `std ${spec.weightInitStd}` : spec.weightInitStd} init`];
   if (spec.weightDecayLambda !== 0) extras.push(`weight decay ${spec.weightDecayLambda}`);
   if (spec.type === 'MultiLayerNetExtend' && spec.useBatchnorm) extras.push('BatchNorm');
@@ -75,6 +96,10 @@ export function parseNetworkSpec(value: unknown, fail: (problem: string) => neve
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) fail(`network spec: seed must be an integer in [0, 4294967295], got ${brief(seed)}`);
   const known = (keys: readonly string[]): void => {
     for (const key of Object.keys(s)) if (!keys.includes(key)) fail(`network spec: unknown field ${brief(key)}`);
+  };
+  const exactly = (keys: readonly string[]): void => {
+    known(keys);
+    for (const key of keys) if (!(key in s)) fail(`network spec: ${key} is missing`);
   };
   switch (s.type) {
     case 'TwoLayerNet': {
@@ -108,9 +133,35 @@ export function parseNetworkSpec(value: unknown, fail: (problem: string) => neve
       };
       return spec;
     }
+    case 'SimpleConvNet': {
+      exactly(['type', 'inputDim', 'convParam', 'hiddenSize', 'outputSize', 'weightInitStd', 'seed', 'dtype']);
+      return checked(() => resolveSimpleConvNet({ ...(s as object), dtype, seed: seed as number }), fail);
+    }
+    case 'DeepConvNet': {
+      exactly(['type', 'inputDim', 'convParams', 'hiddenSize', 'outputSize', 'dropoutRatio', 'seed', 'dtype']);
+      return checked(() => resolveDeepConvNet({ ...(s as object), dtype, seed: seed as number }), fail);
+    }
     default:
       return fail(`network spec: type must be one of ${NETWORK_TYPES.join(', ')}, got ${brief(s.type)}`);
   }
+}
+
+/**
+ * A conv net's spec is checked by the constructor's own checks (which also refuse sizes
+ * above 65536 per side); their message goes to `fail`, which names the file. Every field
+ * must be present: a file's spec is the one it was written with, defaults and all.
+ */
+function checked<T>(resolve: () => T, fail: (problem: string) => never): T {
+  try {
+    return resolve();
+  } catch (error) {
+    return fail(`network spec: ${printableMessage(error)}`);
+  }
+}
+
+function printableMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message.replace(/^\w+: /, '') : String(error);
+  return (text.length > 200 ? `${text.slice(0, 200)}…` : text).replace(/[^\x20-\x7e\u00a0-\uffff]/g, '?');
 }
 
 /** A short, printable rendering of a JSON value for a message. */

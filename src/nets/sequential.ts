@@ -1,6 +1,7 @@
 import { getBackend } from '../backend/index.js';
 import { numericalGradient } from '../gradient/numerical_gradient.js';
 import { Affine } from '../layers/affine.js';
+import { Convolution } from '../layers/convolution.js';
 import type { Layer } from '../layers/layer.js';
 import type { Labels } from '../layers/softmax_with_loss.js';
 import { formatShape } from '../tensor/shape.js';
@@ -15,10 +16,13 @@ export interface LossLayer {
 export interface SequentialOptions {
   /** λ of the book's weight decay: ½λ‖W‖² per weight matrix in the loss, λW in its gradient. */
   weightDecayLambda?: number;
+  /**
+   * Rows per forward pass when scoring a whole dataset (accuracy, classify): bounds the
+   * activations' memory. 10000 as TwoLayerNet does; the conv nets use the book's 100,
+   * since each image's im2col rows cost hundreds of times its pixels.
+   */
+  evalBatchSize?: number;
 }
-
-/** Rows per block when scoring a whole dataset, as TwoLayerNet does. */
-const EVAL_BLOCK = 10000;
 
 /**
  * Any list of layers followed by a loss layer, the shape of the book's MultiLayerNet(Extend):
@@ -32,6 +36,7 @@ export class Sequential {
   readonly layers: readonly Layer[];
   readonly lastLayer: LossLayer;
   readonly weightDecayLambda: number;
+  readonly evalBatchSize: number;
   /** Every learnable tensor under its book name, updated in place by an optimizer. */
   readonly params: Record<string, Tensor>;
   /** The gradient buffer of each parameter, under the same names, written by gradient(). */
@@ -44,8 +49,9 @@ export class Sequential {
   private truth = new Int32Array(0);
 
   constructor(layers: readonly Layer[], lastLayer: LossLayer, options: SequentialOptions = {}) {
-    checkOptions('Sequential', options, ['weightDecayLambda']);
-    const { weightDecayLambda = 0 } = options;
+    checkOptions('Sequential', options, ['weightDecayLambda', 'evalBatchSize']);
+    const { weightDecayLambda = 0, evalBatchSize = 10000 } = options;
+    if (!Number.isSafeInteger(evalBatchSize) || evalBatchSize < 1) throw new RangeError(`Sequential: evalBatchSize must be a positive integer, got ${String(evalBatchSize)}`);
     if (typeof weightDecayLambda !== 'number' || !Number.isFinite(weightDecayLambda) || weightDecayLambda < 0) {
       throw new RangeError(`Sequential: weightDecayLambda must be a finite number ≥ 0, got ${String(weightDecayLambda)}`);
     }
@@ -53,6 +59,7 @@ export class Sequential {
     this.layers = [...layers];
     this.lastLayer = lastLayer;
     this.weightDecayLambda = weightDecayLambda;
+    this.evalBatchSize = evalBatchSize;
     this.params = {};
     this.grads = {};
     this.decayed = [];
@@ -100,8 +107,8 @@ export class Sequential {
     }
     const backend = getBackend();
     let correct = 0;
-    for (let start = 0; start < rows; start += EVAL_BLOCK) {
-      const end = Math.min(rows, start + EVAL_BLOCK);
+    for (let start = 0; start < rows; start += this.evalBatchSize) {
+      const end = Math.min(rows, start + this.evalBatchSize);
       const n = end - start;
       const scores = this.predict(x.slice(start, end), false);
       const classes = scores.size / n;
@@ -133,8 +140,9 @@ export class Sequential {
     let dout = this.lastLayer.backward(1);
     for (let i = this.layers.length - 1; i > 0; i--) dout = this.layers[i]!.backward(dout);
     const first = this.layers[0]!;
-    // Nothing below the input needs ∂L/∂x: an Affine there can skip a matrix product.
-    if (first instanceof Affine) first.backwardParams(dout);
+    // Nothing below the input needs ∂L/∂x: an Affine or a Convolution there can skip a
+    // matrix product (and a col2im).
+    if (first instanceof Affine || first instanceof Convolution) first.backwardParams(dout);
     else first.backward(dout);
     const lambda = this.weightDecayLambda;
     if (lambda !== 0) {

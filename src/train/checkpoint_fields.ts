@@ -1,5 +1,5 @@
 import type { DType } from '../backend/backend.js';
-import type { MultiLayerNetSpec } from '../nets/multi_layer_net.js';
+import type { RunNetworkSpec } from '../nets/network.js';
 import { parseNetworkSpec } from '../nets/network_spec.js';
 import { OPTIMIZER_NAMES, type OptimizerOptions } from '../optim/create_optimizer.js';
 import type { OptimizerName } from '../optim/optimizer.js';
@@ -17,7 +17,7 @@ export type SavedTrainConfig = Omit<TrainConfig, 'optimizer'> & { optimizer?: Op
 export interface RunSetup {
   hidden?: number;
   weightInitStd?: number;
-  network?: MultiLayerNetSpec;
+  network?: RunNetworkSpec;
   /** Train on the first trainSize training images only (absent: all). */
   trainSize?: number;
   dtype: DType;
@@ -94,6 +94,7 @@ export class FieldChecker {
     };
     const saved = train;
     if (t.evalEvery !== undefined) saved.evalEvery = this.int(t.evalEvery, 'setup.train.evalEvery', 1);
+    if (t.evaluateSampleNumPerEpoch !== undefined) saved.evaluateSampleNumPerEpoch = this.int(t.evaluateSampleNumPerEpoch, 'setup.train.evaluateSampleNumPerEpoch', 1);
     if (t.optimizer !== undefined) {
       if (!(OPTIMIZER_NAMES as readonly unknown[]).includes(t.optimizer)) this.fail('setup.train.optimizer', `must be one of ${OPTIMIZER_NAMES.join(', ')}, got ${describe(t.optimizer)}`);
       saved.optimizer = t.optimizer as OptimizerName;
@@ -115,7 +116,7 @@ export class FieldChecker {
       const spec = parseNetworkSpec(s.network, (problem) => this.fail('setup.network', problem.replace(/^network spec: /, '')));
       if (spec.type === 'TwoLayerNet') this.fail('setup.network', 'describes a TwoLayerNet, whose runs give setup.hidden and setup.weightInitStd instead');
       if (spec.dtype !== dtype) this.fail('setup.network.dtype', `is ${spec.dtype} but setup.dtype is ${dtype}`);
-      return { network: spec as MultiLayerNetSpec, ...trainSize, dtype, dataDir, train: saved };
+      return { network: spec, ...trainSize, dtype, dataDir, train: saved };
     }
     return {
       hidden: this.int(s.hidden, 'setup.hidden', 1),

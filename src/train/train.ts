@@ -286,7 +286,8 @@ export class Trainer {
 }
 
 /** The first `n` rows of inputs and their targets (views, no copies); all of them when n is undefined. */
-function firstRows(x: Tensor, t: Labels, n: number | undefined): [Tensor, Labels] {
+/** The first n rows of x and t (all of them when n is absent or larger). */
+export function firstRows(x: Tensor, t: Labels, n: number | undefined): [Tensor, Labels] {
   if (n === undefined || n >= x.shape[0]!) return [x, t];
   return [x.slice(0, n), t instanceof Tensor ? t.slice(0, n) : t.subarray(0, n)];
 }

@@ -108,3 +108,30 @@ export function formatBytes(bytes: number): string {
   }
   return unit === 0 ? `${value} bytes` : `${value >= 100 || Number.isInteger(value) ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
+
+/** A network sized by its parameter count and the buffer elements its layers keep per input row. */
+export interface LayeredSizes {
+  weights: number;
+  largestWeight: number;
+  /** Elements of layer buffers per row of a batch (outputs, gradients, im2col windows). */
+  perRow: number;
+  /** Elements of the largest single buffer per row (a convolution's im2col windows). */
+  largestPerRow: number;
+  inputs: number;
+  batch: number;
+  dataRows: number;
+  evalRows: number;
+  paramCopies: number;
+  dtype: DType;
+}
+
+/** Bytes a conv net computation needs: data, parameter copies, the batch, and every layer buffer at the larger of batch and scoring block. */
+export function layeredBytes(s: LayeredSizes): MemoryEstimate {
+  const rows = Math.max(s.batch, s.evalRows);
+  const elements = s.dataRows * s.inputs + s.paramCopies * s.weights + s.batch * s.inputs + rows * s.perRow;
+  return {
+    bytes: elements * bytesPerElement(s.dtype) + 4 * (s.dataRows + 2 * s.batch),
+    largestTensor: Math.max(s.largestWeight, rows * s.largestPerRow),
+    weightBytes: s.weights * bytesPerElement(s.dtype),
+  };
+}

@@ -6,7 +6,7 @@ import { TwoLayerNet } from '../../nets/two_layer_net.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { formatHelp, parseArgs, UsageError } from '../args.js';
 import { backendFlags, checkFitsInMemory, dataFlags, selectBackend, type Output } from '../common.js';
-import { architectureFlags, architectureSettings, type NetName } from '../train_settings.js';
+import { architectureFlags, architectureSettings, isConvNet, type NetName } from '../train_settings.js';
 
 const flags = {
   ...dataFlags,
@@ -40,7 +40,11 @@ export function gradcheckCommand(argv: readonly string[], io: Output): number {
   if (positional.length > 0) throw new UsageError(`gradcheck: unexpected argument '${positional[0]}'`);
   const dtype = f.dtype as 'float64' | 'float32';
   const net = f.net as NetName;
+  // A conv net has hundreds of thousands of weights, each costing two forward passes:
+  // hours. Their gradient checks run in the test suite, on small images and few filters.
+  if (isConvNet(net)) throw new UsageError(`gradcheck: --net ${net} has too many weights to check numerically on MNIST images (hours); its gradient is checked on small shapes by the test suite (test/nets/conv_nets.test.ts)`);
   const settings = architectureSettings(f, given, net, dtype, f.seed!, 'gradcheck');
+  if (settings.network && !('hiddenSizeList' in settings.network)) throw new Error('unreachable: a conv net in gradcheck');
   selectBackend(f.backend, f.threads);
   const data = loadMnist({ normalize: true, oneHotLabel: true, dtype, ...(f.dataDir ? { dataDir: f.dataDir } : {}) });
   const samples = f.samples ?? 3;

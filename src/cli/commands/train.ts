@@ -5,7 +5,11 @@ import { getBackend, type Backend } from '../../backend/index.js';
 import { defaultMnistDir, loadMnist, type MnistData } from '../../data/mnist.js';
 import { removeInFlightTempFilesSync } from '../../io/atomic.js';
 import { saveNetwork } from '../../io/model.js';
-import type { Network, NetworkSpec } from '../../nets/network.js';
+import { specInputSize, type Network, type NetworkSpec, type RunNetworkSpec } from '../../nets/network.js';
+import type { InputDim } from '../../nets/conv_images.js';
+import { resolveDeepConvNet } from '../../nets/deep_conv_net.js';
+import { resolveSimpleConvNet } from '../../nets/simple_conv_net.js';
+import { convNetFootprint } from '../../nets/conv_footprint.js';
 import { buildNetwork, describeNetwork } from '../../nets/network_spec.js';
 import { EVAL_BLOCK } from '../../nets/two_layer_net.js';
 import { printable } from '../../io/printable.js';
@@ -15,13 +19,13 @@ import { RUN_FILES, writeConfig, writeMetrics } from '../../train/run_files.js';
 import { RunLock } from '../../train/run_lock.js';
 import { HISTORY_LOG, journalWeights } from '../../train/history.js';
 import { removeStaleTempFiles } from '../../train/run_manifest.js';
-import { iterationsPerEpoch, Trainer, TrainingDivergedError, type TrainResult, type TrainState } from '../../train/train.js';
+import { firstRows, iterationsPerEpoch, Trainer, TrainingDivergedError, type TrainResult, type TrainState } from '../../train/train.js';
 import { NABLA_VERSION } from '../../version.js';
 import { formatHelp, parseArgs, UsageError, type ParsedFlags } from '../args.js';
-import { backendFlags, checkFitsInMemory, dataFlags, selectBackend, type Output } from '../common.js';
+import { backendFlags, checkFitsInMemory, checkLayeredFitsInMemory, dataFlags, selectBackend, type Output } from '../common.js';
 import { signalExitCode, StopSignals } from '../train_signals.js';
 import { TrainDisplay } from '../train_display.js';
-import { differingFlag, networkFlags, networkSettings, type NetName } from '../train_settings.js';
+import { CONV_TRAINING, differingFlag, isConvNet, networkFlags, networkSettings, type NetName } from '../train_settings.js';
 
 const hyperparameterFlags = {
   iters: { type: 'int', min: 1, default: 10000, help: 'training iterations', arg: 'N' },
@@ -93,9 +97,16 @@ function samePath(a: string, b: string): boolean {
 
 function checkTrainingFits(setup: RunSetup, inputs: number, trainRows: number, testRows: number, checkpointFile?: string): void {
   const { dtype, train: { batchSize } } = setup;
-  const hiddenSizes = setup.network?.hiddenSizeList ?? [setup.hidden!];
   // Weights and gradients, plus the optimizer's slots (Adam keeps two per parameter).
   const paramCopies = 2 + ({ sgd: 0, momentum: 1, nesterov: 1, adagrad: 1, rmsprop: 1, adam: 2 } as const)[setup.train.optimizer ?? 'sgd'];
+  if (setup.network && 'inputDim' in setup.network) {
+    const batchFlag = { flag: 'batch-size', value: batchSize, fallback: hyperparameterFlags['batch-size'].default, ...(checkpointFile ? { source: `${checkpointFile}: setup.train.batchSize` } : {}) };
+    checkLayeredFitsInMemory('train', {
+      ...convNetFootprint(setup.network), inputs, batch: batchSize, dataRows: trainRows + testRows, evalRows: CONV_EVAL_ROWS, paramCopies, dtype,
+    }, batchFlag);
+    return;
+  }
+  const hiddenSizes = setup.network?.hiddenSizeList ?? [setup.hidden!];
   checkFitsInMemory('train', {
     // The seed's net is estimated exactly as before; a deeper one layer by layer.
     inputs, hidden: hiddenSizes[0]!, ...(setup.network ? { hiddenSizes } : {}), classes: 10, batch: batchSize, dataRows: trainRows + testRows,
@@ -112,6 +123,9 @@ function checkTrainingFits(setup: RunSetup, inputs: number, trainRows: number, t
   ]);
 }
 
+/** The conv nets score in blocks of this many images (their evalBatchSize). */
+const CONV_EVAL_ROWS = 100;
+
 /** Yield to the event loop this often, so Ctrl-C is noticed during the synchronous steps. */
 const YIELD_MS = 50;
 
@@ -126,7 +140,9 @@ export async function trainCommand(argv: readonly string[], io: Output): Promise
 
   // A new run reads its data and checks its sizes before it makes a folder, so that a
   // typo in a flag leaves no empty run folder behind.
-  const fresh = f.resume === undefined ? loadRunData(newRunSetup(f, given), f.epochs) : undefined;
+  // The conv nets train for the book's 20 epochs unless --iters or --epochs says otherwise.
+  const epochs = f.epochs ?? (isConvNet(f.net as NetName) && !given.has('iters') ? CONV_TRAINING.epochs : undefined);
+  const fresh = f.resume === undefined ? loadRunData(newRunSetup(f, given), epochs) : undefined;
   const opened = f.resume !== undefined ? await openForResume(f.resume) : { folder: await startNewRun(f.out), checkpoint: undefined };
   try {
     return await trainInFolder(f, given, io, opened.folder, opened.checkpoint, fresh);
@@ -140,6 +156,7 @@ type TrainFlags = ReturnType<typeof parseArgs<typeof flags>>['flags'];
 function newRunSetup(f: TrainFlags, given: ReadonlySet<string>): RunSetup {
   if (given.has('iters') && given.has('epochs')) throw new UsageError('train: give --iters or --epochs, not both');
   const dtype = f.dtype as 'float64' | 'float32';
+  const conv = isConvNet(f.net as NetName);
   const { learningRate, optimizer, optimizerOptions, ...net } = networkSettings(f, given, f.net as NetName, dtype, f.seed!);
   return {
     ...net,
@@ -149,14 +166,16 @@ function newRunSetup(f: TrainFlags, given: ReadonlySet<string>): RunSetup {
     train: {
       iters: f.iters!, batchSize: f.batchSize!, learningRate, seed: f.seed!,
       ...(optimizer ? { optimizer } : {}), ...(optimizerOptions ? { optimizerOptions } : {}),
+      // The book's conv trainers score each epoch on the first 1000 images of each set, then the whole test set at the end.
+      ...(conv ? { evaluateSampleNumPerEpoch: CONV_TRAINING.evaluateSampleNumPerEpoch } : {}),
     },
   };
 }
 
-/** The network the run trains, new (weights from the seed): its spec from the setup and the data's width. */
+/** The network the run trains, new (weights from the seed): its spec from the setup (sized to the data by loadRunData). */
 function newNetwork(setup: RunSetup, inputSize: number): Network {
   const spec: NetworkSpec = setup.network
-    ? { ...setup.network, inputSize }
+    ? setup.network
     : { type: 'TwoLayerNet', inputSize, hiddenSize: setup.hidden!, outputSize: 10, weightInitStd: setup.weightInitStd!, seed: setup.train.seed, dtype: setup.dtype };
   return buildNetwork(spec);
 }
@@ -174,9 +193,16 @@ function loadRunData(setup: RunSetup, epochs?: number, checkpointFile?: string):
   if (setup.trainSize !== undefined && setup.trainSize > rows) throw new UsageError(`train: --train-size ${setup.trainSize} exceeds the ${rows} training images in ${all.dataDir}`);
   const data = setup.trainSize === undefined ? all : { ...all, xTrain: all.xTrain.slice(0, setup.trainSize), trainLabels: all.trainLabels.subarray(0, setup.trainSize) };
   if (epochs !== undefined) setup.train.iters = epochs * iterationsPerEpoch(data.xTrain.shape[0]!, setup.train.batchSize);
-  if (setup.network) setup.network.inputSize = all.xTrain.shape[1]!;
+  if (setup.network) setup.network = sizedToData(setup.network, all.xTrain.shape[1]!, all.imageSize);
   checkTrainingFits(setup, all.xTrain.shape[1]!, rows, all.xTest.shape[0]!, checkpointFile);
   return { setup, data };
+}
+
+/** The network spec with the data's input size: pixels per row for an MLP, one [1, rows, cols] image for a conv net. */
+function sizedToData(spec: RunNetworkSpec, inputs: number, [rows, cols]: [number, number]): RunNetworkSpec {
+  if (!('inputDim' in spec)) return { ...spec, inputSize: inputs };
+  const inputDim: InputDim = [1, rows, cols];
+  return spec.type === 'SimpleConvNet' ? resolveSimpleConvNet({ ...spec, inputDim }) : resolveDeepConvNet({ ...spec, inputDim });
 }
 
 async function trainInFolder(
@@ -206,7 +232,7 @@ async function trainInFolder(
   const inputSize = data.xTrain.shape[1]!;
   const network = checkpoint?.network ?? newNetwork(setup, inputSize);
   const spec = network.spec();
-  if (spec.inputSize !== inputSize) throw new Error(`${runDir}: the checkpoint's network takes ${spec.inputSize} inputs but the images have ${inputSize} pixels`);
+  if (specInputSize(spec) !== inputSize) throw new Error(`${runDir}: the checkpoint's network takes ${specInputSize(spec)} inputs but the images have ${inputSize} pixels`);
   const mode = f.json ? 'json' : f.quiet ? 'quiet' : 'normal';
   let display!: TrainDisplay; // made once the trainer knows how many epochs there are
   let trainer: Trainer;
@@ -286,7 +312,7 @@ async function trainInFolder(
     await saveNetwork(network, join(runDir, RUN_FILES.model));
     wroteModel = true;
     await writer.markFinished();
-    report(io, f.json === true, runDir, result, finalAccuracy(network, data, result, setup.train.iters));
+    report(io, f.json === true, runDir, result, finalAccuracy(network, data, result, setup.train));
     return 0;
   } finally {
     stop.dispose();
@@ -298,18 +324,37 @@ async function trainInFolder(
  * only, so the last evaluation can be far from the end (a run shorter than an epoch
  * was last evaluated after its first iteration); the final weights are then scored.
  */
-function finalAccuracy(network: Network, data: MnistData, result: TrainResult, iters: number): { trainAcc: number; testAcc: number } {
+function finalAccuracy(network: Network, data: MnistData, result: TrainResult, train: RunSetup['train']): FinalAccuracy {
   const last = result.epochs[result.epochs.length - 1];
-  if (last && last.iteration === iters) return { trainAcc: last.trainAcc, testAcc: last.testAcc };
-  return { trainAcc: network.accuracy(data.xTrain, data.trainLabels), testAcc: network.accuracy(data.xTest, data.testLabels) };
+  const sample = train.evaluateSampleNumPerEpoch;
+  if (sample !== undefined) {
+    // As the book's Trainer ends: the whole test set once; the training set's figure is the last epoch's sample.
+    const trainAcc = last && last.iteration === train.iters ? last.trainAcc : network.accuracy(...firstRows(data.xTrain, data.trainLabels, sample));
+    const testAcc = network.accuracy(data.xTest, data.testLabels);
+    return { trainAcc, testAcc, ...(sample < data.trainLabels.length ? { trainSample: sample } : {}), testImages: data.testLabels.length };
+  }
+  const testImages = data.testLabels.length;
+  if (last && last.iteration === train.iters) return { trainAcc: last.trainAcc, testAcc: last.testAcc, testImages };
+  return { trainAcc: network.accuracy(data.xTrain, data.trainLabels), testAcc: network.accuracy(data.xTest, data.testLabels), testImages };
 }
 
-function report(io: Output, json: boolean, runDir: string, result: TrainResult, final: { trainAcc: number; testAcc: number }): void {
+interface FinalAccuracy {
+  trainAcc: number;
+  /** Scored on all test images. */
+  testAcc: number;
+  testImages: number;
+  /** The training images trainAcc was scored on, when only the first of them. */
+  trainSample?: number;
+}
+
+function report(io: Output, json: boolean, runDir: string, result: TrainResult, final: FinalAccuracy): void {
   if (json) {
     io.out(JSON.stringify({
       epochs: result.epochs.map(({ epoch, trainAcc, testAcc, loss }) => ({ epoch, trainAcc, testAcc, loss })),
       trainAcc: final.trainAcc,
       testAcc: final.testAcc,
+      ...(final.trainSample !== undefined ? { trainSample: final.trainSample } : {}),
+      testImages: final.testImages,
       seconds: result.seconds,
       runDir,
     }));
@@ -319,7 +364,9 @@ function report(io: Output, json: boolean, runDir: string, result: TrainResult, 
   io.out('');
   // The final weights count too: a run shorter than an epoch was evaluated only at its start.
   const bestAt = final.testAcc > best.testAcc ? `${final.testAcc.toFixed(4)} at the end` : `${best.testAcc.toFixed(4)} at epoch ${best.epoch}`;
-  io.out(`final: train acc ${final.trainAcc.toFixed(4)}, test acc ${final.testAcc.toFixed(4)} in ${result.seconds.toFixed(1)} s (best test acc ${bestAt})`);
+  const trainSample = final.trainSample !== undefined ? ` (first ${final.trainSample} images)` : '';
+  const testAll = final.trainSample !== undefined ? ` (all ${final.testImages} test images)` : '';
+  io.out(`final: train acc ${final.trainAcc.toFixed(4)}${trainSample}, test acc ${final.testAcc.toFixed(4)}${testAll} in ${result.seconds.toFixed(1)} s (best test acc ${bestAt})`);
   io.out(`wrote ${printable(runDir, 1000)}/: ${RUN_FILES.model}, ${RUN_FILES.accuracyPlot}, ${RUN_FILES.lossPlot}, ${RUN_FILES.metricsCsv}, ${RUN_FILES.metricsJson}, ${RUN_FILES.config}, checkpoint`);
 }
 
@@ -390,7 +437,9 @@ function describeRun(setup: RunSetup, spec: NetworkSpec, backend: Backend & { th
   const { optimizer = 'sgd', optimizerOptions, ...train } = setup.train;
   return {
     network,
-    training: { ...train, ...(setup.trainSize !== undefined ? { trainSize: setup.trainSize } : {}), optimizer: OPTIMIZER_CLASS[optimizer], ...(optimizerOptions ? { optimizerOptions } : {}), evaluation: 'train and test accuracy at iteration 0 and every epoch' },
+    training: { ...train, ...(setup.trainSize !== undefined ? { trainSize: setup.trainSize } : {}), optimizer: OPTIMIZER_CLASS[optimizer], ...(optimizerOptions ? { optimizerOptions } : {}), evaluation: train.evaluateSampleNumPerEpoch !== undefined
+      ? `train and test accuracy on the first ${train.evaluateSampleNumPerEpoch} images of each at iteration 0 and every epoch, then on all test images at the end`
+      : 'train and test accuracy at iteration 0 and every epoch' },
     dataDir: setup.dataDir,
     backend: { name: backend.name, threads: backend.threads ?? 1 },
     versions: { nabla: NABLA_VERSION, node: process.version },
