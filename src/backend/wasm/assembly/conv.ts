@@ -4,11 +4,11 @@
 // the reference's arithmetic in the reference's order (src/backend/reference/conv.ts), so
 // results match it bit for bit, sums included.
 //
-// A window's row of fw pixels is contiguous in both the image and im2col's row, so the
-// kernels move whole runs with v128s. A run may be copied in whole vectors, spilling a
-// few elements past its end, where the following run of the same col row is written next
-// and overwrites them; the last run of a row never spills, so no thread writes past its
-// own rows. Reads likewise stay inside the image row they start in.
+// A window's row of fw pixels (a run) is contiguous in both the image and im2col's row, so
+// the kernels move whole runs with v128s. im2col copies a run in whole vectors, spilling
+// up to L − 1 elements past its end into the run written next (the call's last run does
+// not spill, so no thread writes past its own images). Reads stay inside the image row
+// they start in, or, for col, inside the call's rows.
 
 import { lanes } from './simd';
 
@@ -28,43 +28,87 @@ export function im2col<T>(
     let row = col + <usize>(i * oh * ow) * <usize>cols * size;
     for (let oy = 0; oy < oh; oy++) {
       const y0 = oy * stride - pad;
+      const rowsInside = y0 >= 0 && y0 + fh <= h;
       for (let ox = 0; ox < ow; ox++) {
         const x0 = ox * stride - pad;
-        const inside = x0 >= 0 && x0 + fw <= w;
+        // Runs may spill into the next col row, which this call writes next, except after its last row.
+        const spill = i < i1 - 1 || oy < oh - 1 || ox < ow - 1;
         const wideRead = x0 >= 0 && x0 + span <= w;
-        let off = 0;
-        for (let ch = 0; ch < c; ch++) {
-          const channel = image + <usize>(ch * plane) * size;
-          for (let ky = 0; ky < fh; ky++, off += fw) {
-            const y = y0 + ky;
-            const d = row + <usize>off * size;
-            const wideWrite = off + span <= cols;
-            if (y < 0 || y >= h) {
-              if (wideWrite) {
-                for (let k = 0; k < span; k += L) v128.store(d + <usize>k * size, zero);
-              } else {
-                for (let k = 0; k < fw; k++) store<T>(d + <usize>k * size, <T>0);
-              }
-              continue;
-            }
-            const line = channel + <usize>(y * w) * size;
-            if (wideRead && wideWrite) {
-              const s = line + <usize>x0 * size;
-              for (let k = 0; k < span; k += L) v128.store(d + <usize>k * size, v128.load(s + <usize>k * size));
-            } else if (inside) {
-              const s = line + <usize>x0 * size;
-              let k = 0;
-              for (; k + L <= fw; k += L) v128.store(d + <usize>k * size, v128.load(s + <usize>k * size));
-              for (; k < fw; k++) store<T>(d + <usize>k * size, load<T>(s + <usize>k * size));
-            } else {
-              for (let k = 0; k < fw; k++) {
-                const xx = x0 + k;
-                store<T>(d + <usize>k * size, xx >= 0 && xx < w ? load<T>(line + <usize>xx * size) : <T>0);
-              }
-            }
-          }
+        if (rowsInside && wideRead && spill) {
+          copyRuns<T>(c, fh, fw, w, plane, span, image + <usize>(y0 * w + x0) * size, row);
+        } else {
+          edgeRow<T>(c, h, w, fh, fw, cols, span, y0, x0, spill, image, row, zero);
         }
         row += <usize>cols * size;
+      }
+    }
+  }
+}
+
+// Every run of a window wholly inside the image, in whole vectors: the hot loop.
+@inline
+function copyRuns<T>(c: i32, fh: i32, fw: i32, w: i32, plane: i32, span: i32, src: usize, dst: usize): void {
+  const size = <usize>sizeof<T>();
+  const L = lanes<T>();
+  const line = <usize>w * size;
+  const step = <usize>fw * size;
+  for (let ch = 0; ch < c; ch++) {
+    let s = src + <usize>(ch * plane) * size;
+    if (span == L) {
+      for (let ky = 0; ky < fh; ky++, s += line, dst += step) v128.store(dst, v128.load(s));
+    } else if (span == 2 * L) {
+      for (let ky = 0; ky < fh; ky++, s += line, dst += step) {
+        v128.store(dst, v128.load(s));
+        v128.store(dst, v128.load(s, 16), 16);
+      }
+    } else {
+      for (let ky = 0; ky < fh; ky++, s += line, dst += step) {
+        for (let k = 0; k < span; k += L) v128.store(dst + <usize>k * size, v128.load(s + <usize>k * size));
+      }
+    }
+  }
+}
+
+// One col row whose window touches the padding or the row's end, run by run.
+@inline
+function edgeRow<T>(
+  c: i32, h: i32, w: i32, fh: i32, fw: i32, cols: i32, span: i32, y0: i32, x0: i32, spill: bool,
+  image: usize, row: usize, zero: v128,
+): void {
+  const size = <usize>sizeof<T>();
+  const L = lanes<T>();
+  const plane = h * w;
+  const inside = x0 >= 0 && x0 + fw <= w;
+  const wideRead = x0 >= 0 && x0 + span <= w;
+  let off = 0;
+  for (let ch = 0; ch < c; ch++) {
+    const channel = image + <usize>(ch * plane) * size;
+    for (let ky = 0; ky < fh; ky++, off += fw) {
+      const y = y0 + ky;
+      const d = row + <usize>off * size;
+      const wideWrite = spill || off + span <= cols;
+      if (y < 0 || y >= h) {
+        if (wideWrite) {
+          for (let k = 0; k < span; k += L) v128.store(d + <usize>k * size, zero);
+        } else {
+          for (let k = 0; k < fw; k++) store<T>(d + <usize>k * size, <T>0);
+        }
+        continue;
+      }
+      const line = channel + <usize>(y * w) * size;
+      if (wideRead && wideWrite) {
+        const s = line + <usize>x0 * size;
+        for (let k = 0; k < span; k += L) v128.store(d + <usize>k * size, v128.load(s + <usize>k * size));
+      } else if (inside) {
+        const s = line + <usize>x0 * size;
+        let k = 0;
+        for (; k + L <= fw; k += L) v128.store(d + <usize>k * size, v128.load(s + <usize>k * size));
+        for (; k < fw; k++) store<T>(d + <usize>k * size, load<T>(s + <usize>k * size));
+      } else {
+        for (let k = 0; k < fw; k++) {
+          const xx = x0 + k;
+          store<T>(d + <usize>k * size, xx >= 0 && xx < w ? load<T>(line + <usize>xx * size) : <T>0);
+        }
       }
     }
   }
@@ -73,7 +117,9 @@ export function im2col<T>(
 // The adjoint of im2col: dx zeroed for images i0..i1, then every col entry added to its
 // pixel, visiting col in row order as the reference does, so each pixel's sum runs in the
 // same order. A run's last partial vector adds 0 in the lanes past the run (masked): x + 0
-// is x for every sum here (a sum that starts at +0 is never −0), so its neighbours keep their bits.
+// is x for every sum here (a sum that starts at +0 is never −0), so its neighbours keep
+// their bits. That vector reads col past the run, which stays inside col except after the
+// call's last row.
 export function col2im<T>(
   c: i32, h: i32, w: i32, fh: i32, fw: i32, stride: i32, pad: i32, oh: i32, ow: i32,
   i0: i32, i1: i32, col: usize, dx: usize,
@@ -93,47 +139,100 @@ export function col2im<T>(
     let row = col + <usize>(i * oh * ow) * <usize>cols * size;
     for (let oy = 0; oy < oh; oy++) {
       const y0 = oy * stride - pad;
+      const rowsInside = y0 >= 0 && y0 + fh <= h;
       for (let ox = 0; ox < ow; ox++) {
         const x0 = ox * stride - pad;
-        const inside = x0 >= 0 && x0 + fw <= w;
+        const spill = i < i1 - 1 || oy < oh - 1 || ox < ow - 1;
         const wideWrite = x0 >= 0 && x0 + span <= w;
-        let off = 0;
-        for (let ch = 0; ch < c; ch++) {
-          const channel = image + <usize>(ch * plane) * size;
-          for (let ky = 0; ky < fh; ky++, off += fw) {
-            const y = y0 + ky;
-            if (y < 0 || y >= h) continue;
-            const s = row + <usize>off * size;
-            const line = channel + <usize>(y * w) * size;
-            if (inside) {
-              const d = line + <usize>x0 * size;
-              let k = 0;
-              for (; k < whole; k += L) {
-                const o = <usize>k * size;
-                v128.store(d + o, v128.add<T>(v128.load(d + o), v128.load(s + o)));
-              }
-              if (k < fw) {
-                if (wideWrite && off + span <= cols) {
-                  const o = <usize>k * size;
-                  v128.store(d + o, v128.add<T>(v128.load(d + o), v128.and(v128.load(s + o), mask)));
-                } else {
-                  for (; k < fw; k++) {
-                    const o = <usize>k * size;
-                    store<T>(d + o, load<T>(d + o) + load<T>(s + o));
-                  }
-                }
-              }
-            } else {
-              for (let k = 0; k < fw; k++) {
-                const xx = x0 + k;
-                if (xx < 0 || xx >= w) continue;
-                const d = line + <usize>xx * size;
-                store<T>(d, load<T>(d) + load<T>(s + <usize>k * size));
-              }
+        if (rowsInside && wideWrite && spill) {
+          addRuns<T>(c, fh, fw, w, plane, whole, span, mask, row, image + <usize>(y0 * w + x0) * size);
+        } else {
+          addEdgeRow<T>(c, h, w, fh, fw, cols, whole, span, mask, y0, x0, spill, row, image);
+        }
+        row += <usize>cols * size;
+      }
+    }
+  }
+}
+
+// Every run of a window wholly inside the image, in whole vectors, the last one masked.
+@inline
+function addRuns<T>(c: i32, fh: i32, fw: i32, w: i32, plane: i32, whole: i32, span: i32, mask: v128, src: usize, dst: usize): void {
+  const size = <usize>sizeof<T>();
+  const L = lanes<T>();
+  const line = <usize>w * size;
+  const step = <usize>fw * size;
+  for (let ch = 0; ch < c; ch++) {
+    let d = dst + <usize>(ch * plane) * size;
+    if (span == L && whole == 0) {
+      for (let ky = 0; ky < fh; ky++, d += line, src += step) {
+        v128.store(d, v128.add<T>(v128.load(d), v128.and(v128.load(src), mask)));
+      }
+    } else if (span == 2 * L && whole == L) {
+      for (let ky = 0; ky < fh; ky++, d += line, src += step) {
+        v128.store(d, v128.add<T>(v128.load(d), v128.load(src)));
+        v128.store(d, v128.add<T>(v128.load(d, 16), v128.and(v128.load(src, 16), mask)), 16);
+      }
+    } else {
+      for (let ky = 0; ky < fh; ky++, d += line, src += step) {
+        let k = 0;
+        for (; k < whole; k += L) {
+          const o = <usize>k * size;
+          v128.store(d + o, v128.add<T>(v128.load(d + o), v128.load(src + o)));
+        }
+        if (k < fw) {
+          const o = <usize>k * size;
+          v128.store(d + o, v128.add<T>(v128.load(d + o), v128.and(v128.load(src + o), mask)));
+        }
+      }
+    }
+  }
+}
+
+// One col row whose window touches the padding or the row's end, run by run.
+@inline
+function addEdgeRow<T>(
+  c: i32, h: i32, w: i32, fh: i32, fw: i32, cols: i32, whole: i32, span: i32, mask: v128,
+  y0: i32, x0: i32, spill: bool, row: usize, image: usize,
+): void {
+  const size = <usize>sizeof<T>();
+  const L = lanes<T>();
+  const plane = h * w;
+  const inside = x0 >= 0 && x0 + fw <= w;
+  const wideWrite = x0 >= 0 && x0 + span <= w;
+  let off = 0;
+  for (let ch = 0; ch < c; ch++) {
+    const channel = image + <usize>(ch * plane) * size;
+    for (let ky = 0; ky < fh; ky++, off += fw) {
+      const y = y0 + ky;
+      if (y < 0 || y >= h) continue;
+      const s = row + <usize>off * size;
+      const line = channel + <usize>(y * w) * size;
+      if (inside) {
+        const d = line + <usize>x0 * size;
+        let k = 0;
+        for (; k < whole; k += L) {
+          const o = <usize>k * size;
+          v128.store(d + o, v128.add<T>(v128.load(d + o), v128.load(s + o)));
+        }
+        if (k < fw) {
+          if (wideWrite && (spill || off + span <= cols)) {
+            const o = <usize>k * size;
+            v128.store(d + o, v128.add<T>(v128.load(d + o), v128.and(v128.load(s + o), mask)));
+          } else {
+            for (; k < fw; k++) {
+              const o = <usize>k * size;
+              store<T>(d + o, load<T>(d + o) + load<T>(s + o));
             }
           }
         }
-        row += <usize>cols * size;
+      } else {
+        for (let k = 0; k < fw; k++) {
+          const xx = x0 + k;
+          if (xx < 0 || xx >= w) continue;
+          const d = line + <usize>xx * size;
+          store<T>(d, load<T>(d) + load<T>(s + <usize>k * size));
+        }
       }
     }
   }
