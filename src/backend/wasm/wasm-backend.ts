@@ -257,7 +257,7 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
       if (!t) return referenceBackend.im2col(g, x, col);
       if (output === 0) return;
       marshalled((ms) => conv(
-        { f32: t === rt.f32, op: 'im2col', n: g.n, shape, a: ms.input(x, 0, input), b: ms.output(col, 0, output), c: 0 },
+        { f32: t === rt.f32, op: 'im2col', n: g.n, shape, a: ms.input(x, 0, input), b: ms.overwrite(col, 0, output), c: 0 },
         (input + output) * x.BYTES_PER_ELEMENT,
       ));
     },
@@ -269,7 +269,7 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
       if (!t) return referenceBackend.col2im(g, col, dx);
       if (input === 0) return;
       marshalled((ms) => conv(
-        { f32: t === rt.f32, op: 'col2im', n: g.n, shape, a: ms.input(col, 0, output), b: ms.output(dx, 0, input), c: 0 },
+        { f32: t === rt.f32, op: 'col2im', n: g.n, shape, a: ms.input(col, 0, output), b: ms.overwrite(dx, 0, input), c: 0 },
         (input + output) * col.BYTES_PER_ELEMENT,
       ));
     },
@@ -285,7 +285,7 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
       if (length === 0) return;
       const shape = { c: 1, h: rows, w: cols, fh: 1, fw: 1, stride: 1, pad: 0, oh: 1, ow: 1 };
       marshalled((ms) => conv(
-        { f32: t === rt.f32, op: 'transposeBatch', n: batch, shape, a: ms.input(x, 0, length), b: ms.output(out, 0, length), c: 0 },
+        { f32: t === rt.f32, op: 'transposeBatch', n: batch, shape, a: ms.input(x, 0, length), b: ms.overwrite(out, 0, length), c: 0 },
         2 * length * x.BYTES_PER_ELEMENT,
       ));
     },
@@ -300,7 +300,7 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
       marshalled((ms) => conv(
         {
           f32: t === rt.f32, op: 'maxPoolForward', n: g.n, shape,
-          a: ms.input(x, 0, input), b: ms.output(out, 0, pooled), c: ms.output(argmax, 0, pooled),
+          a: ms.input(x, 0, input), b: ms.overwrite(out, 0, pooled), c: ms.overwrite(argmax, 0, pooled),
         },
         (input + pooled) * x.BYTES_PER_ELEMENT + 4 * pooled,
       ));
@@ -322,7 +322,7 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
         // entry pointing outside its plane would otherwise be a write anywhere in memory.
         checkArgmax(argmax, rt.firstOutside(pooled, argmaxPtr, g.h * g.w), g.h * g.w);
         conv(
-          { f32: t === rt.f32, op: 'maxPoolBackward', n: g.n, shape, a: ms.input(dout, 0, pooled), b: argmaxPtr, c: ms.output(dx, 0, input) },
+          { f32: t === rt.f32, op: 'maxPoolBackward', n: g.n, shape, a: ms.input(dout, 0, pooled), b: argmaxPtr, c: ms.overwrite(dx, 0, input) },
           (input + pooled) * dx.BYTES_PER_ELEMENT + 4 * pooled,
         );
       });

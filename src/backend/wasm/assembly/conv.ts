@@ -354,28 +354,47 @@ function poolWindow<T>(
 @inline
 function poolLanes<T>(w: i32, fh: i32, fw: i32, stride: i32, y0: i32, x0: i32, src: usize, out: usize, argmax: usize): void {
   const size = <usize>sizeof<T>();
-  let max = v128.splat<T>(0);
-  let best = v128.splat<i32>(0);
-  for (let ky = 0; ky < fh; ky++) {
-    for (let kx = 0; kx < fw; kx++) {
-      const at = (y0 + ky) * w + x0 + kx;
-      const s = src + <usize>at * size;
-      let value: v128;
-      if (stride == 1) {
-        value = v128.load(s);
-      } else if (sizeof<T>() == 8) {
-        value = v128.shuffle<i64>(v128.load(s), v128.load(s, 16), 0, 2);
-      } else {
-        value = v128.shuffle<i32>(v128.load(s), v128.load(s, 16), 0, 2, 4, 6);
-      }
-      const index = laneIndices<T>(at, stride);
-      if (ky == 0 && kx == 0) {
-        max = value;
-        best = index;
-      } else {
-        const wins = v128.or(v128.gt<T>(value, max), v128.and(v128.ne<T>(value, value), v128.eq<T>(max, max)));
-        max = v128.bitselect(value, max, wins);
-        best = v128.bitselect(index, best, wins);
+  let max: v128;
+  let best: v128;
+  if (fh == 2 && fw == 2 && stride == 2) {
+    // The usual 2×2 pooling: two loads per image row give both window columns.
+    const at = y0 * w + x0;
+    const s0 = src + <usize>at * size;
+    const s1 = s0 + <usize>w * size;
+    const a0 = v128.load(s0), b0 = v128.load(s0, 16), a1 = v128.load(s1), b1 = v128.load(s1, 16);
+    const index = laneIndices<T>(at, 2);
+    max = evens<T>(a0, b0);
+    best = index;
+    const one = laneIndices<T>(1, 0), down = laneIndices<T>(w, 0);
+    let value = odds<T>(a0, b0);
+    let wins = beats<T>(value, max);
+    max = v128.bitselect(value, max, wins);
+    best = v128.bitselect(laneAdd<T>(index, one), best, wins);
+    value = evens<T>(a1, b1);
+    wins = beats<T>(value, max);
+    max = v128.bitselect(value, max, wins);
+    best = v128.bitselect(laneAdd<T>(index, down), best, wins);
+    value = odds<T>(a1, b1);
+    wins = beats<T>(value, max);
+    max = v128.bitselect(value, max, wins);
+    best = v128.bitselect(laneAdd<T>(laneAdd<T>(index, down), one), best, wins);
+  } else {
+    max = v128.splat<T>(0);
+    best = v128.splat<i32>(0);
+    for (let ky = 0; ky < fh; ky++) {
+      for (let kx = 0; kx < fw; kx++) {
+        const at = (y0 + ky) * w + x0 + kx;
+        const s = src + <usize>at * size;
+        const value = stride == 1 ? v128.load(s) : evens<T>(v128.load(s), v128.load(s, 16));
+        const index = laneIndices<T>(at, stride);
+        if (ky == 0 && kx == 0) {
+          max = value;
+          best = index;
+        } else {
+          const wins = beats<T>(value, max);
+          max = v128.bitselect(value, max, wins);
+          best = v128.bitselect(index, best, wins);
+        }
       }
     }
   }
@@ -385,6 +404,30 @@ function poolLanes<T>(w: i32, fh: i32, fw: i32, stride: i32, y0: i32, x0: i32, s
   } else {
     v128.store(argmax, best);
   }
+}
+
+// Lanes where `value` takes the max's place: greater, or NaN where the max so far is not.
+@inline
+function beats<T>(value: v128, max: v128): v128 {
+  return v128.or(v128.gt<T>(value, max), v128.and(v128.ne<T>(value, value), v128.eq<T>(max, max)));
+}
+
+// Elements 0, 2, 4, … and 1, 3, 5, … of the 2L elements in a, b.
+@inline
+function evens<T>(a: v128, b: v128): v128 {
+  if (sizeof<T>() == 8) return v128.shuffle<i64>(a, b, 0, 2);
+  return v128.shuffle<i32>(a, b, 0, 2, 4, 6);
+}
+@inline
+function odds<T>(a: v128, b: v128): v128 {
+  if (sizeof<T>() == 8) return v128.shuffle<i64>(a, b, 1, 3);
+  return v128.shuffle<i32>(a, b, 1, 3, 5, 7);
+}
+
+@inline
+function laneAdd<T>(a: v128, b: v128): v128 {
+  if (sizeof<T>() == 8) return i64x2.add(a, b);
+  return i32x4.add(a, b);
 }
 
 // at, at + stride, …, one per lane, in lanes as wide as T's (so a comparison's mask selects them).
