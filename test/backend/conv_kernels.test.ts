@@ -242,10 +242,16 @@ describe('convolution kernels: wasm checks and threads', () => {
   it('splits a large call by images, giving the same bits on 1 and 2 threads', () => {
     // 7 images: bands of 2, the last a single image. Large enough for every kernel to split.
     const g = convGeometry('test', { n: 7, c: 8, h: 28, w: 26, fh: 3, fw: 3, stride: 1, pad: 1 });
-    const pool = convGeometry('test', { n: 7, c: 16, h: 28, w: 26, fh: 2, fw: 2, stride: 2, pad: 0 });
+    const pool = convGeometry('test', { n: 7, c: 32, h: 28, w: 26, fh: 2, fw: 2, stride: 2, pad: 0 });
+    const [tRows, tCols] = [300, 131];
     const { image, col } = sizes(g);
-    // The smallest call, in bytes moved, is a float32 transpose (x read, out written) or pooling's input.
-    assert.ok(2 * image * 4 >= CONV_THRESHOLD_BYTES && sizes(pool).image * 4 >= CONV_THRESHOLD_BYTES, 'the test shapes must split');
+    // The smallest calls, as the pool counts bytes, in float32: im2col (x and col), a
+    // transpose (a quarter of x read and out written) and pooling (its input alone).
+    assert.ok(
+      image * 4 * 10 >= CONV_THRESHOLD_BYTES && (2 * g.n * tRows * tCols * 4) / 4 >= CONV_THRESHOLD_BYTES &&
+      sizes(pool).image * 4 >= CONV_THRESHOLD_BYTES,
+      'the test shapes must split',
+    );
     for (const dtype of DTYPES) {
       for (const storage of STORAGES) {
         const envs = [one, two].map((backend): Env => ({ backend, dtype, storage, random: rng(7) }));
@@ -258,8 +264,9 @@ describe('convolution kernels: wasm checks and threads', () => {
           const c = random(env, col);
           const dx = poisoned(env, image);
           backend.col2im(g, c, dx.out);
-          const t = poisoned(env, image);
-          backend.transposeBatch(g.n, g.c * g.h, g.w, x, t.out);
+          const tx = random(env, g.n * tRows * tCols);
+          const t = poisoned(env, g.n * tRows * tCols);
+          backend.transposeBatch(g.n, tRows, tCols, tx, t.out);
           const px = poolInput(env, sizes(pool).image);
           const pooled = poisoned(env, sizes(pool).pooled);
           const argmax = new Int32Array(sizes(pool).pooled).fill(POISON_INDEX);

@@ -36,10 +36,16 @@ export const GATHER_THRESHOLD_BYTES = 1 << 18;
 /** Bands per thread in a split gather, so a late worker leaves main less to wait for (1 and 4 measured the same). */
 const GATHER_TASKS_PER_THREAD = 2;
 /**
- * A convolution kernel (im2col, col2im, transposeBatch, max pooling) moving at least this
- * many bytes (reads plus writes) is split across the threads by images. MEASURED_BELOW.
+ * A convolution kernel (im2col, col2im, max pooling) moving at least this many bytes (reads
+ * plus writes) is split across the threads by images. One thread moves about 10 GB/s
+ * through them (im2col of a float32 [100,16,28,28] batch: 50 MB in about 5 ms), so 512 KiB
+ * is about 50 µs of work, against a hand-off measured at 6–7 µs at best (a split
+ * 256 KiB transpose: 3 µs whole, 9 µs split) and tens of µs when a worker must be woken:
+ * enough that a split gains even with a late worker. The training batch's calls (4–100 MB)
+ * split 1.8–2.0× faster on 2 threads. transposeBatch moves its bytes about 4× faster
+ * (cache-blocked, no branches), so it counts a quarter of them.
  */
-export const CONV_THRESHOLD_BYTES = 1 << 18;
+export const CONV_THRESHOLD_BYTES = 1 << 19;
 /** Bands of images per thread in a split convolution kernel, so a late worker leaves main less to wait for. */
 const CONV_TASKS_PER_THREAD = 2;
 /** Work per task when a GEMM is large enough to be split finer than one task per thread. */
