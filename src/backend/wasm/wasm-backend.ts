@@ -356,7 +356,7 @@ function checkSize(where: string, elements: number): number {
 }
 
 function checkLength(where: string, name: string, array: FloatArray | Int32Array, needed: number): void {
-  if (array.length < needed) throw new RangeError(`${where}: ${name} has ${array.length} elements, the geometry needs ${needed}`);
+  if (array.length < needed) throw new RangeError(`${where}: ${name} has ${array.length} elements, needs ${needed}`);
 }
 
 /** Throws when `at` (the first argmax entry outside its plane, or −1) names one. */
