@@ -42,7 +42,8 @@ const GATHER_TASKS_PER_THREAD = 2;
  * is about 50 µs of work, against a hand-off measured at 6–7 µs at best (a split
  * 256 KiB transpose: 3 µs whole, 9 µs split) and tens of µs when a worker must be woken:
  * enough that a split gains even with a late worker. The training batch's calls (4–100 MB)
- * split 1.8–2.0× faster on 2 threads. transposeBatch moves its bytes about 4× faster
+ * ran 1.8–2.0× faster on 2 threads with a core free (on a box whose cores were busy with
+ * other work, a split only waited for one). transposeBatch moves its bytes about 4× faster
  * (cache-blocked, no branches), so it counts a quarter of them.
  */
 export const CONV_THRESHOLD_BYTES = 1 << 19;
