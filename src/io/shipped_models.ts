@@ -62,4 +62,4 @@ export const MODEL_FLAG_HELP = `weights file written by nabla train (safetensors
 export const SHIPPED_MODELS_NOTE =
   'Shipped models: --model simple-conv and --model deep-conv are the book\'s SimpleConvNet and\n' +
   'DeepConvNet, trained on MNIST and installed with nabla. A file or folder of that name in\n' +
-  'the current folder is used instead (say ./simple-conv to mean it plainly).';
+  'the current folder is used instead (write ./simple-conv to name yours unmistakably).';
