@@ -21,7 +21,7 @@ const commands: Record<string, { run: Command; help: string; summary: string }> 
   filters: { run: filtersCommand, help: filtersHelp, summary: "draw a conv net's first-layer filters (and their feature maps for a digit) as an SVG" },
   gradcheck: { run: gradcheckCommand, help: gradcheckHelp, summary: 'backprop vs numerical gradients of TwoLayerNet or a MultiLayerNet on MNIST' },
   predict: { run: predictCommand, help: predictHelp, summary: 'classify PNG or JPEG pictures of handwritten digits with a saved model' },
-  train: { run: trainCommand, help: trainHelp, summary: 'train TwoLayerNet or a MultiLayerNet on MNIST with any of six optimizers' },
+  train: { run: trainCommand, help: trainHelp, summary: 'train TwoLayerNet, a MultiLayerNet or the book\'s conv nets on MNIST with any of six optimizers' },
 };
 
 const usage = `Usage: nabla <command> [options]

@@ -73,7 +73,7 @@ describe('model files of any network', () => {
       [tensors, { ...metadata, network: JSON.stringify({ ...spec, hiddenSizeList: [5] }) }, /: W1 has shape \[4,3\], expected \[4, 5\] for its MultiLayerNetExtend/],
       [tensors, { ...metadata, network: JSON.stringify({ ...spec, useBatchnorm: false }) }, /: has a tensor '(gamma1|beta1|runningMean1|runningVar1)' that its MultiLayerNetExtend.* does not have$/],
       [tensors, { ...metadata, network: '{oops' }, /: metadata 'network' is not valid JSON/],
-      [tensors, { ...metadata, network: JSON.stringify({ ...spec, type: 'ConvNet\u001b' }) }, /: network spec: type must be one of TwoLayerNet, MultiLayerNet, MultiLayerNetExtend, got "ConvNet\\u001b"$/],
+      [tensors, { ...metadata, network: JSON.stringify({ ...spec, type: 'ConvNet\u001b' }) }, /: network spec: type must be one of TwoLayerNet, MultiLayerNet, MultiLayerNetExtend, SimpleConvNet, DeepConvNet, got "ConvNet\\u001b"$/],
       [tensors, { ...metadata, network: JSON.stringify({ ...spec, hiddenSizeList: [1e12] }) }, /: network spec: hiddenSizeList\[0\] must be a positive integer, got 1000000000000$/],
       [{ ...tensors, runningVar1: { ...tensors.runningVar1!, data: Float64Array.from([1, Number.NaN, 1]) } }, metadata, /: runningVar1 has 1 non-finite value \(first at \[1\]: NaN\)$/],
     ];

@@ -138,7 +138,7 @@ describe('Sequential', () => {
 
   it('refuses unknown options, a bad λ and no layers', () => {
     const rng = new Random(9);
-    assert.throws(() => new Sequential([affine(2, 2, rng)], new SoftmaxWithLoss(), { weightDecay: 0.1 } as object), /Sequential: unknown option 'weightDecay' \(it takes weightDecayLambda\)/);
+    assert.throws(() => new Sequential([affine(2, 2, rng)], new SoftmaxWithLoss(), { weightDecay: 0.1 } as object), /Sequential: unknown option 'weightDecay' \(it takes weightDecayLambda, evalBatchSize\)/);
     assert.throws(() => new Sequential([affine(2, 2, rng)], new SoftmaxWithLoss(), { weightDecayLambda: -1 }), /weightDecayLambda must be a finite number ≥ 0, got -1/);
     assert.throws(() => new Sequential([], new SoftmaxWithLoss()), /Sequential: needs at least one layer/);
   });

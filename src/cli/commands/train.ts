@@ -52,7 +52,9 @@ export const trainHelp = formatHelp(
   "The seed's train_neuralnet: TwoLayerNet(784, hidden, 10) on MNIST with mini-batch SGD,\n" +
     "or (--net mlp) the book's MultiLayerNet of any depth, with any of its optimizers,\n" +
     'evaluating train and test accuracy at iteration 0 and then every epoch (60000 / batch-size\n' +
-    'iterations). Writes config.json, metrics.csv/.json, accuracy.svg, loss.svg, model.safetensors\n' +
+    "iterations). --net simple-conv and deep-conv are the book's SimpleConvNet and DeepConvNet,\n" +
+    "trained as its train_convnet.py and train_deepnet.py do: Adam lr 0.001, 20 epochs, each\n" +
+    'epoch scored on the first 1000 train and test images, then all test images at the end. Writes config.json, metrics.csv/.json, accuracy.svg, loss.svg, model.safetensors\n' +
     'and a checkpoint to the run folder. Ctrl-C (also SIGTERM, SIGHUP) saves a checkpoint and exits\n' +
     'with code 130 (143, 129); a second one stops at once, keeping the last complete checkpoint.',
   flags,
