@@ -1,0 +1,212 @@
+// The conv benchmarks (`npm run bench -- --only-conv`): SimpleConvNet training in nabla,
+// lean NumPy and PyTorch, interleaved round by round so that a change in the machine's
+// load touches every row alike; DeepConvNet scoring the test set in nabla and PyTorch;
+// and the peak memory of a DeepConvNet training step. Every run is its own child process.
+
+import { join } from 'node:path';
+import { runChild, type ChildResult } from './child.js';
+import { currentLoad } from './machine.js';
+import { begin } from './progress.js';
+import type { RunContext } from './runners.js';
+
+export type ConvImpl = 'nabla' | 'NumPy' | 'PyTorch';
+export type ConvDType = 'float64' | 'float32';
+
+export interface ConvTrainRow {
+  impl: ConvImpl;
+  dtype: ConvDType;
+  setup: string;
+  /** The loop's own seconds, one per round. */
+  seconds: number[];
+  /** The whole process, spawn to exit (start-up and reading MNIST included), one per round. */
+  wallSeconds: number[];
+  firstLoss?: number;
+  meanLastLoss?: number;
+  finalLoss?: number;
+  error?: string;
+}
+
+export interface ConvEvalRow {
+  impl: 'nabla' | 'PyTorch';
+  dtype: ConvDType;
+  setup: string;
+  seconds?: number;
+  wallSeconds?: number;
+  imagesPerSecond?: number;
+  images?: number;
+  error?: string;
+}
+
+export interface ConvMemoryRow {
+  impl: 'nabla' | 'PyTorch';
+  dtype: ConvDType;
+  setup: string;
+  rssBeforeMiB?: number;
+  maxRssMiB?: number;
+  wasmMemoryMiB?: number;
+  msPerStep?: number;
+  error?: string;
+}
+
+export interface ConvResults {
+  iters: number;
+  rounds: number;
+  lossWindow: number;
+  train: ConvTrainRow[];
+  evals: ConvEvalRow[];
+  memory: ConvMemoryRow[];
+  loads: number[];
+  /** What PyTorch would have used by itself, when it said (it is told to use every core). */
+  torchDefaultThreads?: number;
+  versions: { torch?: string; numpy?: string };
+}
+
+export interface ConvOptions {
+  iters: number;
+  rounds: number;
+  /** Whether PyTorch can run (its columns are left out, with the reason, when not). */
+  torch: boolean;
+  numpy: boolean;
+}
+
+const ONE_BLAS_THREAD = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+const DTYPES: readonly ConvDType[] = ['float32', 'float64'];
+const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+/** Why `import torch` fails under ctx.python, or undefined when it works. */
+export async function torchMissing(ctx: RunContext): Promise<string | undefined> {
+  if (!ctx.python) return 'no python3 with NumPy';
+  const probe = await runChild(ctx.python, ['-c', 'import torch; print("{}")'], { cwd: ctx.root, timeoutSeconds: 120 });
+  if (probe.ok) return undefined;
+  return `PyTorch not importable by ${ctx.python} (${probe.error}); apt-get install python3-torch`;
+}
+
+async function child(part: string, command: string, args: string[], ctx: RunContext, env?: Record<string, string>): Promise<ChildResult> {
+  const done = begin(part);
+  const result = await runChild(command, args, { cwd: ctx.root, timeoutSeconds: ctx.timeoutSeconds, env: { ...process.env, ...env } });
+  const own = num(result.json?.['seconds']);
+  if (result.ok) done(`${own !== undefined ? `${own.toFixed(2)} s, ` : ''}process ${result.wallSeconds.toFixed(2)} s`);
+  else done(`unavailable: ${result.error}`);
+  return result;
+}
+
+interface Variant<Row> {
+  row: Row;
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
+function trainVariants(ctx: RunContext, options: ConvOptions): Variant<ConvTrainRow>[] {
+  const iters = String(options.iters);
+  const variants: Variant<ConvTrainRow>[] = [];
+  const row = (impl: ConvImpl, dtype: ConvDType, setup: string): ConvTrainRow => ({ impl, dtype, setup, seconds: [], wallSeconds: [] });
+  for (const dtype of DTYPES) {
+    variants.push({ row: row('nabla', dtype, 'default backend'), command: process.execPath, args: [join(ctx.root, 'dist', 'bench', 'conv.js'), '--dtype', dtype, '--iters', iters, '--data-dir', ctx.dataDir] });
+    if (options.numpy) {
+      const script = join(ctx.root, 'bench', 'numpy_simple_convnet.py');
+      for (const oneThread of [false, true]) {
+        variants.push({
+          row: row('NumPy', dtype, oneThread ? 'OpenBLAS ×1' : 'OpenBLAS default threads'), command: ctx.python,
+          args: [script, ctx.dataDir, '--dtype', dtype, '--iters', iters], ...(oneThread ? { env: ONE_BLAS_THREAD } : {}),
+        });
+      }
+    }
+    if (options.torch) {
+      variants.push({ row: row('PyTorch', dtype, 'all cores'), command: ctx.python, args: [join(ctx.root, 'bench', 'torch_simple_convnet.py'), ctx.dataDir, '--dtype', dtype, '--iters', iters] });
+    }
+  }
+  return variants;
+}
+
+function setupOf(impl: string, json: Record<string, unknown>, fallback: string): string {
+  const threads = num(json['threads']);
+  if (impl === 'nabla' && typeof json['backend'] === 'string') return `${json['backend']}${threads ? `×${threads}` : ''}`;
+  if (impl === 'PyTorch' && threads) return `${threads} threads${json['mkldnn'] === true ? ', oneDNN' : ''}`;
+  return fallback;
+}
+
+export async function convBenchmarks(ctx: RunContext, options: ConvOptions): Promise<ConvResults> {
+  const results: ConvResults = { iters: options.iters, rounds: options.rounds, lossWindow: 50, train: [], evals: [], memory: [], loads: [], versions: {} };
+  const variants = trainVariants(ctx, options);
+  for (let round = 1; round <= options.rounds; round++) {
+    results.loads.push(currentLoad());
+    for (const { row, command, args, env } of variants) {
+      if (row.error) continue;
+      const result = await child(`SimpleConvNet ${row.impl} ${row.dtype} (${row.setup}), ${options.iters} steps, round ${round}/${options.rounds}`, command, args, ctx, env);
+      const seconds = num(result.json?.['seconds']);
+      if (!result.ok || seconds === undefined) {
+        row.error = result.error ?? 'no seconds in its output';
+        continue;
+      }
+      const json = result.json!;
+      row.seconds.push(seconds);
+      row.wallSeconds.push(result.wallSeconds);
+      row.setup = setupOf(row.impl, json, row.setup);
+      for (const key of ['firstLoss', 'meanLastLoss', 'finalLoss'] as const) {
+        const value = num(json[key]);
+        if (value !== undefined) row[key] = value;
+      }
+      results.lossWindow = num(json['lossWindow']) ?? results.lossWindow;
+      if (typeof json['torch'] === 'string') results.versions.torch = json['torch'];
+      if (typeof json['numpy'] === 'string') results.versions.numpy = json['numpy'];
+      const defaultThreads = num(json['defaultThreads']);
+      if (defaultThreads !== undefined) results.torchDefaultThreads = defaultThreads;
+    }
+  }
+  results.loads.push(currentLoad());
+  results.train = variants.map((v) => v.row);
+  results.evals = await deepConvEvals(ctx, options);
+  results.memory = await deepConvMemory(ctx, options);
+  results.loads.push(currentLoad());
+  return results;
+}
+
+async function deepConvEvals(ctx: RunContext, options: ConvOptions): Promise<ConvEvalRow[]> {
+  const rows: ConvEvalRow[] = [];
+  for (const dtype of DTYPES) {
+    const runs: [ConvEvalRow['impl'], string, string[]][] = [['nabla', process.execPath, [join(ctx.root, 'dist', 'bench', 'deep_conv_eval.js'), '--dtype', dtype, '--data-dir', ctx.dataDir]]];
+    if (options.torch) runs.push(['PyTorch', ctx.python, [join(ctx.root, 'bench', 'torch_deep_convnet.py'), ctx.dataDir, '--eval', '--dtype', dtype]]);
+    for (const [impl, command, args] of runs) {
+      const result = await child(`DeepConvNet test-set evaluation ${impl} ${dtype}`, command, args, ctx);
+      const row: ConvEvalRow = { impl, dtype, setup: impl === 'nabla' ? 'default backend' : 'all cores', wallSeconds: result.wallSeconds };
+      if (!result.ok) {
+        rows.push({ ...row, error: result.error! });
+        continue;
+      }
+      const json = result.json!;
+      const seconds = num(json['seconds']);
+      const imagesPerSecond = num(json['imagesPerSecond']);
+      const images = num(json['images']);
+      rows.push({
+        ...row, setup: setupOf(impl, json, row.setup), ...(seconds !== undefined ? { seconds } : {}),
+        ...(imagesPerSecond !== undefined ? { imagesPerSecond } : {}), ...(images !== undefined ? { images } : {}),
+      });
+    }
+  }
+  return rows;
+}
+
+async function deepConvMemory(ctx: RunContext, options: ConvOptions): Promise<ConvMemoryRow[]> {
+  const rows: ConvMemoryRow[] = [];
+  const steps = '3';
+  for (const dtype of DTYPES) {
+    const runs: [ConvMemoryRow['impl'], string, string[]][] = [['nabla', process.execPath, [join(ctx.root, 'dist', 'bench', 'deep_conv_memory.js'), '--dtype', dtype, '--steps', steps]]];
+    if (options.torch) runs.push(['PyTorch', ctx.python, [join(ctx.root, 'bench', 'torch_deep_convnet.py'), ctx.dataDir, '--memory', '--dtype', dtype, '--steps', steps]]);
+    for (const [impl, command, args] of runs) {
+      const result = await child(`DeepConvNet training-step memory ${impl} ${dtype}`, command, args, ctx);
+      const row: ConvMemoryRow = { impl, dtype, setup: impl === 'nabla' ? 'default backend' : 'all cores' };
+      if (!result.ok) {
+        rows.push({ ...row, error: result.error! });
+        continue;
+      }
+      const json = result.json!;
+      const pick = (key: 'rssBeforeMiB' | 'maxRssMiB' | 'wasmMemoryMiB' | 'msPerStep'): Partial<ConvMemoryRow> => {
+        const value = num(json[key]);
+        return value === undefined ? {} : { [key]: value };
+      };
+      rows.push({ ...row, setup: setupOf(impl, json, row.setup), ...pick('rssBeforeMiB'), ...pick('maxRssMiB'), ...pick('wasmMemoryMiB'), ...pick('msPerStep') });
+    }
+  }
+  return rows;
+}
