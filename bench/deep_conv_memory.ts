@@ -40,9 +40,10 @@ for (let i = 0; i < steps; i++) {
   rssPeakSampled = Math.max(rssPeakSampled, process.memoryUsage().rss);
 }
 const seconds = (performance.now() - started) / 1000;
+const threads = (backend as { threads?: unknown }).threads;
 const wasmMemory = backend.name === 'wasm' ? getRuntime().memory.buffer.byteLength : undefined;
 process.stdout.write(`${JSON.stringify({
   net: 'DeepConvNet', dtype, batch, steps, msPerStep: (1000 * seconds) / steps, finalLoss: network.lastLoss,
   rssBeforeMiB: rssBefore / MiB, rssPeakSampledMiB: rssPeakSampled / MiB, maxRssMiB: (process.resourceUsage().maxRSS * 1024) / MiB,
-  ...(wasmMemory !== undefined ? { wasmMemoryMiB: wasmMemory / MiB } : {}), backend: backend.name,
+  ...(wasmMemory !== undefined ? { wasmMemoryMiB: wasmMemory / MiB } : {}), backend: backend.name, ...(typeof threads === 'number' ? { threads } : {}),
 })}\n`);

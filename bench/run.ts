@@ -27,7 +27,7 @@ and in TensorFlow.js (wasm), the gradient check in nabla and NumPy, and GEMM thr
 then prints wall times, accuracies, ratios and whether each target is met.
 
 Options:
-  --quick            1000 iterations everywhere, to try the harness out
+  --quick            1000 iterations everywhere (conv: 100 steps), to try the harness out
   --iters N          training iterations (default 10000; 1000 with --quick)
   --with-reference   also train on nabla's reference backend (minutes)
   --with-lean        also run NumPy without the seed's unused input gradient and second
@@ -41,13 +41,14 @@ Options:
   --mlp-rounds N     interleaved rounds of that run (default 2; 1 with --quick, at 200 iterations)
   --skip-conv        leave out the conv benchmarks (SimpleConvNet training in nabla, NumPy
                      and PyTorch; DeepConvNet test-set scoring and training-step memory)
-  --only-conv        run only those (with --conv-iters, --conv-rounds, --quick, --markdown)
-  --conv-iters N     SimpleConvNet training steps (default 600, one epoch; 100 with --quick)
+  --only-conv        run only those (with --conv-iters, --conv-rounds, --quick, --markdown, --save)
+  --conv-iters N     SimpleConvNet training steps (default 600, one epoch; 100 with --quick,
+                     which also scores 1000 test images instead of 10000)
   --conv-rounds N    interleaved rounds of the SimpleConvNet runs (default 1)
   --markdown         print the report as Markdown (for BENCHMARKS.md)
   --save FILE        also write every measurement as JSON to FILE
   --help             show this help
-Environment: PYTHON runs the Python scripts (NumPy; PyTorch for the conv benchmarks) (default: Debian's /usr/bin/python3 when it has NumPy, as apt-get install python3-numpy gives, else python3).
+Environment: PYTHON runs the Python scripts, NumPy and (for the conv benchmarks) PyTorch (default: Debian's /usr/bin/python3 when it has NumPy, as apt-get install python3-numpy gives, else python3).
 `;
 
 interface Options {
@@ -233,7 +234,7 @@ async function measureMlpOnly(options: Options, ctx: run.RunContext, machine: Re
 async function measureConv(options: Options, ctx: run.RunContext, numpyMissing: string | undefined): Promise<ConvResults> {
   const torchAbsent = numpyMissing ? `no NumPy (${numpyMissing})` : await torchMissing(ctx);
   if (torchAbsent) say(`PyTorch rows left out: ${torchAbsent}`);
-  return convBenchmarks(ctx, { iters: options.convIters, rounds: options.convRounds, numpy: !numpyMissing, torch: !torchAbsent });
+  return convBenchmarks(ctx, { iters: options.convIters, rounds: options.convRounds, numpy: !numpyMissing, torch: !torchAbsent, evalImages: options.quick ? 1000 : 10000 });
 }
 
 async function measureConvOnly(options: Options, ctx: run.RunContext, machine: Results['machine'], started: number): Promise<Results> {

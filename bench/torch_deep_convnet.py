@@ -13,7 +13,7 @@ initialisation. Two measurements, each with freshly initialised weights:
 Threads: every CPU this process may use, as in torch_simple_convnet.py (PyTorch's own
 default is 1 here).
 
-Usage: python3 bench/torch_deep_convnet.py [DATA_DIR] (--eval | --memory) [--dtype float64|float32] [--steps N]
+Usage: python3 bench/torch_deep_convnet.py [DATA_DIR] (--eval [--images N] | --memory [--steps N]) [--dtype float64|float32]
 """
 
 import argparse
@@ -58,7 +58,10 @@ def deep_convnet(dtype):
 def evaluate(args, dtype):
     images = torch.from_numpy(read_idx(os.path.join(args.data_dir, "t10k-images-idx3-ubyte")).astype(args.dtype) / 255)
     labels = torch.from_numpy(read_idx(os.path.join(args.data_dir, "t10k-labels-idx1-ubyte")).astype("int64"))
-    x = images.reshape(-1, 1, 28, 28).to(dtype)
+    count = images.shape[0] if args.images is None else args.images
+    if not 1 <= count <= images.shape[0]:
+        sys.exit(f"torch_deep_convnet.py: --images must be from 1 to {images.shape[0]}, got {count}")
+    x, labels = images[:count].reshape(-1, 1, 28, 28).to(dtype), labels[:count]
     model = deep_convnet(dtype).eval()
     started = time.perf_counter()
     correct = 0
@@ -97,6 +100,7 @@ def main():
     parser.add_argument("--dtype", choices=["float64", "float32"], default="float64")
     parser.add_argument("--steps", type=int, default=5)
     parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--images", type=int, help="--eval: score only the first N test images (default all)")
     args = parser.parse_args()
     if args.steps < 1:
         parser.error("--steps must be a positive integer")

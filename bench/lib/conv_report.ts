@@ -37,7 +37,7 @@ function trainTable(results: ConvResults, markdown: boolean): string {
   });
   const many = results.rounds > 1 ? ' (min / median)' : '';
   return renderTable({
-    headers: ['impl', 'dtype', 'setup', `loop s${many}`, `process s${many}`, 'ms/step', '÷ NumPy (loop / process)', '÷ PyTorch (loop / process)', 'first loss', `mean loss, last ${results.lossWindow}`, 'final loss'],
+    headers: ['impl', 'dtype', 'setup', `loop s${many}`, `process s${many}`, 'ms/step', '÷ NumPy (loop / process)', '÷ PyTorch (loop / process)', 'first loss', `mean loss, last ${Math.min(results.lossWindow, results.iters)}`, 'final loss'],
     rows,
   }, markdown);
 }
@@ -80,7 +80,7 @@ export function lossAgreement(results: ConvResults): { ok: boolean; line: string
   const outside = means.filter((m) => Math.abs(m.value - mid) > band);
   const spread = `${min(means.map((m) => m.value)).toFixed(4)}–${Math.max(...means.map((m) => m.value)).toFixed(4)}`;
   return outside.length === 0
-    ? { ok: true, line: `Loss agreement: every run's mean loss over its last ${results.lossWindow} steps is within ${band.toFixed(3)} of the median ${mid.toFixed(4)} (range ${spread}).` }
+    ? { ok: true, line: `Loss agreement: every run's mean loss over its last ${Math.min(results.lossWindow, results.iters)} steps is within ${band.toFixed(3)} of the median ${mid.toFixed(4)} (range ${spread}).` }
     : { ok: false, line: `Loss agreement: FAILED: ${outside.map((m) => `${m.name} ${m.value.toFixed(4)}`).join(', ')} more than ${band.toFixed(3)} from the median ${mid.toFixed(4)}.` };
 }
 
@@ -112,7 +112,7 @@ export function renderConv(results: ConvResults, markdown: boolean): string {
     trainTable(results, markdown),
     `Ratios are this row's time ÷ the fastest run of that implementation and dtype, loop and whole process.${torchThreads}`,
     lossAgreement(results).line,
-    h('DeepConvNet: scoring the 10000 test images (blocks of 100, fresh weights)'),
+    h(`DeepConvNet: scoring ${results.evalImages === 10000 ? 'the 10000' : `the first ${results.evalImages} of the 10000`} test images (blocks of 100, fresh weights)`),
     evalTable(results, markdown),
     h('DeepConvNet: peak memory of a training step (batch 100, random pixels, 3 gradient + Adam steps)'),
     memoryTable(results, markdown),

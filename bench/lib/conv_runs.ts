@@ -51,6 +51,7 @@ export interface ConvMemoryRow {
 export interface ConvResults {
   iters: number;
   rounds: number;
+  evalImages: number;
   lossWindow: number;
   train: ConvTrainRow[];
   evals: ConvEvalRow[];
@@ -67,6 +68,8 @@ export interface ConvOptions {
   /** Whether PyTorch can run (its columns are left out, with the reason, when not). */
   torch: boolean;
   numpy: boolean;
+  /** Test images DeepConvNet scores (10000, all of them; fewer with --quick). */
+  evalImages: number;
 }
 
 const ONE_BLAS_THREAD = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
@@ -127,7 +130,7 @@ function setupOf(impl: string, json: Record<string, unknown>, fallback: string):
 }
 
 export async function convBenchmarks(ctx: RunContext, options: ConvOptions): Promise<ConvResults> {
-  const results: ConvResults = { iters: options.iters, rounds: options.rounds, lossWindow: 50, train: [], evals: [], memory: [], loads: [], versions: {} };
+  const results: ConvResults = { iters: options.iters, rounds: options.rounds, evalImages: options.evalImages, lossWindow: 50, train: [], evals: [], memory: [], loads: [], versions: {} };
   const variants = trainVariants(ctx, options);
   for (let round = 1; round <= options.rounds; round++) {
     results.loads.push(currentLoad());
@@ -165,8 +168,8 @@ export async function convBenchmarks(ctx: RunContext, options: ConvOptions): Pro
 async function deepConvEvals(ctx: RunContext, options: ConvOptions): Promise<ConvEvalRow[]> {
   const rows: ConvEvalRow[] = [];
   for (const dtype of DTYPES) {
-    const runs: [ConvEvalRow['impl'], string, string[]][] = [['nabla', process.execPath, [join(ctx.root, 'dist', 'bench', 'deep_conv_eval.js'), '--dtype', dtype, '--data-dir', ctx.dataDir]]];
-    if (options.torch) runs.push(['PyTorch', ctx.python, [join(ctx.root, 'bench', 'torch_deep_convnet.py'), ctx.dataDir, '--eval', '--dtype', dtype]]);
+    const runs: [ConvEvalRow['impl'], string, string[]][] = [['nabla', process.execPath, [join(ctx.root, 'dist', 'bench', 'deep_conv_eval.js'), '--dtype', dtype, '--images', String(options.evalImages), '--data-dir', ctx.dataDir]]];
+    if (options.torch) runs.push(['PyTorch', ctx.python, [join(ctx.root, 'bench', 'torch_deep_convnet.py'), ctx.dataDir, '--eval', '--dtype', dtype, '--images', String(options.evalImages)]]);
     for (const [impl, command, args] of runs) {
       const result = await child(`DeepConvNet test-set evaluation ${impl} ${dtype}`, command, args, ctx);
       const row: ConvEvalRow = { impl, dtype, setup: impl === 'nabla' ? 'default backend' : 'all cores', wallSeconds: result.wallSeconds };
