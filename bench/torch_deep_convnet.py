@@ -10,8 +10,8 @@ initialisation. Two measurements, each with freshly initialised weights:
   --memory  a few training steps (CrossEntropyLoss, Adam lr 0.001) on a random batch of 100;
             prints the process's peak resident set (getrusage's max RSS).
 
-Threads: every CPU this process may use, as in torch_simple_convnet.py (PyTorch's own
-default is 1 here).
+Threads: --threads all|default|N as in torch_simple_convnet.py (PyTorch's own default is
+1 here).
 
 Usage: python3 bench/torch_deep_convnet.py [DATA_DIR] (--eval [--images N] | --memory [--steps N]) [--dtype float64|float32]
 """
@@ -34,7 +34,7 @@ except ImportError:
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from numpy_seed import DEFAULT_DATA_DIR, read_idx  # noqa: E402
-from torch_simple_convnet import use_all_cores  # noqa: E402
+from torch_simple_convnet import thread_count, use_threads  # noqa: E402
 
 
 def deep_convnet(dtype):
@@ -99,12 +99,12 @@ def main():
     mode.add_argument("--memory", action="store_true")
     parser.add_argument("--dtype", choices=["float64", "float32"], default="float64")
     parser.add_argument("--steps", type=int, default=5)
-    parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--threads", type=thread_count, default="all", help="as in torch_simple_convnet.py")
     parser.add_argument("--images", type=int, help="--eval: score only the first N test images (default all)")
     args = parser.parse_args()
     if args.steps < 1:
         parser.error("--steps must be a positive integer")
-    default_threads, threads = use_all_cores(args.threads)
+    default_threads, threads = use_threads(args.threads)
     torch.manual_seed(42)
     dtype = getattr(torch, args.dtype)
     result = evaluate(args, dtype) if args.eval else memory(args, dtype)

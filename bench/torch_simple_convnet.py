@@ -11,13 +11,15 @@ two implementations skip it.
 
 PyTorch uses one thread here unless told otherwise: its default is the number of physical
 cores that cpuinfo counts, and on this KVM guest cpuinfo reads the CPUID topology as one
-core with two hardware threads (Linux says two cores). So the thread count is set to the
-CPUs this process may run on, or to --threads.
+core with two hardware threads (Linux says two cores). --threads all (the default) sets
+the intra-op thread count to the CPUs this process may run on; --threads default leaves
+PyTorch's own choice; --threads N sets N. On a loaded machine PyTorch's OpenMP threads
+wait for each other at every operator, so the harness runs both all and default.
 
 Prints one JSON line: the loop's seconds, ms per step, the losses (first, final, mean of the
 last 50 steps), and the threads used.
 
-Usage: python3 bench/torch_simple_convnet.py [DATA_DIR] [--dtype float64|float32] [--iters N] [--threads N]
+Usage: python3 bench/torch_simple_convnet.py [DATA_DIR] [--dtype float64|float32] [--iters N] [--threads all|default|N]
 """
 
 import argparse
@@ -40,11 +42,23 @@ from numpy_seed import DEFAULT_DATA_DIR, load_mnist  # noqa: E402
 LOSS_WINDOW = 50  # as bench/lib/loss_window.ts
 
 
-def use_all_cores(requested):
-    """Sets PyTorch's intra-op threads; returns (PyTorch's default, the count now used)."""
+def thread_count(text):
+    """--threads: 'all', 'default' or a positive integer."""
+    if text in ("all", "default"):
+        return text
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    raise argparse.ArgumentTypeError(f"must be all, default or a positive integer, got '{text}'")
+
+
+def use_threads(requested):
+    """Sets PyTorch's intra-op threads as --threads says; returns (PyTorch's default, the count now used)."""
     default = torch.get_num_threads()
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    torch.set_num_threads(requested or usable or 1)
+    if requested == "all":
+        usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        torch.set_num_threads(usable or 1)
+    elif requested != "default":
+        torch.set_num_threads(requested)
     return default, torch.get_num_threads()
 
 
@@ -71,11 +85,11 @@ def main():
     parser.add_argument("data_dir", nargs="?", default=DEFAULT_DATA_DIR)
     parser.add_argument("--dtype", choices=["float64", "float32"], default="float64")
     parser.add_argument("--iters", type=int, default=600)
-    parser.add_argument("--threads", type=int, default=0, help="intra-op threads (default: every CPU this process may use)")
+    parser.add_argument("--threads", type=thread_count, default="all", help="intra-op threads: all (every CPU this process may use), default (PyTorch's choice) or N")
     args = parser.parse_args()
     if args.iters < 1:
         parser.error("--iters must be a positive integer")
-    default_threads, threads = use_all_cores(args.threads)
+    default_threads, threads = use_threads(args.threads)
     dtype = getattr(torch, args.dtype)
     torch.manual_seed(42)
     x_np, t_np, _, _ = load_mnist(args.data_dir, args.dtype)

@@ -43,7 +43,7 @@ function trainTable(results: ConvResults, markdown: boolean): string {
 }
 
 function evalTable(results: ConvResults, markdown: boolean): string {
-  const torch = (dtype: ConvDType) => results.evals.find((r) => r.impl === 'PyTorch' && r.dtype === dtype && r.seconds !== undefined);
+  const torch = (dtype: ConvDType) => results.evals.filter((r) => r.impl === 'PyTorch' && r.dtype === dtype && r.seconds !== undefined).sort((a, b) => a.seconds! - b.seconds!)[0];
   const rows = results.evals.map((r) => {
     if (r.seconds === undefined) return [r.impl, r.dtype, r.setup, '—', '—', '—', '—', r.error ?? 'not run'];
     const base = torch(r.dtype);
@@ -85,7 +85,7 @@ export function lossAgreement(results: ConvResults): { ok: boolean; line: string
 }
 
 export function convTargets(results: ConvResults): TargetCheck[] {
-  const nabla = fastestRow(results.train, 'nabla', 'float32');
+  const nabla = results.train.find((r) => r.impl === 'nabla' && r.isDefault && r.dtype === 'float32' && r.seconds.length > 0);
   const numpy = fastestRow(results.train, 'NumPy', 'float32');
   const torch = fastestRow(results.train, 'PyTorch', 'float32');
   const epoch = results.iters === 600 ? 'per epoch' : `per ${results.iters} steps (an epoch is 600)`;
@@ -106,11 +106,11 @@ export function convTargets(results: ConvResults): TargetCheck[] {
 export function renderConv(results: ConvResults, markdown: boolean): string {
   const h = (title: string): string => (markdown ? `### ${title}` : title);
   const loads = results.loads.map((l) => l.toFixed(2)).join(' → ');
-  const torchThreads = results.torchDefaultThreads === undefined ? '' : ` PyTorch ${results.versions.torch ?? ''} was set to every core (its own default here: ${results.torchDefaultThreads} thread${results.torchDefaultThreads === 1 ? '' : 's'}).`;
+  const torchThreads = results.torchDefaultThreads === undefined ? '' : ` PyTorch ${results.versions.torch ?? ''} runs with every core and with its own default (${results.torchDefaultThreads} thread${results.torchDefaultThreads === 1 ? '' : 's'} here).`;
   const parts = [
     h(`SimpleConvNet training: batch 100, Adam lr 0.001, ${results.iters} steps, ${results.rounds} interleaved round(s); load ${loads}`),
     trainTable(results, markdown),
-    `Ratios are this row's time ÷ the fastest run of that implementation and dtype, loop and whole process.${torchThreads}`,
+    `Ratios are this row's time ÷ the fastest run of that implementation and dtype, loop and whole process. The targets are checked on nabla's default row (all cores) against the fastest NumPy and PyTorch rows.${torchThreads}`,
     lossAgreement(results).line,
     h(`DeepConvNet: scoring ${results.evalImages === 10000 ? 'the 10000' : `the first ${results.evalImages} of the 10000`} test images (blocks of 100, fresh weights)`),
     evalTable(results, markdown),
