@@ -232,14 +232,15 @@ async function measureMlpOnly(options: Options, ctx: run.RunContext, machine: Re
 
 /** The conv benchmarks; PyTorch's rows are left out, with the reason, where it cannot be imported. */
 async function measureConv(options: Options, ctx: run.RunContext, numpyMissing: string | undefined): Promise<ConvResults> {
-  const torchAbsent = numpyMissing ? `no NumPy (${numpyMissing})` : await torchMissing(ctx);
+  const torchAbsent = numpyMissing ? `${numpyMissing} (the PyTorch scripts read MNIST with NumPy)` : await torchMissing(ctx);
   if (torchAbsent) say(`PyTorch rows left out: ${torchAbsent}`);
-  return convBenchmarks(ctx, { iters: options.convIters, rounds: options.convRounds, numpy: !numpyMissing, torch: !torchAbsent, evalImages: options.quick ? 1000 : 10000 });
+  const notes = [...(numpyMissing ? [`NumPy rows left out: ${numpyMissing}`] : []), ...(torchAbsent ? [`PyTorch rows left out: ${torchAbsent}`] : [])];
+  return convBenchmarks(ctx, { iters: options.convIters, rounds: options.convRounds, numpy: !numpyMissing, torch: !torchAbsent, evalImages: options.quick ? 1000 : 10000, notes });
 }
 
 async function measureConvOnly(options: Options, ctx: run.RunContext, machine: Results['machine'], started: number): Promise<Results> {
   say(`${machine.cpu}, ${machine.cores} cores, load ${machine.loadAtStart.toFixed(2)}; only the conv benchmarks, ${options.convIters} SimpleConvNet steps per run`);
-  const numpyMissing = await run.numpyMissing(ctx);
+  const numpyMissing = options.skipNumpy ? 'skipped (--skip-numpy)' : await run.numpyMissing(ctx);
   if (numpyMissing) say(`NumPy rows left out: ${numpyMissing}`);
   const conv = await measureConv(options, ctx, numpyMissing);
   return {

@@ -112,6 +112,7 @@ export function renderConv(results: ConvResults, markdown: boolean): string {
     trainTable(results, markdown),
     `Ratios are this row's time ÷ the fastest run of that implementation and dtype, loop and whole process. The targets are checked on nabla's default row (all cores) against the fastest NumPy and PyTorch rows.${torchThreads}`,
     lossAgreement(results).line,
+    ...(results.notes.length > 0 ? [results.notes.map((n) => `- ${n}`).join('\n')] : []),
     h(`DeepConvNet: scoring ${results.evalImages === 10000 ? 'the 10000' : `the first ${results.evalImages} of the 10000`} test images (blocks of 100, fresh weights)`),
     evalTable(results, markdown),
     h('DeepConvNet: peak memory of a training step (batch 100, random pixels, 3 gradient + Adam steps)'),

@@ -62,6 +62,8 @@ export interface ConvResults {
   /** What PyTorch would have used by itself, when it said (it is told to use every core). */
   torchDefaultThreads?: number;
   versions: { torch?: string; numpy?: string };
+  /** Rows left out, each with its reason. */
+  notes: string[];
 }
 
 export interface ConvOptions {
@@ -70,6 +72,8 @@ export interface ConvOptions {
   /** Whether PyTorch can run (its columns are left out, with the reason, when not). */
   torch: boolean;
   numpy: boolean;
+  /** Why rows were left out (NumPy or PyTorch missing), for the report. */
+  notes: string[];
   /** Test images DeepConvNet scores (10000, all of them; fewer with --quick). */
   evalImages: number;
 }
@@ -146,7 +150,7 @@ function setupOf(impl: string, json: Record<string, unknown>, fallback: string):
 }
 
 export async function convBenchmarks(ctx: RunContext, options: ConvOptions): Promise<ConvResults> {
-  const results: ConvResults = { iters: options.iters, rounds: options.rounds, evalImages: options.evalImages, lossWindow: 50, train: [], evals: [], memory: [], loads: [], versions: {} };
+  const results: ConvResults = { iters: options.iters, rounds: options.rounds, evalImages: options.evalImages, lossWindow: 50, train: [], evals: [], memory: [], loads: [], versions: {}, notes: options.notes };
   const variants = trainVariants(ctx, options);
   for (let round = 1; round <= options.rounds; round++) {
     results.loads.push(currentLoad());
