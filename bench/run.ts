@@ -32,7 +32,8 @@ Options:
   --with-reference   also train on nabla's reference backend (minutes)
   --with-lean        also run NumPy without the seed's unused input gradient and second
                      forward pass per iteration, to show what those habits cost
-  --skip-numpy       leave out the NumPy runs
+  --skip-numpy       leave out the NumPy runs (and the conv benchmarks' PyTorch runs,
+                     whose scripts read MNIST with NumPy)
   --skip-tfjs        leave out the TensorFlow.js run
   --skip-gemm        leave out the GEMM measurements
   --skip-mlp         leave out the optimizers experiment's Adam run (4×100 ReLU MLP, 2000
