@@ -1,5 +1,6 @@
 // nabla's public API: tensors → backends → layers → networks → training.
-export type { Backend, DType, FloatArray } from './backend/backend.js';
+export type { Backend, ConvGeometry, DType, FloatArray } from './backend/backend.js';
+export { convGeometry } from './backend/conv_geometry.js';
 export { BACKEND_NAMES, createBackend, getBackend, referenceBackend, setBackend, type BackendName } from './backend/index.js';
 
 export { Tensor, type NestedArray, type Placement } from './tensor/tensor.js';
@@ -23,6 +24,8 @@ export { Dropout, type DropoutState } from './layers/dropout.js';
 export { BatchNormalization } from './layers/batch_normalization.js';
 export { Tanh } from './layers/tanh.js';
 export { Softmax } from './layers/softmax.js';
+export { Convolution, type ConvolutionOptions } from './layers/convolution.js';
+export { Pooling, type PoolingOptions } from './layers/pooling.js';
 
 export type { Optimizer, OptimizerName, OptimizerState } from './optim/optimizer.js';
 export { SGD } from './optim/sgd.js';
@@ -37,7 +40,10 @@ export { weightInitScale, WEIGHT_INIT_NAMES, type WeightInit } from './nets/weig
 export { Sequential, type LossLayer, type SequentialOptions } from './nets/sequential.js';
 export { MultiLayerNet, ACTIVATIONS, type Activation, type MultiLayerNetOptions, type MultiLayerNetExtendOptions, type MultiLayerNetSpec } from './nets/multi_layer_net.js';
 export { MultiLayerNetExtend } from './nets/multi_layer_net_extend.js';
-export type { Network, TrainableNetwork, NetworkSpec } from './nets/network.js';
+export { specInputSize, type Network, type TrainableNetwork, type NetworkSpec, type ConvNetSpec } from './nets/network.js';
+export { SimpleConvNet, type SimpleConvNetOptions, type SimpleConvNetSpec } from './nets/simple_conv_net.js';
+export { DeepConvNet, BOOK_DEEP_CONV_PARAMS, type DeepConvNetOptions, type DeepConvNetSpec } from './nets/deep_conv_net.js';
+export type { ConvParam, InputDim } from './nets/conv_images.js';
 export { buildNetwork, describeNetwork, specTensorShapes, NETWORK_TYPES } from './nets/network_spec.js';
 
 export { TwoLayerNet, PARAM_NAMES, type Params, type ParamName, type TwoLayerNetOptions, type TwoLayerNetSpec } from './nets/two_layer_net.js';

@@ -1,6 +1,7 @@
 import { appleCommand, appleHelp } from './commands/apple.js';
 import { experimentCommand, experimentHelp } from './commands/experiment.js';
 import { evaluateCommand, evaluateHelp } from './commands/evaluate.js';
+import { filtersCommand, filtersHelp } from './commands/filters.js';
 import { gradcheckCommand, gradcheckHelp } from './commands/gradcheck.js';
 import { predictCommand, predictHelp } from './commands/predict.js';
 import { trainCommand, trainHelp } from './commands/train.js';
@@ -17,6 +18,7 @@ const commands: Record<string, { run: Command; help: string; summary: string }> 
   apple: { run: appleCommand, help: appleHelp, summary: 'the buy_apple and buy_apple_orange computational graphs' },
   evaluate: { run: evaluateCommand, help: evaluateHelp, summary: 'test accuracy, per-class accuracy and confusion matrix of a saved model' },
   experiment: { run: experimentCommand, help: experimentHelp, summary: "the book's chapter 6 experiments: figure and table in a run folder" },
+  filters: { run: filtersCommand, help: filtersHelp, summary: "draw a conv net's first-layer filters (and their feature maps for a digit) as an SVG" },
   gradcheck: { run: gradcheckCommand, help: gradcheckHelp, summary: 'backprop vs numerical gradients of TwoLayerNet or a MultiLayerNet on MNIST' },
   predict: { run: predictCommand, help: predictHelp, summary: 'classify PNG or JPEG pictures of handwritten digits with a saved model' },
   train: { run: trainCommand, help: trainHelp, summary: 'train TwoLayerNet or a MultiLayerNet on MNIST with any of six optimizers' },

@@ -271,7 +271,7 @@ describe('nabla predict', () => {
 
 describe('help', () => {
   it('shows usage for both commands and lists them in the overview', async () => {
-    for (const [command, usage] of [['evaluate', 'nabla evaluate --model FILE|DIR [options]'], ['predict', 'nabla predict --model FILE|DIR [options] IMAGE...']] as const) {
+    for (const [command, usage] of [['evaluate', 'nabla evaluate --model FILE|DIR|NAME [options]'], ['predict', 'nabla predict --model FILE|DIR|NAME [options] IMAGE...']] as const) {
       const r = await nablaInProcess(command, '--help');
       assert.equal(r.code, 0);
       assert.ok(r.stdout.startsWith(`Usage: ${usage}\n`), r.stdout);

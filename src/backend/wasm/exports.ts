@@ -31,17 +31,35 @@ export interface TypedKernels {
   gatherRows(count: number, indices: number, cols: number, src: number, out: number): void;
   argmaxRows(rows: number, cols: number, x: number, out: number): void;
   axpy(n: number, alpha: number, x: number, y: number): void;
+  // Convolution and pooling (assembly/conv.ts), over images i0..i1 of the batch.
+  im2col: ConvKernel;
+  col2im: ConvKernel;
+  transposeBatch(rows: number, cols: number, b0: number, b1: number, x: number, out: number): void;
+  maxPoolForward(
+    c: number, h: number, w: number, fh: number, fw: number, stride: number, pad: number, oh: number, ow: number,
+    i0: number, i1: number, x: number, out: number, argmax: number,
+  ): void;
+  maxPoolBackward(c: number, h: number, w: number, oh: number, ow: number, i0: number, i1: number, dout: number, argmax: number, dx: number): void;
 }
+
+/** im2col (x → col) and col2im (col → dx): the geometry, images i0..i1, source, destination. */
+type ConvKernel = (
+  c: number, h: number, w: number, fh: number, fw: number, stride: number, pad: number, oh: number, ow: number,
+  i0: number, i1: number, from: number, to: number,
+) => void;
 
 export interface ModuleExports {
   heapBase(): number;
   gemmScratchBytes(): number;
+  /** Position of the first of n int32s outside 0..limit − 1, or −1 when all are inside. */
+  firstOutside(n: number, values: number, limit: number): number;
 }
 
 const KERNEL_NAMES = [
   'gemm', 'gemmSparse', 'countZeros', 'addRowVector', 'sumRows', 'reluForward', 'reluBackward', 'sigmoidForward',
   'sigmoidBackward', 'softmaxRows', 'crossEntropyLabels', 'crossEntropyOneHot', 'sceBackwardLabels',
-  'sceBackwardOneHot', 'gatherRows', 'argmaxRows', 'axpy',
+  'sceBackwardOneHot', 'gatherRows', 'argmaxRows', 'axpy', 'im2col', 'col2im', 'transposeBatch', 'maxPoolForward',
+  'maxPoolBackward',
 ] as const satisfies readonly (keyof TypedKernels)[];
 
 /** Picks the `<name>_f64` or `<name>_f32` exports into one table per element type. */

@@ -7,9 +7,9 @@ import { ThreadPool } from './pool.js';
 import { getRuntime } from './runtime.js';
 import { makeWasmBackend, type WasmBackend } from './wasm-backend.js';
 
-export type { GatherPathCounts, GemmPathCounts, WasmBackend } from './wasm-backend.js';
+export type { ConvPathCounts, GatherPathCounts, GemmPathCounts, WasmBackend } from './wasm-backend.js';
 export { SPARSE_MIN_COLUMNS, SPARSE_SAMPLE_ROWS, SPARSE_ZERO_FRACTION, sparseSample } from './wasm-backend.js';
-export { GATHER_THRESHOLD_BYTES, THREADING_THRESHOLD, WORKER_SPIN_MS } from './pool.js';
+export { CONV_THRESHOLD_BYTES, GATHER_THRESHOLD_BYTES, THREADING_THRESHOLD, WORKER_SPIN_MS } from './pool.js';
 
 export interface WasmBackendOptions {
   /** Worker threads for large kernels, main thread included; default: NABLA_THREADS, else available cores. */

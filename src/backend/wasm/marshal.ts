@@ -31,6 +31,15 @@ export class Marshal {
     return this.stage(array, offset, length, true);
   }
 
+  /**
+   * As output(), for an array the kernel writes every element of: a foreign one is only
+   * copied back, not in (im2col's col, pooling's argmax: megabytes a training step would
+   * otherwise copy twice).
+   */
+  overwrite(array: Numeric, offset = 0, length = array.length - offset): number {
+    return this.stage(array, offset, length, true, false);
+  }
+
   /** Copies outputs back to foreign arrays and gives the scratch blocks back. */
   finish(): void {
     try {
@@ -54,7 +63,7 @@ export class Marshal {
     this.staged.length = 0;
   }
 
-  private stage(array: Numeric, offset: number, length: number, write: boolean): number {
+  private stage(array: Numeric, offset: number, length: number, write: boolean, copyIn = true): number {
     // Wasm does not bounds-check against the typed array: a short output would overwrite
     // whatever lies next to it in memory, so refuse instead.
     if (offset < 0 || offset + length > array.length) {
@@ -72,7 +81,7 @@ export class Marshal {
     this.blocks.push(block);
     const Ctor = array.constructor as new (b: ArrayBufferLike, o: number, n: number) => Numeric;
     // Outputs are copied in too: a strided C keeps the gaps between its rows on copy-back.
-    new Ctor(this.rt.buffer(), block.ptr, length).set(array.subarray(offset, offset + length) as never);
+    if (copyIn) new Ctor(this.rt.buffer(), block.ptr, length).set(array.subarray(offset, offset + length) as never);
     this.staged.push({ array, offset, length, ptr: block.ptr, copyOut: write });
     return block.ptr;
   }

@@ -1,14 +1,16 @@
 // How the main thread hands GEMM tasks to worker threads: a small Int32 control block in
 // the shared memory. Shared by the pool (main thread) and the worker script.
 //
-// A job is a GEMM split into `total` tasks, each a band of rows (or columns) of C, or a
-// row gather split into bands of output rows (KIND says which). Main
+// A job is a GEMM split into `total` tasks, each a band of rows (or columns) of C, a
+// row gather split into bands of output rows, or a convolution kernel split into bands of
+// images (KIND says which). Main
 // writes the parameters, resets DONE, then publishes REMAIN = total; every thread claims
 // tasks with Atomics.sub(REMAIN) until the count runs out. A claim is valid only when the
 // value it took was positive, so a late claim from a finished job (REMAIN ≤ 0) can never
 // steal a task, and no thread ever needs to know which job it is on. Parameters are read
 // after a valid claim, which orders them after main's publishing store.
 
+import type { ConvGeometry } from '../backend.js';
 import type { TypedKernels } from './exports.js';
 
 export const WAKE = 0; // bumped by main to wake sleeping workers
@@ -31,9 +33,12 @@ const LDC = 16;
 const BY_ROWS = 17;
 const CHUNK = 18;
 const SPARSE = 19;
-const KIND = 20; // JOB_GEMM or JOB_GATHER
+const KIND = 20; // JOB_GEMM, JOB_GATHER or JOB_CONV
 const JOB_GEMM = 0;
 const JOB_GATHER = 1;
+const JOB_CONV = 2;
+const CONV_OP = 21; // index of the op in CONV_OPS
+const CONV_SHAPE = 22; // 9 slots: c, h, w, fh, fw, stride, pad, oh, ow
 export const CONTROL_INTS = 32; // 128 bytes, two cache lines
 
 export interface GemmJob {
@@ -72,6 +77,61 @@ export interface GatherJob {
   out: number;
   /** Output rows per task. */
   chunk: number;
+}
+
+export const CONV_OPS = ['im2col', 'col2im', 'transposeBatch', 'maxPoolForward', 'maxPoolBackward'] as const;
+export type ConvOp = (typeof CONV_OPS)[number];
+/** A geometry without its batch size; transposeBatch keeps its rows and cols in h and w. */
+export type ConvShape = Omit<ConvGeometry, 'n'>;
+
+/**
+ * One convolution kernel over n images in bands of `chunk` images. Images share nothing,
+ * so every band is computed as it would be in a whole call, and any split gives the same bits.
+ */
+export interface ConvJob {
+  f32: boolean;
+  op: ConvOp;
+  n: number;
+  shape: ConvShape;
+  /** Addresses of the kernel's arrays in its argument order (a third only for pooling). */
+  a: number;
+  b: number;
+  c: number;
+  /** Images per task. */
+  chunk: number;
+}
+
+/** Runs `job`'s kernel on images i0..i1. */
+export function runConv(kernels: TypedKernels, job: Omit<ConvJob, 'chunk' | 'f32'>, i0: number, i1: number): void {
+  const { c, h, w, fh, fw, stride, pad, oh, ow } = job.shape;
+  switch (job.op) {
+    case 'im2col': return kernels.im2col(c, h, w, fh, fw, stride, pad, oh, ow, i0, i1, job.a, job.b);
+    case 'col2im': return kernels.col2im(c, h, w, fh, fw, stride, pad, oh, ow, i0, i1, job.a, job.b);
+    case 'transposeBatch': return kernels.transposeBatch(h, w, i0, i1, job.a, job.b);
+    case 'maxPoolForward': return kernels.maxPoolForward(c, h, w, fh, fw, stride, pad, oh, ow, i0, i1, job.a, job.b, job.c);
+    case 'maxPoolBackward': return kernels.maxPoolBackward(c, h, w, oh, ow, i0, i1, job.a, job.b, job.c);
+  }
+}
+
+const SHAPE_KEYS = ['c', 'h', 'w', 'fh', 'fw', 'stride', 'pad', 'oh', 'ow'] as const;
+
+// A convolution job reuses the gather's slots for its size, arrays and chunk.
+export function writeConv(ctl: Int32Array, job: ConvJob): void {
+  ctl[KIND] = JOB_CONV;
+  ctl[DTYPE] = job.f32 ? 1 : 0;
+  ctl[CONV_OP] = CONV_OPS.indexOf(job.op);
+  SHAPE_KEYS.forEach((key, i) => (ctl[CONV_SHAPE + i] = job.shape[key]));
+  ctl[M] = job.n;
+  ctl[A] = job.a;
+  ctl[B] = job.b;
+  ctl[C] = job.c;
+  ctl[CHUNK] = job.chunk;
+}
+
+function readConv(ctl: Int32Array): Omit<ConvJob, 'chunk' | 'f32'> {
+  const shape = Object.fromEntries(SHAPE_KEYS.map((key, i) => [key, ctl[CONV_SHAPE + i]!])) as unknown as ConvShape;
+  // >>> 0 reads a wrapped address back as unsigned.
+  return { op: CONV_OPS[ctl[CONV_OP]!]!, n: ctl[M]!, shape, a: ctl[A]! >>> 0, b: ctl[B]! >>> 0, c: ctl[C]! >>> 0 };
 }
 
 export function writeJob(ctl: Int32Array, job: GemmJob): void {
@@ -133,6 +193,12 @@ export function drain(ctl: Int32Array, f64: TypedKernels, f32: TypedKernels, scr
     const task = claimed - 1;
     const kernels = ctl[DTYPE] === 1 ? f32 : f64;
     const chunk = ctl[CHUNK]!;
+    if (ctl[KIND] === JOB_CONV) {
+      const job = readConv(ctl);
+      const i0 = task * chunk, i1 = Math.min(job.n, i0 + chunk);
+      runTask(ctl, () => runConv(kernels, job, i0, i1));
+      continue;
+    }
     if (ctl[KIND] === JOB_GATHER) {
       const i0 = task * chunk, rows = Math.min(ctl[M]!, i0 + chunk) - i0, cols = ctl[N]!;
       const rowBytes = cols * (ctl[DTYPE] === 1 ? 4 : 8);

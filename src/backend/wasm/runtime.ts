@@ -26,6 +26,8 @@ export interface Runtime {
   readonly f32: TypedKernels;
   readonly allocator: Allocator;
   readonly scratchBytes: number;
+  /** Position of the first of n int32s at address `values` outside 0..limit − 1, or −1. */
+  firstOutside(n: number, values: number, limit: number): number;
   /** Whether `array` is a view of this memory, i.e. its byteOffset is its wasm address. */
   owns(array: ArrayBufferView): boolean;
   /**
@@ -95,6 +97,7 @@ function createRuntime(): Runtime {
     f32: kernelsFor(instance.exports, 'f32'),
     allocator,
     scratchBytes: exports.gemmScratchBytes(),
+    firstOutside: (n, values, limit) => exports.firstOutside(n, values, limit),
     owns: (array) => ownBuffers.has(array.buffer),
     alloc(dtype, length) {
       if (!Number.isInteger(length) || length < 0) throw new RangeError(`alloc: bad length ${length}`);

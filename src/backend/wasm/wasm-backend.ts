@@ -1,11 +1,12 @@
 // The Backend contract on top of the wasm kernels: checks and marshals arguments, picks
 // the f64 or f32 table, and hands GEMMs to the thread pool.
 
-import type { Backend, DType, FloatArray } from '../backend.js';
+import type { Backend, ConvGeometry, DType, FloatArray } from '../backend.js';
+import { convGeometry } from '../conv_geometry.js';
 import { referenceBackend } from '../reference/index.js';
 import type { TypedKernels } from './exports.js';
 import { Marshal } from './marshal.js';
-import type { ThreadPool } from './pool.js';
+import type { ConvCall, ThreadPool } from './pool.js';
 import type { Runtime } from './runtime.js';
 
 export interface WasmBackend extends Backend {
@@ -16,6 +17,13 @@ export interface WasmBackend extends Backend {
   readonly gemmPaths: Readonly<GemmPathCounts>;
   /** Row gathers from this backend's memory run so far, whole on the calling thread or split across the pool. */
   readonly gatherPaths: Readonly<GatherPathCounts>;
+  /** Convolution kernels (im2col, col2im, transposeBatch, max pooling) run so far in wasm, whole or split by images. */
+  readonly convPaths: Readonly<ConvPathCounts>;
+}
+
+export interface ConvPathCounts {
+  whole: number;
+  split: number;
 }
 
 export interface GatherPathCounts {
@@ -81,12 +89,19 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
 
   const gemmPaths: GemmPathCounts = { dense: 0, sparse: 0 };
   const gatherPaths: GatherPathCounts = { whole: 0, split: 0 };
+  const convPaths: ConvPathCounts = { whole: 0, split: 0 };
+  /** Runs a checked convolution kernel on the pool and counts its path. */
+  const conv = (call: ConvCall, bytes: number): void => {
+    if (pool.conv(call, bytes)) convPaths.split++;
+    else convPaths.whole++;
+  };
 
   return {
     name: 'wasm',
     threads: pool.threads,
     gemmPaths,
     gatherPaths,
+    convPaths,
 
     alloc: (dtype: DType, length: number) => rt.alloc(dtype, length),
     free: (array: FloatArray) => rt.free(array),
@@ -232,13 +247,126 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
       marshalled((ms) => t.axpy(n, alpha, ms.input(x, 0, n), ms.output(y, 0, n)));
     },
 
-    // Convolution kernels: the reference loops until the wasm versions land.
-    im2col: referenceBackend.im2col,
-    col2im: referenceBackend.col2im,
-    transposeBatch: referenceBackend.transposeBatch,
-    maxPoolForward: referenceBackend.maxPoolForward,
-    maxPoolBackward: referenceBackend.maxPoolBackward,
+    // Convolution kernels: sizes are checked against the geometry before wasm touches
+    // anything, since it reads and writes memory unchecked.
+    im2col(g, x, col) {
+      const { shape, input, output } = convSizes('im2col', g);
+      checkLength('im2col', 'x', x, input);
+      checkLength('im2col', 'col', col, output);
+      const t = tableFor(x, col);
+      if (!t) return referenceBackend.im2col(g, x, col);
+      if (output === 0) return;
+      marshalled((ms) => conv(
+        { f32: t === rt.f32, op: 'im2col', n: g.n, shape, a: ms.input(x, 0, input), b: ms.overwrite(col, 0, output), c: 0 },
+        (input + output) * x.BYTES_PER_ELEMENT,
+      ));
+    },
+    col2im(g, col, dx) {
+      const { shape, input, output } = convSizes('col2im', g);
+      checkLength('col2im', 'col', col, output);
+      checkLength('col2im', 'dx', dx, input);
+      const t = tableFor(col, dx);
+      if (!t) return referenceBackend.col2im(g, col, dx);
+      if (input === 0) return;
+      marshalled((ms) => conv(
+        { f32: t === rt.f32, op: 'col2im', n: g.n, shape, a: ms.input(col, 0, output), b: ms.overwrite(dx, 0, input), c: 0 },
+        (input + output) * col.BYTES_PER_ELEMENT,
+      ));
+    },
+    transposeBatch(batch, rows, cols, x, out) {
+      for (const [name, value] of [['batch', batch], ['rows', rows], ['cols', cols]] as const) {
+        if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`transposeBatch: ${name} must be an integer ≥ 0, got ${value}`);
+      }
+      const length = checkSize('transposeBatch', batch * rows * cols);
+      checkLength('transposeBatch', 'x', x, length);
+      checkLength('transposeBatch', 'out', out, length);
+      const t = tableFor(x, out);
+      if (!t) return referenceBackend.transposeBatch(batch, rows, cols, x, out);
+      if (length === 0) return;
+      const shape = { c: 1, h: rows, w: cols, fh: 1, fw: 1, stride: 1, pad: 0, oh: 1, ow: 1 };
+      marshalled((ms) => conv(
+        { f32: t === rt.f32, op: 'transposeBatch', n: batch, shape, a: ms.input(x, 0, length), b: ms.overwrite(out, 0, length), c: 0 },
+        (2 * length * x.BYTES_PER_ELEMENT) / 4, // moved about 4× faster per byte than the others (CONV_THRESHOLD_BYTES)
+      ));
+    },
+    maxPoolForward(g, x, out, argmax) {
+      const { shape, input, pooled } = convSizes('maxPoolForward', g);
+      checkLength('maxPoolForward', 'x', x, input);
+      checkLength('maxPoolForward', 'out', out, pooled);
+      checkLength('maxPoolForward', 'argmax', argmax, pooled);
+      const t = tableFor(x, out);
+      if (!t) return referenceBackend.maxPoolForward(g, x, out, argmax);
+      if (pooled === 0) return;
+      marshalled((ms) => conv(
+        {
+          f32: t === rt.f32, op: 'maxPoolForward', n: g.n, shape,
+          a: ms.input(x, 0, input), b: ms.overwrite(out, 0, pooled), c: ms.overwrite(argmax, 0, pooled),
+        },
+        (input + pooled) * x.BYTES_PER_ELEMENT + 4 * pooled,
+      ));
+    },
+    maxPoolBackward(g, dout, argmax, dx) {
+      const { shape, input, pooled } = convSizes('maxPoolBackward', g);
+      checkLength('maxPoolBackward', 'dout', dout, pooled);
+      checkLength('maxPoolBackward', 'argmax', argmax, pooled);
+      checkLength('maxPoolBackward', 'dx', dx, input);
+      const t = tableFor(dout, dx);
+      if (!t) {
+        checkArgmax(argmax, firstOutside(argmax, pooled, g.h * g.w), g.h * g.w);
+        return referenceBackend.maxPoolBackward(g, dout, argmax, dx);
+      }
+      if (input === 0) return;
+      marshalled((ms) => {
+        const argmaxPtr = ms.input(argmax, 0, pooled);
+        // Checked in wasm, after the copy in: one SIMD pass instead of a JS loop, and an
+        // entry pointing outside its plane would otherwise be a write anywhere in memory.
+        checkArgmax(argmax, rt.firstOutside(pooled, argmaxPtr, g.h * g.w), g.h * g.w);
+        conv(
+          { f32: t === rt.f32, op: 'maxPoolBackward', n: g.n, shape, a: ms.input(dout, 0, pooled), b: argmaxPtr, c: ms.overwrite(dx, 0, input) },
+          (input + pooled) * dx.BYTES_PER_ELEMENT + 4 * pooled,
+        );
+      });
+    },
   };
+}
+
+/**
+ * Checks a geometry as convGeometry does (a hand-made one may be inconsistent) and returns
+ * the element counts its arrays need: input (x or dx: n·c·h·w), output (col: n·oh·ow·c·fh·fw)
+ * and pooled (out, argmax, dout: n·c·oh·ow).
+ */
+function convSizes(where: string, g: ConvGeometry): { shape: ConvCall['shape']; input: number; output: number; pooled: number } {
+  const checked = convGeometry(where, g);
+  if (g.oh !== checked.oh || g.ow !== checked.ow) {
+    throw new RangeError(`${where}: the geometry says ${g.oh}×${g.ow} windows, but a ${g.fh}×${g.fw} window with stride ${g.stride} and pad ${g.pad} makes ${checked.oh}×${checked.ow} on a ${g.h}×${g.w} image`);
+  }
+  const { n, c, h, w, fh, fw, stride, pad, oh, ow } = checked;
+  return {
+    shape: { c, h, w, fh, fw, stride, pad, oh, ow },
+    input: checkSize(where, n * c * h * w),
+    output: checkSize(where, n * oh * ow * c * fh * fw),
+    pooled: checkSize(where, n * c * oh * ow),
+  };
+}
+
+/** The kernels index in int32: no array they see can be this long, nor fit the 4 GiB memory. */
+function checkSize(where: string, elements: number): number {
+  if (!(elements < 2 ** 31)) throw new RangeError(`${where}: ${elements} elements is too many (at most 2³¹ − 1)`);
+  return elements;
+}
+
+function checkLength(where: string, name: string, array: FloatArray | Int32Array, needed: number): void {
+  if (array.length < needed) throw new RangeError(`${where}: ${name} has ${array.length} elements, needs ${needed}`);
+}
+
+/** Throws when `at` (the first argmax entry outside its plane, or −1) names one. */
+function checkArgmax(argmax: Int32Array, at: number, plane: number): void {
+  if (at >= 0) throw new RangeError(`maxPoolBackward: argmax[${at}] is ${argmax[at]}, outside its plane's 0..${plane - 1}`);
+}
+
+function firstOutside(argmax: Int32Array, count: number, plane: number): number {
+  for (let i = 0; i < count; i++) if (!(argmax[i]! >= 0 && argmax[i]! < plane)) return i;
+  return -1;
 }
 
 /** Elements spanned by a rows×cols matrix with row stride ld. */

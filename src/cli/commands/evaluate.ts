@@ -9,6 +9,7 @@ import { accuracyOf, confusionMatrix, perClassAccuracy, type ClassAccuracy } fro
 import { loadMnistClassifier } from '../../eval/mnist_model.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { printable } from '../../io/printable.js';
+import { MODEL_FLAG_HELP, resolveModelArg, SHIPPED_MODELS_NOTE, type ModelArgOptions } from '../../io/shipped_models.js';
 import type { NetworkSpec } from '../../nets/network.js';
 import { describeNetwork } from '../../nets/network_spec.js';
 import { describeFsError } from '../../io/regular_file.js';
@@ -18,7 +19,7 @@ import { backendFlags, dataFlags, selectBackend, type Output } from '../common.j
 import { formatTableHeader, formatTableRow, type Column } from '../progress.js';
 
 const flags = {
-  model: { type: 'string', help: 'weights file written by nabla train (safetensors), or its run folder', arg: 'FILE|DIR' },
+  model: { type: 'string', help: MODEL_FLAG_HELP, arg: 'FILE|DIR|NAME' },
   'data-dir': dataFlags['data-dir'],
   dtype: { type: 'string', choices: ['float64', 'float32'], help: "floating-point type to compute in (default: the model file's)", arg: 'float64|float32' },
   misclassified: { type: 'string', help: 'draw misclassified test digits: an SVG grid captioned "true 7 → pred 2", or a PNG grid captioned "7>2"', arg: 'OUT.svg|OUT.png' },
@@ -30,8 +31,9 @@ const flags = {
 const DEFAULT_LIMIT = 100;
 
 export const evaluateHelp = formatHelp(
-  'nabla evaluate --model FILE|DIR [options]',
-  'Scores a trained network (any that nabla train saves) on the 10000 MNIST test images: test accuracy, accuracy\nper class and the confusion matrix (rows: true class, columns: predicted class).',
+  'nabla evaluate --model FILE|DIR|NAME [options]',
+  'Scores a trained network (any that nabla train saves) on the 10000 MNIST test images: test accuracy, accuracy\nper class and the confusion matrix (rows: true class, columns: predicted class).\n\n' +
+    SHIPPED_MODELS_NOTE,
   flags,
 );
 
@@ -42,7 +44,8 @@ export interface EvaluateResult {
   confusion: number[][];
 }
 
-export async function evaluateCommand(argv: readonly string[], io: Output): Promise<number> {
+/** `shipped` stands in for the package's models/ folder in tests. */
+export async function evaluateCommand(argv: readonly string[], io: Output, shipped: ModelArgOptions = {}): Promise<number> {
   const { flags: f, positional, help } = parseArgs('evaluate', argv, flags);
   if (help) {
     io.out(evaluateHelp);
@@ -62,7 +65,7 @@ export async function evaluateCommand(argv: readonly string[], io: Output): Prom
 
   // A typo in the output folder should fail now, not after scoring the whole test set.
   if (f.misclassified !== undefined) await access(dirname(resolve(f.misclassified)), constants.W_OK).catch((e: unknown) => cannotWrite(f.misclassified!, e));
-  const { network, spec, file: modelFile } = await loadMnistClassifier(f.model, f.dtype as DType | undefined);
+  const { network, spec, file: modelFile } = await loadMnistClassifier(await resolveModelArg(f.model, shipped), f.dtype as DType | undefined);
   const data = loadMnist({ normalize: true, dtype: spec.dtype, ...(f.dataDir ? { dataDir: f.dataDir } : {}) });
   const { labels: predicted } = classify(network, data.xTest);
   const confusion = confusionMatrix(predicted, data.testLabels, MNIST_CLASSES);

@@ -9,13 +9,14 @@ import { classify } from '../../eval/classify.js';
 import { loadMnistClassifier, MNIST_INPUTS } from '../../eval/mnist_model.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { printable } from '../../io/printable.js';
+import { MODEL_FLAG_HELP, resolveModelArg, SHIPPED_MODELS_NOTE, type ModelArgOptions } from '../../io/shipped_models.js';
 import { describeFsError } from '../../io/regular_file.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { formatHelp, parseArgs, UsageError } from '../args.js';
 import { backendFlags, selectBackend, type Output } from '../common.js';
 
 const flags = {
-  model: { type: 'string', help: 'weights file written by nabla train (safetensors), or its run folder', arg: 'FILE|DIR' },
+  model: { type: 'string', help: MODEL_FLAG_HELP, arg: 'FILE|DIR|NAME' },
   dtype: { type: 'string', choices: ['float64', 'float32'], help: "floating-point type to compute in (default: the model file's)", arg: 'float64|float32' },
   json: { type: 'boolean', help: 'print only a JSON array, one { file, label, probabilities } per image classified' },
   show: { type: 'string', help: 'write the 28×28 input the network saw as a PNG (several images: a grid, 10 per row, in the order given)', arg: 'OUT.png' },
@@ -23,14 +24,15 @@ const flags = {
 } as const;
 
 export const predictHelp = formatHelp(
-  'nabla predict --model FILE|DIR [options] IMAGE...',
+  'nabla predict --model FILE|DIR|NAME [options] IMAGE...',
   'Classifies pictures of handwritten digits: PNG or JPEG, any size, dark ink on light\n' +
     'paper or light on dark, photos too (uneven light, grey or ruled paper and sensor noise\n' +
     'are allowed for; up to 16 megapixels).\n' +
     'Each is prepared as MNIST was (scaled into a 20×20 box, centred by mass in 28×28);\n' +
     'prints the predicted digit and the ten class probabilities of each. An image that\n' +
     'cannot be read is reported on stderr and the others are still classified; the exit\n' +
-    'status is then 1.',
+    'status is then 1.\n\n' +
+    SHIPPED_MODELS_NOTE,
   flags,
 );
 
@@ -40,7 +42,8 @@ export interface Prediction {
   probabilities: number[];
 }
 
-export async function predictCommand(argv: readonly string[], io: Output): Promise<number> {
+/** `shipped` stands in for the package's models/ folder in tests. */
+export async function predictCommand(argv: readonly string[], io: Output, shipped: ModelArgOptions = {}): Promise<number> {
   const { flags: f, positional: files, help } = parseArgs('predict', argv, flags);
   if (help) {
     io.out(predictHelp);
@@ -60,7 +63,7 @@ export async function predictCommand(argv: readonly string[], io: Output): Promi
 
   // A typo in the output folder should fail now, not after all the work.
   if (f.show !== undefined) await access(dirname(resolve(f.show)), constants.W_OK).catch((e: unknown) => cannotWrite(f.show!, e));
-  const { network, spec, file: modelFile } = await loadMnistClassifier(f.model, f.dtype as DType | undefined);
+  const { network, spec, file: modelFile } = await loadMnistClassifier(await resolveModelArg(f.model, shipped), f.dtype as DType | undefined);
 
   // One bad image costs only its own line: the others are still classified.
   const inputs: (Float64Array | undefined)[] = [];

@@ -4,6 +4,7 @@
 import * as g from './gemm';
 import * as e from './elementwise';
 import * as s from './sparse';
+import * as cv from './conv';
 import { KC, NC, MR, nr } from './simd';
 
 /** First byte the host allocator may use: static data and nothing else lies below. */
@@ -72,3 +73,17 @@ export function argmaxRows_f64(rows: i32, cols: i32, x: usize, out: usize): void
 export function argmaxRows_f32(rows: i32, cols: i32, x: usize, out: usize): void { e.argmaxRows<f32>(rows, cols, x, out); }
 export function axpy_f64(n: i32, alpha: f64, x: usize, y: usize): void { e.axpy<f64>(n, alpha, x, y); }
 export function axpy_f32(n: i32, alpha: f64, x: usize, y: usize): void { e.axpy<f32>(n, alpha, x, y); }
+
+// Convolution and pooling (conv.ts): geometry c, h, w, fh, fw, stride, pad, oh, ow, then images i0..i1.
+export function im2col_f64(c: i32, h: i32, w: i32, fh: i32, fw: i32, stride: i32, pad: i32, oh: i32, ow: i32, i0: i32, i1: i32, x: usize, col: usize): void { cv.im2col<f64>(c, h, w, fh, fw, stride, pad, oh, ow, i0, i1, x, col); }
+export function col2im_f64(c: i32, h: i32, w: i32, fh: i32, fw: i32, stride: i32, pad: i32, oh: i32, ow: i32, i0: i32, i1: i32, col: usize, dx: usize): void { cv.col2im<f64>(c, h, w, fh, fw, stride, pad, oh, ow, i0, i1, col, dx); }
+export function transposeBatch_f64(rows: i32, cols: i32, b0: i32, b1: i32, x: usize, out: usize): void { cv.transposeBatch<f64>(rows, cols, b0, b1, x, out); }
+export function maxPoolForward_f64(c: i32, h: i32, w: i32, fh: i32, fw: i32, stride: i32, pad: i32, oh: i32, ow: i32, i0: i32, i1: i32, x: usize, out: usize, argmax: usize): void { cv.maxPoolForward<f64>(c, h, w, fh, fw, stride, pad, oh, ow, i0, i1, x, out, argmax); }
+export function maxPoolBackward_f64(c: i32, h: i32, w: i32, oh: i32, ow: i32, i0: i32, i1: i32, dout: usize, argmax: usize, dx: usize): void { cv.maxPoolBackward<f64>(c, h, w, oh, ow, i0, i1, dout, argmax, dx); }
+export function im2col_f32(c: i32, h: i32, w: i32, fh: i32, fw: i32, stride: i32, pad: i32, oh: i32, ow: i32, i0: i32, i1: i32, x: usize, col: usize): void { cv.im2col<f32>(c, h, w, fh, fw, stride, pad, oh, ow, i0, i1, x, col); }
+export function col2im_f32(c: i32, h: i32, w: i32, fh: i32, fw: i32, stride: i32, pad: i32, oh: i32, ow: i32, i0: i32, i1: i32, col: usize, dx: usize): void { cv.col2im<f32>(c, h, w, fh, fw, stride, pad, oh, ow, i0, i1, col, dx); }
+export function transposeBatch_f32(rows: i32, cols: i32, b0: i32, b1: i32, x: usize, out: usize): void { cv.transposeBatch<f32>(rows, cols, b0, b1, x, out); }
+export function maxPoolForward_f32(c: i32, h: i32, w: i32, fh: i32, fw: i32, stride: i32, pad: i32, oh: i32, ow: i32, i0: i32, i1: i32, x: usize, out: usize, argmax: usize): void { cv.maxPoolForward<f32>(c, h, w, fh, fw, stride, pad, oh, ow, i0, i1, x, out, argmax); }
+export function maxPoolBackward_f32(c: i32, h: i32, w: i32, oh: i32, ow: i32, i0: i32, i1: i32, dout: usize, argmax: usize, dx: usize): void { cv.maxPoolBackward<f32>(c, h, w, oh, ow, i0, i1, dout, argmax, dx); }
+/** Position of the first of n int32s outside 0..limit − 1, or −1 (checks argmax before a scatter). */
+export function firstOutside(n: i32, values: usize, limit: i32): i32 { return cv.firstOutside(n, values, limit); }
