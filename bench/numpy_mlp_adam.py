@@ -87,7 +87,7 @@ def require_openblas():
             return
     except OSError:
         return  # not Linux: cannot tell, trust the install
-    sys.exit("numpy_mlp_adam.py: NumPy is not using OpenBLAS (the reference BLAS is loaded); "
+    sys.exit(f"{os.path.basename(sys.argv[0])}: NumPy is not using OpenBLAS (the reference BLAS is loaded); "
              "install libopenblas0-pthread beside python3-numpy")
 
 

@@ -12,6 +12,8 @@ import { currentLoad, describeMachine } from './lib/machine.js';
 import { defaultMnistDir as mnistDir } from '../src/data/mnist.js';
 import { say } from './lib/progress.js';
 import { mlpAdam, renderMlpAdam } from './lib/mlp_adam.js';
+import { convBenchmarks, torchMissing, type ConvResults } from './lib/conv_runs.js';
+import { convTargets, renderConv } from './lib/conv_report.js';
 import { renderReport } from './lib/report.js';
 import type { MlpAdamResults } from './lib/mlp_adam.js';
 import type { GemmResults, GradcheckRun, Results, TrainRun } from './lib/results.js';
@@ -25,22 +27,29 @@ and in TensorFlow.js (wasm), the gradient check in nabla and NumPy, and GEMM thr
 then prints wall times, accuracies, ratios and whether each target is met.
 
 Options:
-  --quick            1000 iterations everywhere, to try the harness out
+  --quick            1000 iterations everywhere (conv: 100 steps), to try the harness out
   --iters N          training iterations (default 10000; 1000 with --quick)
   --with-reference   also train on nabla's reference backend (minutes)
   --with-lean        also run NumPy without the seed's unused input gradient and second
                      forward pass per iteration, to show what those habits cost
-  --skip-numpy       leave out the NumPy runs
+  --skip-numpy       leave out the NumPy runs (and the conv benchmarks' PyTorch runs,
+                     whose scripts read MNIST with NumPy)
   --skip-tfjs        leave out the TensorFlow.js run
   --skip-gemm        leave out the GEMM measurements
   --skip-mlp         leave out the optimizers experiment's Adam run (4×100 ReLU MLP, 2000
                      iterations) in nabla float64/float32 and lean NumPy
   --only-mlp         run only that (with --mlp-rounds, --quick, --markdown)
   --mlp-rounds N     interleaved rounds of that run (default 2; 1 with --quick, at 200 iterations)
+  --skip-conv        leave out the conv benchmarks (SimpleConvNet training in nabla, NumPy
+                     and PyTorch; DeepConvNet test-set scoring and training-step memory)
+  --only-conv        run only those (with --conv-iters, --conv-rounds, --quick, --markdown, --save)
+  --conv-iters N     SimpleConvNet training steps (default 600, one epoch; 100 with --quick,
+                     which also scores 1000 test images instead of 10000)
+  --conv-rounds N    interleaved rounds of the SimpleConvNet runs (default 1)
   --markdown         print the report as Markdown (for BENCHMARKS.md)
   --save FILE        also write every measurement as JSON to FILE
   --help             show this help
-Environment: PYTHON runs bench/numpy_seed.py (default: Debian's /usr/bin/python3 when it has NumPy, as apt-get install python3-numpy gives, else python3).
+Environment: PYTHON runs the Python scripts, NumPy and (for the conv benchmarks) PyTorch (default: Debian's /usr/bin/python3 when it has NumPy, as apt-get install python3-numpy gives, else python3).
 `;
 
 interface Options {
@@ -54,6 +63,10 @@ interface Options {
   skipMlp: boolean;
   onlyMlp: boolean;
   mlpRounds: number;
+  skipConv: boolean;
+  onlyConv: boolean;
+  convIters: number;
+  convRounds: number;
   markdown: boolean;
   save?: string;
 }
@@ -73,6 +86,10 @@ function parseOptions(argv: string[]): Options | undefined {
       'skip-mlp': { type: 'boolean', default: false },
       'only-mlp': { type: 'boolean', default: false },
       'mlp-rounds': { type: 'string' },
+      'skip-conv': { type: 'boolean', default: false },
+      'only-conv': { type: 'boolean', default: false },
+      'conv-iters': { type: 'string' },
+      'conv-rounds': { type: 'string' },
       markdown: { type: 'boolean', default: false },
       save: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -83,6 +100,11 @@ function parseOptions(argv: string[]): Options | undefined {
   if (!Number.isInteger(iters) || iters < 1) throw new RangeError(`--iters must be a positive integer, got '${values.iters}'`);
   const mlpRounds = values['mlp-rounds'] === undefined ? (values.quick ? 1 : 2) : Number(values['mlp-rounds']);
   if (!Number.isInteger(mlpRounds) || mlpRounds < 1) throw new RangeError(`--mlp-rounds must be a positive integer, got '${values['mlp-rounds']}'`);
+  const convIters = values['conv-iters'] === undefined ? (values.quick ? 100 : 600) : Number(values['conv-iters']);
+  if (!Number.isInteger(convIters) || convIters < 1) throw new RangeError(`--conv-iters must be a positive integer, got '${values['conv-iters']}'`);
+  const convRounds = values['conv-rounds'] === undefined ? 1 : Number(values['conv-rounds']);
+  if (!Number.isInteger(convRounds) || convRounds < 1) throw new RangeError(`--conv-rounds must be a positive integer, got '${values['conv-rounds']}'`);
+  if (values['only-conv'] && (values['only-mlp'] || values['skip-conv'])) throw new RangeError('--only-conv cannot be combined with --only-mlp or --skip-conv');
   return {
     quick: values.quick,
     iters,
@@ -94,6 +116,10 @@ function parseOptions(argv: string[]): Options | undefined {
     skipMlp: values['skip-mlp'],
     onlyMlp: values['only-mlp'],
     mlpRounds,
+    skipConv: values['skip-conv'],
+    onlyConv: values['only-conv'],
+    convIters,
+    convRounds,
     markdown: values.markdown,
     ...(values.save !== undefined ? { save: values.save } : {}),
   };
@@ -129,6 +155,7 @@ async function measureAll(options: Options, ctx: run.RunContext, started: number
   const { root } = ctx;
   const machine = describeMachine(root);
   if (options.onlyMlp) return measureMlpOnly(options, ctx, machine, started);
+  if (options.onlyConv) return measureConvOnly(options, ctx, machine, started);
   const training: TrainRun[] = [];
   const gradcheck: GradcheckRun[] = [];
   const skipped: string[] = [];
@@ -172,11 +199,16 @@ async function measureAll(options: Options, ctx: run.RunContext, started: number
   if (options.skipMlp) skipped.push("optimizers experiment's Adam run: skipped (--skip-mlp)");
   else mlp = await mlpAdam({ ...ctx, python: numpyMissing ? '' : ctx.python }, options.quick ? 200 : 2000, options.mlpRounds);
 
+  let conv: ConvResults | undefined;
+  if (options.skipConv) skipped.push('conv benchmarks: skipped (--skip-conv)');
+  else conv = await measureConv(options, ctx, numpyMissing);
+
   return {
     quick: options.quick,
     iters: options.iters,
     machine,
     ...(mlp ? { mlpAdam: mlp } : {}),
+    ...(conv ? { conv } : {}),
     versions: ctx.versions,
     training,
     gradcheck,
@@ -199,6 +231,26 @@ async function measureMlpOnly(options: Options, ctx: run.RunContext, machine: Re
   };
 }
 
+/** The conv benchmarks; PyTorch's rows are left out, with the reason, where it cannot be imported. */
+async function measureConv(options: Options, ctx: run.RunContext, numpyMissing: string | undefined): Promise<ConvResults> {
+  const torchAbsent = numpyMissing ? `${numpyMissing} (the PyTorch scripts read MNIST with NumPy)` : await torchMissing(ctx);
+  if (torchAbsent) say(`PyTorch rows left out: ${torchAbsent}`);
+  const notes = [...(numpyMissing ? [`NumPy rows left out: ${numpyMissing}`] : []), ...(torchAbsent ? [`PyTorch rows left out: ${torchAbsent}`] : [])];
+  return convBenchmarks(ctx, { iters: options.convIters, rounds: options.convRounds, numpy: !numpyMissing, torch: !torchAbsent, evalImages: options.quick ? 1000 : 10000, notes });
+}
+
+async function measureConvOnly(options: Options, ctx: run.RunContext, machine: Results['machine'], started: number): Promise<Results> {
+  say(`${machine.cpu}, ${machine.cores} cores, load ${machine.loadAtStart.toFixed(2)}; only the conv benchmarks, ${options.convIters} SimpleConvNet steps per run`);
+  const numpyMissing = options.skipNumpy ? 'skipped (--skip-numpy)' : await run.numpyMissing(ctx);
+  if (numpyMissing) say(`NumPy rows left out: ${numpyMissing}`);
+  const conv = await measureConv(options, ctx, numpyMissing);
+  return {
+    quick: options.quick, iters: options.iters, machine, versions: ctx.versions, training: [], gradcheck: [],
+    gemm: { records: [], source: 'nothing (--only-conv)', notes: [] }, skipped: [], conv, loadAtEnd: currentLoad(),
+    totalSeconds: (performance.now() - started) / 1000,
+  };
+}
+
 async function main(): Promise<number> {
   let options: Options | undefined;
   try {
@@ -212,10 +264,13 @@ async function main(): Promise<number> {
     return 0;
   }
   const results = await benchmark(options);
-  if (!options.onlyMlp) process.stdout.write(renderReport(results, options.markdown));
-  if (results.mlpAdam) process.stdout.write(`${options.onlyMlp ? '' : '\n'}${renderMlpAdam(results.mlpAdam, options.markdown)}`);
+  const only = options.onlyMlp || options.onlyConv;
+  if (!only) process.stdout.write(renderReport(results, options.markdown));
+  if (results.mlpAdam) process.stdout.write(`${only ? '' : '\n'}${renderMlpAdam(results.mlpAdam, options.markdown)}`);
+  if (results.conv) process.stdout.write(`${only ? '' : '\n'}${renderConv(results.conv, options.markdown)}`);
   if (options.save) {
-    writeFileSync(options.save, `${JSON.stringify({ ...results, targets: checkTargets(results) }, null, 2)}\n`);
+    const targets = [...(options.onlyConv ? [] : checkTargets(results)), ...(results.conv ? convTargets(results.conv) : [])];
+    writeFileSync(options.save, `${JSON.stringify({ ...results, targets }, null, 2)}\n`);
     say(`measurements written to ${options.save}`);
   }
   return 0;

@@ -3,6 +3,7 @@
 
 import type { GemmRecord } from './gemm_records.js';
 import type { Machine } from './machine.js';
+import type { ConvResults } from './conv_runs.js';
 import type { MlpAdamResults } from './mlp_adam.js';
 
 export type Impl = 'nabla' | 'NumPy' | 'tfjs';
@@ -65,6 +66,8 @@ export interface Results {
   gemm: GemmResults;
   /** The optimizers experiment's Adam run, nabla against lean NumPy. */
   mlpAdam?: MlpAdamResults;
+  /** SimpleConvNet training, DeepConvNet scoring and memory (--only-conv / --skip-conv). */
+  conv?: ConvResults;
   /** Columns left out, each with its reason. */
   skipped: string[];
   loadAtEnd: number;
