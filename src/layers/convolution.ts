@@ -76,17 +76,24 @@ export class Convolution implements Layer {
 
   backward(dout: Tensor): Tensor {
     const g = requireForward(this.name, this.g);
-    const dcol = this.backwardParams(dout);
+    const col = this.backwardParams(dout);
+    const [fn, c, fh, fw] = this.W.shape as [number, number, number, number];
+    const rowCount = g.n * g.oh * g.ow;
+    const k = c * fh * fw;
+    const rows = this.rowsBuffer.get([rowCount, fn], dout.dtype); // dout as [N·OH·OW, FN], from backwardParams
+    const backend = getBackend();
+    // dcol = rows·W [N·OH·OW, C·FH·FW], written over col, which nothing needs after dW: a
+    // second backward without a new forward is refused rather than fed the wrong windows.
+    backend.gemm(false, false, rowCount, k, fn, rows.data, 0, fn, this.W.data, 0, k, 0, col.data, 0, k);
     const dx = this.dxBuffer.get([g.n, g.c, g.h, g.w], dout.dtype);
-    getBackend().col2im(g, dcol.data, dx.data);
+    backend.col2im(g, col.data, dx.data);
     return dx;
   }
 
   /**
-   * dW and db, and dcol = dout·W for backward's col2im. The first layer of a network has
-   * nothing below it to pass ∂L/∂x to and stops here, skipping a product and a col2im.
-   * dcol is written over col, which nothing needs after dW: a second backward without a
-   * new forward is refused rather than fed the wrong windows.
+   * dW and db only. The first layer of a network has nothing below it to pass ∂L/∂x to and
+   * stops here, skipping a product and a col2im. Returns the col buffer, which backward
+   * then reuses for dcol; after this call the forward's windows count as spent.
    */
   backwardParams(dout: Tensor): Tensor {
     const g = requireForward(this.name, this.g);
@@ -105,8 +112,6 @@ export class Convolution implements Layer {
     backend.sumRows(rowCount, fn, rows.data, this.db.data);
     // dW = rowsᵀ·col [FN, C·FH·FW]
     backend.gemm(true, false, fn, k, rowCount, rows.data, 0, fn, col.data, 0, k, 0, this.dW.data, 0, k);
-    // dcol = rows·W [N·OH·OW, C·FH·FW], into col's own storage
-    backend.gemm(false, false, rowCount, k, fn, rows.data, 0, fn, this.W.data, 0, k, 0, col.data, 0, k);
     this.col = null;
     return col;
   }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
+import { getBackend, referenceBackend, setBackend, type Backend } from '../../src/backend/index.js';
 import { loadNetwork, saveNetwork } from '../../src/io/model.js';
 import { DeepConvNet } from '../../src/nets/deep_conv_net.js';
 import type { Network } from '../../src/nets/network.js';
@@ -50,6 +51,28 @@ describe('SimpleConvNet', () => {
     const rng = new Random(1);
     const net = new SimpleConvNet({ inputDim: [2, 9, 7], convParam: { filterNum: 3, filterSize: 3, pad: 1, stride: 2 }, hiddenSize: 6, outputSize: 4, weightInitStd: 0.3 });
     assertGradientMatches(net, randomTensor([3, 2, 9, 7], rng), new Int32Array([0, 3, 1]));
+  });
+
+  it('skips the first convolution\'s input gradient: no dcol product, no col2im', () => {
+    const original = getBackend();
+    after(() => setBackend(original));
+    const calls = { gemm: 0, col2im: 0 };
+    const counting: Backend = {
+      ...referenceBackend,
+      gemm: (...args) => {
+        calls.gemm++;
+        referenceBackend.gemm(...args);
+      },
+      col2im: (...args) => {
+        calls.col2im++;
+        referenceBackend.col2im(...args);
+      },
+    };
+    setBackend(counting);
+    const net = new SimpleConvNet({ inputDim: [1, 8, 8], convParam: { filterNum: 2, filterSize: 3, pad: 0, stride: 1 }, hiddenSize: 4, outputSize: 3 });
+    net.gradient(randomTensor([2, 1, 8, 8], new Random(8)), new Int32Array([0, 1]));
+    // forward: conv, two Affine; backward: dW and dx of each Affine, the conv's dW only.
+    assert.deepEqual(calls, { gemm: 8, col2im: 0 });
   });
 
   it('reads rows of C·H·W values as images: the same scores either way', () => {
