@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluateCommand, type EvaluateResult } from '../../src/cli/commands/evaluate.js';
 import { predictCommand, type Prediction } from '../../src/cli/commands/predict.js';
-import type { Output } from '../../src/cli/common.js';
 import { main } from '../../src/cli/main.js';
 import { encodePng } from '../../src/data/digit_grid.js';
 import { toMnistInput } from '../../src/data/digit_image.js';
@@ -18,16 +17,8 @@ import { loadMnist, type MnistData } from '../../src/data/mnist.js';
 import { saveNetwork } from '../../src/io/model.js';
 import { SimpleConvNet } from '../../src/nets/simple_conv_net.js';
 import { Tensor } from '../../src/tensor/tensor.js';
+import { capture } from './capture.js';
 
-function capture(): { io: Output; stdout: () => string; stderr: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { out: (l) => out.push(l), err: (l) => err.push(l), stdout: process.stdout },
-    stdout: () => out.map((l) => `${l}\n`).join(''),
-    stderr: () => err.map((l) => `${l}\n`).join(''),
-  };
-}
 
 function argmax(values: ArrayLike<number>): number {
   let best = 0;

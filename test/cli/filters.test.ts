@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { filtersCommand } from '../../src/cli/commands/filters.js';
-import type { Output } from '../../src/cli/common.js';
 import { main } from '../../src/cli/main.js';
 import { encodePng } from '../../src/data/digit_grid.js';
 import { toMnistInput } from '../../src/data/digit_image.js';
@@ -21,21 +20,13 @@ import { TwoLayerNet } from '../../src/nets/two_layer_net.js';
 import { grayR } from '../../src/plot/filters.js';
 import { mnistDigits } from '../helpers.js';
 import { assertBalancedTags, filterFills, mapPixels } from '../plot/filters_svg.js';
+import { capture } from './capture.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const bin = join(root, 'bin', 'nabla.js');
 
 interface Run { code: number; stdout: string; stderr: string }
 
-function capture(): { io: Output; stdout: () => string; stderr: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { out: (l) => out.push(l), err: (l) => err.push(l), stdout: process.stdout },
-    stdout: () => out.map((l) => `${l}\n`).join(''),
-    stderr: () => err.map((l) => `${l}\n`).join(''),
-  };
-}
 
 async function nabla(...args: string[]): Promise<Run> {
   const c = capture();

@@ -2,17 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { decodeSafetensors } from '../../src/io/safetensors.js';
-import { assertOneLineError, nabla, tinyMnist, tmp } from './train_helpers.js';
+import { assertOneLineError, metrics, nabla, tensors, tinyMnist, tmp, withoutTime } from './train_helpers.js';
 
 let data: string;
 
-function tensors(file: string): Record<string, number[]> {
-  const { tensors: all } = decodeSafetensors(readFileSync(file));
-  return Object.fromEntries(Object.entries(all).map(([k, t]) => [k, Array.from(t.data)]));
-}
-const metrics = (dir: string): { losses: number[]; epochs: { seconds: number }[] } => JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
-const withoutTime = (epochs: { seconds: number }[]): object[] => epochs.map(({ seconds: _, ...rest }) => rest);
 
 before(() => {
   data = tinyMnist(200, 50);

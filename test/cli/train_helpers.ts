@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeSafetensors } from '../../src/io/safetensors.js';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const bin = join(root, 'bin', 'nabla.js');
@@ -91,3 +92,15 @@ export function tinyMnist(train = 40, test = 10): string {
   writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), idx([test], labels(test)));
   return dir;
 }
+
+/** Every tensor of a safetensors file as plain numbers, by name. */
+export function tensors(file: string): Record<string, number[]> {
+  const { tensors: all } = decodeSafetensors(readFileSync(file));
+  return Object.fromEntries(Object.entries(all).map(([k, t]) => [k, Array.from(t.data)]));
+}
+
+/** A run folder's metrics.json. */
+export const metrics = (dir: string): { losses: number[]; epochs: { seconds: number }[] } => JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
+
+/** Evaluations without their timings, which differ from run to run. */
+export const withoutTime = (epochs: { seconds: number }[]): object[] => epochs.map(({ seconds: _, ...rest }) => rest);

@@ -4,17 +4,11 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { encodePng } from '../../src/data/digit_grid.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
-import { assertOneLineError, nabla, Running, tinyMnist, tmp } from './train_helpers.js';
+import { assertOneLineError, metrics, nabla, Running, tensors, tinyMnist, tmp, withoutTime } from './train_helpers.js';
 
 let data: string;
 
-function tensors(file: string): Record<string, number[]> {
-  const { tensors: all } = decodeSafetensors(readFileSync(file));
-  return Object.fromEntries(Object.entries(all).map(([k, t]) => [k, Array.from(t.data)]));
-}
 
-const metrics = (dir: string): { losses: number[]; epochs: { seconds: number }[] } => JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
-const withoutTime = (epochs: { seconds: number }[]): object[] => epochs.map(({ seconds: _, ...rest }) => rest);
 
 // Adam, Dropout, BatchNorm and weight decay: every kind of state a resume must restore.
 const MLP = ['--net', 'mlp', '--hidden', '24,16', '--optimizer', 'adam', '--dropout', '0.2', '--batch-norm', '--weight-decay', '0.01', '--batch-size', '10'];
