@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import type { Variable } from '../../src/autograd/core.js';
+import { gradientCheckAutograd } from '../../src/autograd/gradient_check.js';
+import { Random } from '../../src/tensor/random.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { randomTensor } from '../helpers.js';
+
+export const TOLERANCE = 1e-7;
+
+/** Every input's backward gradient within 1e-7 (max abs) of central differences, in float64. */
+export function assertGradients(what: string, f: (...xs: Variable[]) => Variable, inputs: Tensor[]): void {
+  gradientCheckAutograd(f, inputs).forEach((r, i) => {
+    assert.ok(r.maxAbsDiff < TOLERANCE, `${what}: input ${i} max abs diff ${r.maxAbsDiff}`);
+  });
+}
+
+/** A random shape of rank 0 to 3, dimensions 1 to 4. */
+export function randomShape(rng: Random): number[] {
+  return Array.from({ length: rng.int(4) }, () => 1 + rng.int(4));
+}
+
+/** Two shapes that broadcast together: b drops some leading axes and sets others to 1. */
+export function broadcastPair(rng: Random): [number[], number[]] {
+  const a = Array.from({ length: 1 + rng.int(3) }, () => 2 + rng.int(3));
+  const b = a.slice(rng.int(a.length + 1)).map((d) => (rng.int(2) === 0 ? 1 : d));
+  return rng.int(2) === 0 ? [a, b] : [b, a];
+}
+
+/** Uniform values in [lo, hi), never exactly zero when the range holds zero. */
+export function uniformTensor(shape: number[], rng: Random, lo: number, hi: number): Tensor {
+  if (lo === -1 && hi === 1) return randomTensor(shape, rng);
+  const t = Tensor.empty(shape);
+  for (let i = 0; i < t.size; i++) t.data[i] = lo + (hi - lo) * rng.uniform();
+  return t;
+}
+
+export { randomTensor };
