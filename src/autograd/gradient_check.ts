@@ -53,9 +53,14 @@ export function gradientCheckAutograd(f: (...xs: Variable[]) => Variable, inputs
       for (let i = 0; i < out.size; i++) s += out.data[i]! * w.data[i]!;
       return s;
     });
+  // Read before any numerical pass: f may reset the inputs' grads (a gradient of a gradient does).
+  const grads = xs.map((x, i) => {
+    const g = x.grad?.data ?? Tensor.zeros(x.shape, 'float64');
+    if (!sameShape(g.shape, x.shape)) throw new RangeError(`gradientCheckAutograd: input ${i} has shape ${formatShape(x.shape)} but its gradient ${formatShape(g.shape)}`);
+    return g;
+  });
   return xs.map((x, i) => {
-    const backward = x.grad?.data ?? Tensor.zeros(x.shape, 'float64');
-    if (!sameShape(backward.shape, x.shape)) throw new RangeError(`gradientCheckAutograd: input ${i} has shape ${formatShape(x.shape)} but its gradient ${formatShape(backward.shape)}`);
+    const backward = grads[i]!;
     const numerical = numericalGradient(loss, x.data, h);
     let maxAbsDiff = 0;
     let maxRelDiff = 0;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Variable } from '../../src/autograd/core.js';
+import { usingConfig, type Variable } from '../../src/autograd/core.js';
 import { gradientCheckAutograd } from '../../src/autograd/gradient_check.js';
 import { Random } from '../../src/tensor/random.js';
 import { Tensor } from '../../src/tensor/tensor.js';
@@ -12,6 +12,27 @@ export function assertGradients(what: string, f: (...xs: Variable[]) => Variable
   gradientCheckAutograd(f, inputs).forEach((r, i) => {
     assert.ok(r.maxAbsDiff < TOLERANCE, `${what}: input ${i} max abs diff ${r.maxAbsDiff}`);
   });
+}
+
+/**
+ * ∂(Σ f)/∂xs[which] as a function of the inputs, its backward recorded (createGraph), so
+ * that checking its gradient checks that f's backward is itself differentiable.
+ */
+export function gradientOf(f: (...xs: Variable[]) => Variable, which = 0): (...xs: Variable[]) => Variable {
+  return (...xs) =>
+    usingConfig(true, () => {
+      for (const x of xs) x.cleargrad();
+      f(...xs).backward({ createGraph: true });
+      const g = xs[which]!.grad!;
+      for (const x of xs) x.cleargrad();
+      return g;
+    });
+}
+
+/** assertGradients on f, and on its gradient with respect to each input (second order). */
+export function assertGradients2(what: string, f: (...xs: Variable[]) => Variable, inputs: Tensor[]): void {
+  assertGradients(what, f, inputs);
+  inputs.forEach((_, i) => assertGradients(`${what}, gradient ${i}`, gradientOf(f, i), inputs));
 }
 
 /** A random shape of rank 0 to 3, dimensions 1 to 4. */

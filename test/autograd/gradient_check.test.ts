@@ -75,4 +75,15 @@ describe('gradientCheckAutograd', () => {
     assert.equal(unused!.maxAbsDiff, 0);
     assert.deepEqual(Array.from(unused!.backward.data), [0]);
   });
+
+  it('reads every gradient before the numerical passes, which may reset them', () => {
+    // A gradient of a gradient clears its inputs' grads on each call (check.ts gradientOf).
+    const f = (a: Variable, b: Variable): Variable => {
+      a.cleargrad();
+      b.cleargrad();
+      return mul(a, b);
+    };
+    const results = gradientCheckAutograd(f, [Tensor.from([1, 2]), Tensor.from([3, 4])]);
+    results.forEach((r, i) => assert.ok(r.maxAbsDiff < 1e-7, `input ${i}: ${r.maxAbsDiff}`));
+  });
 });
