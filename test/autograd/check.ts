@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { usingConfig, type Variable } from '../../src/autograd/core.js';
+import { sin } from '../../src/autograd/functions/sin.js';
 import { gradientCheckAutograd } from '../../src/autograd/gradient_check.js';
 import { Random } from '../../src/tensor/random.js';
 import { Tensor } from '../../src/tensor/tensor.js';
@@ -29,10 +30,19 @@ export function gradientOf(f: (...xs: Variable[]) => Variable, which = 0): (...x
     });
 }
 
-/** assertGradients on f, and on its gradient with respect to each input (second order). */
-export function assertGradients2(what: string, f: (...xs: Variable[]) => Variable, inputs: Tensor[]): void {
+/**
+ * assertGradients on f, and on its gradient with respect to each input (second order).
+ * For a linear f (add, sum, getItem, …, `linear`) that gradient is a constant, which
+ * would leave the backward of f's backward untried: then sin∘f's gradient is checked
+ * too, as through sin the gy that f's backward gets depends on the inputs.
+ */
+export function assertGradients2(what: string, f: (...xs: Variable[]) => Variable, inputs: Tensor[], linear = false): void {
   assertGradients(what, f, inputs);
-  inputs.forEach((_, i) => assertGradients(`${what}, gradient ${i}`, gradientOf(f, i), inputs));
+  const sinF = (...xs: Variable[]): Variable => sin(f(...xs));
+  inputs.forEach((_, i) => {
+    assertGradients(`${what}, gradient ${i}`, gradientOf(f, i), inputs);
+    if (linear) assertGradients(`sin of ${what}, gradient ${i}`, gradientOf(sinF, i), inputs);
+  });
 }
 
 /** A random shape of rank 0 to 3, dimensions 1 to 4. */
