@@ -94,6 +94,8 @@ export class Variable {
         const gxs = f.backward(gy);
         f.inputs.forEach((x, i) => {
           const gx = gxs[i]!;
+          // A backward that returns the wrong shape would otherwise surface far away, or never.
+          if (!sameShape(gx.shape, x.shape)) throw new RangeError(`${f.name}.backward: the gradient of input ${i} has shape ${formatShape(gx.shape)}, but the input has shape ${formatShape(x.shape)}`);
           // A variable used twice gets the sum of both paths' gradients.
           x.grad = x.grad === null ? gx : add(x.grad, gx);
           addFunction(x.creator);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { add, broadcastTo, config, noGrad, sumTo, usingConfig, Variable } from '../../src/autograd/core.js';
+import { add, broadcastTo, config, Function, noGrad, sumTo, usingConfig, Variable } from '../../src/autograd/core.js';
 import { mul } from '../../src/autograd/functions/mul.js';
 import { pow } from '../../src/autograd/functions/pow.js';
 import { square } from '../../src/autograd/functions/square.js';
@@ -261,5 +261,21 @@ describe('memory', () => {
     assert.deepEqual(refs.map((r) => r.deref() === undefined), refs.map(() => true), 'a Function outlived its graph');
     // A graph is ~20 objects; kept, 10000 of them would be megabytes.
     assert.ok(after - before < 1_000_000, `heap grew by ${after - before} bytes`);
+  });
+});
+
+describe('Variable.backward checks what a backward returns', () => {
+  it("refuses a gradient whose shape is not its input's, naming the function", () => {
+    class Broken extends Function {
+      readonly name = 'Broken';
+      forward(x: Tensor): Tensor {
+        return x;
+      }
+      backward(): Variable[] {
+        return [new Variable(Tensor.zeros([2]))];
+      }
+    }
+    const y = new Broken().call(new Variable(Tensor.zeros([3])));
+    assert.throws(() => y.backward(), /Broken\.backward: the gradient of input 0 has shape \[2\], but the input has shape \[3\]/);
   });
 });
