@@ -13,6 +13,7 @@ import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkDType, checkOptions, describeValue } from '../util/options.js';
 import { noGrad, Variable } from './core.js';
+import { Arena, withArena } from './functions/arena.js';
 import { linear } from './functions/linear.js';
 import { relu } from './functions/relu.js';
 import { softmaxCrossEntropy } from './functions/softmax_cross_entropy.js';
@@ -26,6 +27,7 @@ export class TwoLayerNet implements TrainableNetwork {
   /** The Variables' data under the book's names: the optimizers' view (the same tensors, not copies). */
   readonly params: Params;
   lastLoss = Number.NaN;
+  private readonly arena = new Arena();
 
   constructor(inputSize: number, hiddenSize: number, outputSize: number, options: TwoLayerNetOptions = {}) {
     for (const [name, value] of [['inputSize', inputSize], ['hiddenSize', hiddenSize], ['outputSize', outputSize]] as const) {
@@ -87,12 +89,19 @@ export class TwoLayerNet implements TrainableNetwork {
     return correct / rows;
   }
 
-  /** Gradients of the loss by backpropagation through the recorded graph: loss.backward(). */
+  /**
+   * Gradients of the loss by backpropagation through the recorded graph: loss.backward().
+   * Every step builds the same graph, so its tensors come from this network's arena: the
+   * returned gradients, like the layer network's, are overwritten by the next call.
+   */
   gradient(x: Tensor, t: LabelsInput): Params {
     const labels = this.labels(t, 'TwoLayerNet.gradient');
     for (const v of Object.values(this.vars)) v.cleargrad();
-    const loss = softmaxCrossEntropy(this.forward(x), labels);
-    loss.backward();
+    const loss = withArena(this.arena, () => {
+      const loss = softmaxCrossEntropy(this.forward(x), labels);
+      loss.backward();
+      return loss;
+    });
     this.lastLoss = loss.data.item();
     const { W1, b1, W2, b2 } = this.vars;
     return { W1: W1.grad!.data, b1: b1.grad!.data, W2: W2.grad!.data, b2: b2.grad!.data };

@@ -2,6 +2,7 @@ import { Random } from '../../tensor/random.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { Function, type Variable, type VariableLike } from '../core.js';
 import { mul } from './mul.js';
+import { outputTensor } from './arena.js';
 
 /**
  * The book's dropout in training: each value is kept where a uniform draw exceeds ratio
@@ -17,8 +18,8 @@ export class Dropout extends Function {
   }
 
   forward(x: Tensor): Tensor {
-    const mask = Tensor.empty(x.shape, x.dtype);
-    const y = Tensor.empty(x.shape, x.dtype);
+    const mask = outputTensor(x.shape, x.dtype);
+    const y = outputTensor(x.shape, x.dtype);
     for (let i = 0; i < x.size; i++) {
       const keep = this.rng.uniform() > this.ratio ? 1 : 0;
       mask.data[i] = keep;

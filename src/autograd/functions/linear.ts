@@ -3,6 +3,7 @@ import { formatShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { Function, sumTo, type Variable, type VariableLike } from '../core.js';
 import { matmul } from './matmul.js';
+import { outputTensor } from './arena.js';
 
 /**
  * DeZero's linear: y = x·W + b, b broadcast over the rows (b optional). The forward pass
@@ -25,7 +26,7 @@ export class Linear extends Function {
     checkShapes(x, W, b);
     const [batch, inputs] = x.shape as [number, number];
     const outputs = W.shape[1]!;
-    const out = Tensor.empty([batch, outputs], x.dtype);
+    const out = outputTensor([batch, outputs], x.dtype);
     const backend = getBackend();
     backend.gemm(false, false, batch, outputs, inputs, x.data, 0, inputs, W.data, 0, outputs, 0, out.data, 0, outputs);
     if (b) backend.addRowVector(batch, outputs, out.data, b.data, out.data);

@@ -1,5 +1,6 @@
 import { matmul as matmulTensors } from '../../tensor/ops.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { outputTensor } from './arena.js';
 import { Function, type Variable, type VariableLike } from '../core.js';
 
 export interface MatMulOptions {
@@ -27,7 +28,10 @@ export class MatMul extends Function {
   }
 
   forward(a: Tensor, b: Tensor): Tensor {
-    return matmulTensors(a, b, { transA: this.transA, transB: this.transB });
+    const { transA, transB } = this;
+    if (a.rank !== 2 || b.rank !== 2) return matmulTensors(a, b); // which refuses them, naming the shapes
+    const out = outputTensor([a.shape[transA ? 1 : 0]!, b.shape[transB ? 0 : 1]!], a.dtype);
+    return matmulTensors(a, b, { transA, transB, out });
   }
 
   backward(gy: Variable): Variable[] {

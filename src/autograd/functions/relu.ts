@@ -2,6 +2,7 @@ import { getBackend } from '../../backend/index.js';
 import { requireSameShape } from '../../layers/check.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { Function, type Variable, type VariableLike } from '../core.js';
+import { outputTensor } from './arena.js';
 
 /**
  * The book's ReLU: y = x where x > 0, else 0 (NaN stays NaN, as in the Relu layer).
@@ -11,7 +12,7 @@ import { Function, type Variable, type VariableLike } from '../core.js';
 export class Relu extends Function {
   readonly name = 'Relu';
   forward(x: Tensor): Tensor {
-    const y = Tensor.empty(x.shape, x.dtype);
+    const y = outputTensor(x.shape, x.dtype);
     getBackend().reluForward(x.size, x.data, y.data);
     return y;
   }
@@ -29,7 +30,7 @@ export class ReluMask extends Function {
   }
   forward(g: Tensor): Tensor {
     requireSameShape(this.name, 'the gradient', g, this.y, 'the ReLU output');
-    const out = Tensor.empty(g.shape, g.dtype);
+    const out = outputTensor(g.shape, g.dtype);
     getBackend().reluBackward(g.size, g.data, this.y.data, out.data);
     return out;
   }

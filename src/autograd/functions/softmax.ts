@@ -6,6 +6,7 @@ import { Function, type Variable, type VariableLike } from '../core.js';
 import { matmul } from './matmul.js';
 import { mul } from './mul.js';
 import { sub } from './sub.js';
+import { outputTensor } from './arena.js';
 
 /**
  * Softmax of a 2-d x along axis 1 (each row, the default) or axis 0 (each column),
@@ -37,7 +38,7 @@ export class Softmax extends Function {
 
 function softmaxRows(x: Tensor): Tensor {
   const [rows, cols] = x.shape as [number, number];
-  const y = Tensor.empty(x.shape, x.dtype);
+  const y = outputTensor(x.shape, x.dtype);
   getBackend().softmaxRows(rows, cols, x.data, y.data);
   return y;
 }

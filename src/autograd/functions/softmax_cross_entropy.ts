@@ -6,6 +6,7 @@ import { div } from './div.js';
 import { mul } from './mul.js';
 import { softmax, sumAlong } from './softmax.js';
 import { sub } from './sub.js';
+import { outputTensor } from './arena.js';
 
 /** The book's guard inside the log: −log(y_t + 1e-7), as the SoftmaxWithLoss layer computes. */
 export const CROSS_ENTROPY_EPS = 1e-7;
@@ -33,7 +34,7 @@ export class SoftmaxCrossEntropy extends Function {
     checkLabels(x, this.t);
     const [rows, cols] = x.shape as [number, number];
     const backend = getBackend();
-    const y = Tensor.empty(x.shape, x.dtype);
+    const y = outputTensor(x.shape, x.dtype);
     backend.softmaxRows(rows, cols, x.data, y.data);
     this.y = y;
     return Tensor.from(backend.crossEntropyLabels(rows, cols, y.data, this.t) / rows, x.dtype);
@@ -44,7 +45,7 @@ export class SoftmaxCrossEntropy extends Function {
     const [rows, cols] = x.shape as [number, number];
     if (!config.enableBackprop) {
       // Nothing will differentiate this gradient: gy is just a number here.
-      const dx = Tensor.empty(x.shape, x.dtype);
+      const dx = outputTensor(x.shape, x.dtype);
       getBackend().softmaxCrossEntropyBackwardLabels(rows, cols, this.y!.data, this.t, gy.data.data[0]! / rows, dx.data);
       return [new Variable(dx)];
     }
