@@ -18,3 +18,4 @@ export { softmax, Softmax } from './functions/softmax.js';
 export { softmaxCrossEntropy, SoftmaxCrossEntropy } from './functions/softmax_cross_entropy.js';
 export { dropout, Dropout } from './functions/dropout.js';
 export { TwoLayerNet as AutogradTwoLayerNet } from './two_layer_net.js';
+export { sumRows, SumRows } from './functions/sum_rows.js';

@@ -112,3 +112,19 @@ describe('autograd TwoLayerNet', () => {
     assert.throws(() => new AutogradTwoLayerNet(6, 0, 3), /^RangeError: TwoLayerNet: hiddenSize must be a positive integer, got 0$/);
   });
 });
+
+describe('examples/autograd_two_layer_net (the seed loop on the autograd net, shortened)', () => {
+  it('prints train and test accuracy once per epoch, the same lines as examples/train_neuralnet', async () => {
+    const { trainAutogradTwoLayerNet } = await import('../../examples/autograd_two_layer_net.js');
+    const { trainNeuralnet } = await import('../../examples/train_neuralnet.js');
+    const lines: string[] = [];
+    trainAutogradTwoLayerNet((line) => lines.push(line), 601);
+    assert.equal(lines.length, 2);
+    const [trainAcc, testAcc] = lines[1]!.split(' ').map(Number) as [number, number];
+    assert.ok(trainAcc > 0.88 && testAcc > 0.88, lines[1]);
+    // Same seed, same weights, same batches, gradients equal to rounding: the same accuracies.
+    const layerLines: string[] = [];
+    trainNeuralnet((line) => layerLines.push(line), 601);
+    assert.deepEqual(lines, layerLines);
+  });
+});

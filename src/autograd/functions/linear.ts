@@ -1,8 +1,9 @@
 import { getBackend } from '../../backend/index.js';
 import { formatShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { Function, sumTo, type Variable, type VariableLike } from '../core.js';
+import { Function, type Variable, type VariableLike } from '../core.js';
 import { matmul } from './matmul.js';
+import { sumRows } from './sum_rows.js';
 import { outputTensor } from './arena.js';
 
 /**
@@ -40,7 +41,7 @@ export class Linear extends Function {
     const grads: Variable[] = [];
     if (!this.constantX) grads.push(matmul(gy, W, { transB: true }));
     grads.push(matmul(x, gy, { transA: true }));
-    if (this.hasBias) grads.push(sumTo(gy, inputs[inputs.length - 1]!.shape));
+    if (this.hasBias) grads.push(sumRows(gy)); // sumTo(gy, b.shape), on the kernel
     return grads;
   }
 }

@@ -9,6 +9,7 @@ import { relu } from '../../../src/autograd/functions/relu.js';
 import { sigmoid } from '../../../src/autograd/functions/sigmoid.js';
 import { softmax } from '../../../src/autograd/functions/softmax.js';
 import { softmaxCrossEntropy } from '../../../src/autograd/functions/softmax_cross_entropy.js';
+import { sumRows } from '../../../src/autograd/functions/sum_rows.js';
 import { Dropout as DropoutLayer } from '../../../src/layers/dropout.js';
 import { SoftmaxWithLoss } from '../../../src/layers/softmax_with_loss.js';
 import { matmul as matmulTensors, transpose } from '../../../src/tensor/ops.js';
@@ -81,6 +82,18 @@ describe('autograd linear', () => {
     assert.throws(() => linear(x, Tensor.zeros([4, 2])), /^RangeError: linear: x \[2, 3\] and W \[4, 2\] do not make x·W/);
     assert.throws(() => linear(x, Tensor.zeros([3, 2]), Tensor.zeros([3])), /^RangeError: linear: b has shape \[3\] but W \[3, 2\] needs b of shape \[2\]$/);
     assert.throws(() => linear(x, Tensor.zeros([3, 2], 'float32')), /^TypeError: linear: x is float64 but W is float32$/);
+  });
+});
+
+describe('autograd sumRows', () => {
+  it('sums over the rows with first and second derivatives of central differences, and refuses what is not 2-d', () => {
+    const rng = new Random(12);
+    const x = randomTensor([4, 3], rng);
+    const y = sumRows(x).data.data;
+    for (let j = 0; j < 3; j++) assert.ok(Math.abs(y[j]! - (x.data[j]! + x.data[3 + j]! + x.data[6 + j]! + x.data[9 + j]!)) < 1e-15);
+    checkGradient((v) => sumRows(v), [x], rng);
+    checkSecondOrder((v) => sumRows(mul(v, v)), [x], rng);
+    assert.throws(() => sumRows(Tensor.zeros([3])), /^RangeError: sumRows: expected a 2-d input, got \[3\]$/);
   });
 });
 
