@@ -4,7 +4,8 @@
 // the runs alternate (layer, autograd, layer, autograd …) so that other load on the
 // machine falls on both sides alike; the table gives the median loop seconds of each and
 // autograd ÷ layers. Test accuracy is scored after the timed loop, as a check that both
-// did the same work.
+// did the same work. CPU seconds (the process's user + system time over the loop) are
+// steadier than wall seconds on a busy machine when NABLA_THREADS=1.
 //
 // Usage: node dist/bench/autograd.js [--iters N] [--rounds N] [--dtype float64|float32|both]
 
@@ -51,16 +52,19 @@ function runOne(impl: Impl, dtype: DType): void {
   const sampler = new BatchSampler(data.xTrain, data.trainLabels, 100, new Random(42));
   const sgd = new SGD(0.1);
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   for (let i = 0; i < iters; i++) {
     const [x, t] = sampler.next();
     sgd.update(net.params, net.gradient(x, t));
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const testAcc = net.accuracy(data.xTest, data.testLabels);
-  process.stdout.write(`${JSON.stringify({ impl, dtype, iters, seconds, finalLoss: net.lastLoss, testAcc, backend: getBackend().name })}\n`);
+  process.stdout.write(`${JSON.stringify({ impl, dtype, iters, seconds, cpuSeconds, finalLoss: net.lastLoss, testAcc, backend: getBackend().name })}\n`);
 }
 
-interface Result { impl: Impl; dtype: DType; seconds: number; testAcc: number; backend: string }
+interface Result { impl: Impl; dtype: DType; seconds: number; cpuSeconds: number; testAcc: number; backend: string }
 
 function spawnOne(impl: Impl, dtype: DType): Result {
   const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', impl, '--dtype', dtype, '--iters', String(iters)], { encoding: 'utf8' });
@@ -87,20 +91,23 @@ if (values.child !== undefined) {
       for (const impl of ['layers', 'autograd'] as const) {
         const result = spawnOne(impl, dtype);
         results.push(result);
-        process.stderr.write(`round ${r + 1}/${rounds} ${impl} ${dtype}: ${result.seconds.toFixed(2)} s, test acc ${result.testAcc}\n`);
+        process.stderr.write(`round ${r + 1}/${rounds} ${impl} ${dtype}: ${result.seconds.toFixed(2)} s (CPU ${result.cpuSeconds.toFixed(2)} s), test acc ${result.testAcc}\n`);
         loads.push(loadavg()[0]!);
       }
     }
   }
-  console.log(`TwoLayerNet 784-50-10, SGD lr 0.1, batch 100, ${iters} iterations, backend ${results[0]!.backend}; ${rounds} interleaved rounds, median loop seconds`);
+  const threads = process.env['NABLA_THREADS'] ?? 'default';
+  console.log(`TwoLayerNet 784-50-10, SGD lr 0.1, batch 100, ${iters} iterations, backend ${results[0]!.backend} (NABLA_THREADS ${threads}); ${rounds} interleaved rounds, median loop seconds (wall, and CPU of the whole process)`);
   console.log(`1-min load average: ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} (${loads.length} samples)`);
-  console.log('| dtype | layers (s) | autograd (s) | autograd ÷ layers | test acc layers / autograd |');
-  console.log('|---|---|---|---|---|');
+  console.log('| dtype | layers wall (s) | autograd wall (s) | autograd ÷ layers | layers CPU (s) | autograd CPU (s) | autograd ÷ layers (CPU) | test acc layers / autograd |');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const dtype of dtypes) {
     const of = (impl: Impl): Result[] => results.filter((x) => x.impl === impl && x.dtype === dtype);
     const layers = median(of('layers').map((x) => x.seconds));
     const auto = median(of('autograd').map((x) => x.seconds));
+    const layersCpu = median(of('layers').map((x) => x.cpuSeconds));
+    const autoCpu = median(of('autograd').map((x) => x.cpuSeconds));
     const acc = (impl: Impl): string => [...new Set(of(impl).map((x) => x.testAcc))].join(', ');
-    console.log(`| ${dtype} | ${layers.toFixed(2)} | ${auto.toFixed(2)} | ${(auto / layers).toFixed(2)}× | ${acc('layers')} / ${acc('autograd')} |`);
+    console.log(`| ${dtype} | ${layers.toFixed(2)} | ${auto.toFixed(2)} | ${(auto / layers).toFixed(2)}× | ${layersCpu.toFixed(2)} | ${autoCpu.toFixed(2)} | ${(autoCpu / layersCpu).toFixed(2)}× | ${acc('layers')} / ${acc('autograd')} |`);
   }
 }

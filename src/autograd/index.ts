@@ -19,3 +19,4 @@ export { softmaxCrossEntropy, SoftmaxCrossEntropy } from './functions/softmax_cr
 export { dropout, Dropout } from './functions/dropout.js';
 export { TwoLayerNet as AutogradTwoLayerNet } from './two_layer_net.js';
 export { sumRows, SumRows } from './functions/sum_rows.js';
+export { Arena, withArena } from './functions/arena.js';
