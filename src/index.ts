@@ -66,3 +66,6 @@ export { toMnistInput } from './data/digit_image.js';
 export { decodePng, decodeJpeg, decodeImage, readImageFile, ImageFormatError, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, type GrayImage } from './data/image_file.js';
 export { encodePng, digitGridSvg } from './data/digit_grid.js';
 export { NABLA_VERSION } from './version.js';
+
+// DeZero-style autograd (Variable, Function, backward, createGraph), also at 'nabla/autograd'.
+export * as autograd from './autograd/index.js';

@@ -99,14 +99,19 @@ describe('the npm package', () => {
 
   it('imports as an ES module and computes on the shipped wasm kernels', () => {
     writeFileSync(join(consumer, 'check.mjs'), `
-      import { getBackend, matmul, NABLA_VERSION, Tensor, TwoLayerNet } from '${manifest.name}';
+      import { autograd, getBackend, matmul, NABLA_VERSION, Tensor, TwoLayerNet } from '${manifest.name}';
+      import { Variable, pow, sub, mul } from '${manifest.name}/autograd';
       const a = Tensor.from([[1, 2], [3, 4]]);
       const net = new TwoLayerNet(4, 5, 3, { seed: 1 });
       const x = Tensor.from([[0.1, 0.2, 0.3, 0.4], [0.5, 0.6, 0.7, 0.8]]);
       const t = new Int32Array([0, 2]);
       const loss = net.loss(x, t);
       const grads = net.gradient(x, t);
+      const v = new Variable(2);
+      sub(pow(v, 4), mul(pow(v, 2), 2)).backward();
       console.log(JSON.stringify({
+        sameAutograd: autograd.Variable === Variable,
+        derivative: v.grad.data.data[0],
         resolved: import.meta.resolve('${manifest.name}'),
         backend: getBackend().name,
         product: Array.from(matmul(a, a).data),
@@ -118,7 +123,9 @@ describe('the npm package', () => {
     const result = run(process.execPath, ['check.mjs'], consumer);
     assertRan(result, 'the consumer script');
     assert.equal(result.stderr, '', 'nothing on stderr (no fallback to the reference backend)');
-    const seen = JSON.parse(result.stdout) as { resolved: string; backend: string; product: number[]; loss: number; gradShape: number[]; version: string };
+    const seen = JSON.parse(result.stdout) as { resolved: string; backend: string; product: number[]; loss: number; gradShape: number[]; version: string; sameAutograd: boolean; derivative: number };
+    assert.equal(seen.sameAutograd, true, "'nabla/autograd' is the autograd namespace of 'nabla'");
+    assert.equal(seen.derivative, 24, 'd/dx (x⁴ − 2x²) at 2 through nabla/autograd');
     assert.ok(seen.resolved.startsWith(pathToFileURL(join(consumer, 'node_modules', manifest.name)).href), `resolved ${seen.resolved}`);
     assert.equal(seen.backend, 'wasm');
     assert.deepEqual(seen.product, [7, 10, 15, 22]);
