@@ -10,3 +10,4 @@ export { log } from './functions/log.js';
 export { sin } from './functions/sin.js';
 export { cos } from './functions/cos.js';
 export { tanh } from './functions/tanh.js';
+export { toDot, drawGraph, toText, collectGraph, type DrawOptions, type RenderOptions, type Graph, type Use } from './graph/index.js';
