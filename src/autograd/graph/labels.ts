@@ -59,11 +59,14 @@ export function variableLabels(graph: Graph): Map<Variable, string> {
 }
 
 const SYMBOLS: Record<string, string> = { Add: '+', Sub: '−', Mul: '×', Div: '÷', Neg: '−' };
+/** Functions the book and the expression language write in lower case. */
+const LOWER = new Set(['Exp', 'Log', 'Sin', 'Cos', 'Tanh']);
 
 /** The book's symbol for an arithmetic function (×, +, −, ÷, **c), else the function's name. */
 export function functionSymbol(f: Function): string {
   const c = (f as Function & { c?: unknown }).c;
   if (f.name === 'Pow' && typeof c === 'number') return `**${c}`;
+  if (LOWER.has(f.name)) return f.name.toLowerCase();
   return SYMBOLS[f.name] ?? printable(f.name, NAME_LIMIT);
 }
 
