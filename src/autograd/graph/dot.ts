@@ -28,9 +28,10 @@ export function toDot(y: Variable, options: RenderOptions = {}): string {
 
 /**
  * A DOT string: quotes and backslashes escaped so a name cannot end the string or start
- * an escape such as \N; our own line breaks become \n. Names reach here printable, so
- * they hold no raw line breaks of their own.
+ * an escape such as \N, and & as &amp; because Graphviz reads entities (&amp;, &#65;) in
+ * labels; our own line breaks become \n. Names reach here printable, so they hold no raw
+ * line breaks of their own.
  */
 export function quote(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+  return `"${text.replace(/&/g, '&amp;').replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
