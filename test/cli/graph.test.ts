@@ -149,6 +149,7 @@ describe('nabla graph --expr', () => {
     assertOneLineError(await nabla('graph', '--expr', 'x', '--x', '2', '--tax', '1'), 2, /^nabla: graph: --tax is for nabla graph apple, not --expr$/);
     assertOneLineError(await nabla('graph', 'apple', '--expr', 'x', '--x', '1'), 2, /^nabla: graph: unexpected argument 'apple'$/);
     assertOneLineError(await nabla('graph', '--expr', '\u001b[2J', '--x', '2'), 2, /^nabla: graph: --expr: unexpected character '\\x1b' at column 1$/);
+    assertOneLineError(await nabla('graph', '--expr', 'x + __proto__', '--x', '2', '--__proto__', '1'), 2, /^nabla: graph: --expr: '__proto__' cannot be a variable name at column 5$/);
   });
 
   it('has help', async () => {

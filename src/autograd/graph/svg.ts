@@ -75,7 +75,8 @@ export function drawGraph(y: Variable, options: DrawOptions = {}): string {
       start = { x: x0, y: laneY };
       end = { x: x0 + segment, y: laneY };
       const name = variableName(v);
-      if (name !== undefined) text(x0 - 6, laneY + 4.5, name, 'name', 'end');
+      // A lone variable is the output too: its name goes at the arrow's end only.
+      if (name !== undefined && v !== y) text(x0 - 6, laneY + 4.5, name, 'name', 'end');
     }
     const isOutput = v === y;
     edges.push(`<path class="edge" d="M${n1(start.x)} ${n1(start.y)}H${n1(end.x)}"${isOutput ? ' marker-end="url(#ag-arrow)"' : ''}/>`);
@@ -111,12 +112,13 @@ export function drawGraph(y: Variable, options: DrawOptions = {}): string {
     right = Math.max(right, node.x + node.hw);
   }
 
-  const width = Math.ceil(right + 24);
   const legendY = top + lanesHeight + 52;
   const yName = labels.get(y)!;
   const legend = anyGrad
     ? `above each edge: its value; below, in red: the gradient ∂${yName}/∂(that variable), by backward`
     : showValues ? 'above each edge: its value' : '';
+  // The legend (12px) and the title (15px bold) are wider per character than the 13px labels.
+  const width = Math.ceil(Math.max(right + 24, 32 + legend.length * 6.6, 32 + (options.title?.length ?? 0) * 9));
   const height = Math.ceil(legendY + (legend ? 24 : 0));
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img">`,

@@ -57,6 +57,8 @@ export async function graphCommand(argv: readonly string[], io: Output): Promise
   const expression = source === undefined ? undefined : parse(source);
   const names = expression === undefined ? [] : expressionVariables(expression);
   for (const name of names) {
+    // The flag parser keeps values in a plain object, where this name is the prototype.
+    if (name === '__proto__') throw new UsageError(`graph: --expr: '__proto__' cannot be a variable name at column ${firstColumn(expression!, name)}`);
     if (Object.hasOwn(flags, name) || name === 'help') throw new UsageError(`graph: --expr: the variable '${name}' has the name of an option of nabla graph; rename it`);
   }
   const variableFlags: FlagSpecs = Object.fromEntries(names.map((name) => [name, { type: 'number', help: `value of ${name}`, arg: 'N' }]));
