@@ -140,6 +140,27 @@ describe('nabla graph --expr', () => {
     assert.match(r.stdout, /^y = exp\(x\)\nat x = 0\ny = 1\n/);
   });
 
+  it('says when rounding may have eaten a derivative (the naive graph of a high one cancels huge terms)', async () => {
+    const r = await nabla('graph', '--expr', '1/(x+1)', '--x', '1', '--order', '10');
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    // The 9th, 10!/2^11·(-1)·… = -354.375, is exact; the 10th (1771.875 exactly) is lost to cancellation.
+    const ninth = lines.indexOf('d⁹y/dx⁹ = -354.375');
+    assert.ok(ninth > 0, r.stdout);
+    assert.match(lines[ninth + 1]!, /^d¹⁰y\/dx¹⁰ = /);
+    assert.match(lines[ninth + 2]!, /^ {2}\(not to be trusted: float64 rounding in its graph may be off by /);
+    assert.equal(lines.filter((l) => l.includes('not to be trusted')).length, 1);
+    const exact = await nabla('graph', '--expr', 'x**12', '--x', '1', '--order', '10');
+    assert.ok(exact.stdout.includes('d¹⁰y/dx¹⁰ = 239500800\n'));
+    assert.doesNotMatch(exact.stdout, /not to be trusted/);
+  });
+
+  it('refuses an order whose graph would take minutes, before printing anything', async () => {
+    const r = await nabla('graph', '--expr', '1/(x+1)/(x+2)/(x+3)/(x+4)', '--x', '1', '--order', '10');
+    assertOneLineError(r, 2, /^nabla: graph: --order 10: derivative 7 by x already has a graph of \d+ functions, too many to differentiate again; ask for --order 7 or less$/);
+    assert.equal(r.stdout, '');
+  });
+
   it('points at the column of a mistake, in one line with exit code 2', async () => {
     assertOneLineError(await nabla('graph', '--expr', 'x**4 - 2*x)', '--x', '2'), 2, /^nabla: graph: --expr: unexpected '\)' at column 11$/);
     assertOneLineError(await nabla('graph', '--expr', 'x + foo(x)', '--x', '2'), 2, /^nabla: graph: --expr: unknown function 'foo' at column 5 \(functions: exp, log, sin, cos, tanh\)$/);
