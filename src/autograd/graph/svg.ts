@@ -20,6 +20,7 @@ export interface DrawOptions extends RenderOptions {
 const FONT_STACK = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 // Rough advance of one character at 13px; only used to size the picture.
 const CHAR_WIDTH = 7.6;
+const NAME_CHAR_WIDTH = 8.4; // at 14px, for function names in pills
 const LANE = 68; // vertical distance between two lanes: a name and a value above, a gradient below
 const RADIUS = 20;
 const DIAGONAL = 36; // horizontal run of the last, slanted stretch of an edge into its function
@@ -37,7 +38,8 @@ export function drawGraph(y: Variable, options: DrawOptions = {}): string {
 
   const { fy, lane, primary, height: lanesHeight } = layout(graph);
   const symbols = new Map(graph.functions.map((f) => [f, functionSymbol(f)]));
-  const halfWidth = (f: Function): number => (symbols.get(f)!.length <= 3 ? RADIUS : (symbols.get(f)!.length * CHAR_WIDTH) / 2 + 12);
+  // A name longer than a symbol goes in a pill, in a smaller font than ×.
+  const halfWidth = (f: Function): number => (symbols.get(f)!.length <= 3 ? RADIUS : (symbols.get(f)!.length * NAME_CHAR_WIDTH) / 2 + 12);
   const maxHw = Math.max(RADIUS, ...graph.functions.map(halfWidth));
   const isLeaf = (v: Variable): boolean => v.creator === null;
   const aboveName = (v: Variable): string | undefined => (!isLeaf(v) && v !== y ? variableName(v) : undefined);
@@ -108,15 +110,17 @@ export function drawGraph(y: Variable, options: DrawOptions = {}): string {
   for (const node of nodes.values()) {
     if (node.hw === RADIUS) shapes.push(`<circle class="function" cx="${n1(node.x)}" cy="${n1(node.y)}" r="${RADIUS}"/>`);
     else shapes.push(`<rect class="function" x="${n1(node.x - node.hw)}" y="${n1(node.y - node.hh)}" width="${n1(2 * node.hw)}" height="${n1(2 * node.hh)}" rx="${node.hh}"/>`);
-    shapes.push(`<text class="symbol" x="${n1(node.x)}" y="${n1(node.y + 6)}" text-anchor="middle">${esc(node.label)}</text>`);
+    const long = node.hw !== RADIUS;
+    shapes.push(`<text class="${long ? 'function-name' : 'symbol'}" x="${n1(node.x)}" y="${n1(node.y + (long ? 5 : 6))}" text-anchor="middle">${esc(node.label)}</text>`);
     right = Math.max(right, node.x + node.hw);
   }
 
   const legendY = top + lanesHeight + 52;
   const yName = labels.get(y)!;
+  const tensors = graph.variables.some((v) => v.size !== 1);
   const legend = anyGrad
-    ? `above each edge: its value; below, in red: the gradient ∂${yName}/∂(that variable), by backward`
-    : showValues ? 'above each edge: its value' : '';
+    ? `above each edge: its value${tensors ? ' (a tensor: its shape)' : ''}; below, in red: the gradient ∂${yName}/∂(that variable), by backward${tensors ? ' (a tensor: its norm ‖g‖)' : ''}`
+    : showValues ? `above each edge: its value${tensors ? ' (a tensor: its shape)' : ''}` : '';
   // The legend (12px) and the title (15px bold) are wider per character than the 13px labels.
   const width = Math.ceil(Math.max(right + 24, 32 + legend.length * 6.6, 32 + (options.title?.length ?? 0) * 9));
   const height = Math.ceil(legendY + (legend ? 24 : 0));
@@ -124,7 +128,7 @@ export function drawGraph(y: Variable, options: DrawOptions = {}): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img">`,
     `<title>${esc(options.title ?? `computational graph of ${yName}`)}</title>`,
     `<style>text{font-family:${FONT_STACK};fill:#222;font-size:13px}.grad{fill:${GRAD_COLOR}}.inner-name{fill:#777;font-size:11px;font-style:italic}` +
-      `.name{font-weight:600}.symbol{font-size:18px}.title{font-size:15px;font-weight:600}.legend{fill:#555;font-size:12px}` +
+      `.name{font-weight:600}.symbol{font-size:18px}.function-name{font-size:14px}.title{font-size:15px;font-weight:600}.legend{fill:#555;font-size:12px}` +
       `.edge{stroke:#333;stroke-width:1.4;fill:none}.function{fill:#fff;stroke:#333;stroke-width:1.6}.branch{fill:#333}</style>`,
     '<defs><marker id="ag-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0 1L10 5L0 9z" fill="#333"/></marker></defs>',
     '<rect width="100%" height="100%" fill="#fff"/>',

@@ -26,7 +26,7 @@ const MAX_ORDER = 10;
 const flags = {
   ...appleFlags,
   expr: { type: 'string', help: 'an expression to differentiate instead of a named graph (see above)', arg: 'EXPR' },
-  order: { type: 'int', min: 0, max: MAX_ORDER, help: 'with --expr: how many derivatives to print (default: 1)', arg: 'N' },
+  order: { type: 'int', min: 0, max: MAX_ORDER, help: `with --expr: how many derivatives to print, 0 to ${MAX_ORDER} (default: 1)`, arg: 'N' },
   out: { type: 'string', help: 'folder for the .svg and .dot files; files of the same names there are replaced (default: the current folder, where nothing is replaced)', arg: 'DIR' },
   verbose: { type: 'boolean', help: 'print stack traces on errors' },
 } as const satisfies FlagSpecs;
@@ -44,7 +44,8 @@ export const graphHelp = formatHelp(
     'parentheses and exp log sin cos tanh. Give each variable its value with a flag of its name:\n' +
     `nabla graph --expr "x**4 - 2*x**2" --x 2 --order 2. Prints the value and the first --order\n` +
     'derivatives by each variable (double backprop), and the graph; --out DIR also draws it into\n' +
-    'expression.svg and expression.dot there.',
+    'expression.svg and expression.dot there. A derivative that float64 rounding in its graph may\n' +
+    'have lost is marked as not to be trusted.',
   flags,
 );
 

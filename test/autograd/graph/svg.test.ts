@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { add, drawGraph, mul, pow, sub, Variable } from '../../../src/autograd/index.js';
+import { add, drawGraph, Function, mul, pow, sub, Variable } from '../../../src/autograd/index.js';
+import { Tensor } from '../../../src/tensor/tensor.js';
 import { buyApple, buyAppleOrange, named } from './graphs.js';
 import { assertWellFormedXml } from './xml.js';
 
@@ -80,6 +81,27 @@ describe('drawGraph', () => {
     assert.equal(svg.match(/class="branch"/g)?.length, 1);
     assert.ok(texts(svg).some((t) => t.cls === 'grad' && t.text === '24'));
     assert.deepEqual(functionNodes(svg).map((n) => n.symbol).sort(), ['**2', '**4', '×', '−'].sort());
+  });
+
+  it('puts a function\'s long name in a pill, and writes shapes and gradient norms for tensors', () => {
+    class Scale extends Function {
+      readonly name = 'ScaleByTwoLonger';
+      forward(x: Tensor): Tensor { return Tensor.from(Array.from(x.data, (v) => 2 * v)); }
+      backward(gy: Variable): Variable[] { return [mul(gy, 2)]; }
+    }
+    const w = new Variable(Tensor.from([3, 4]), 'W');
+    const y = named(new Scale().call(w), 'y');
+    y.backward();
+    const svg = drawGraph(y);
+    assertWellFormedXml(svg);
+    const pill = /<rect class="function" x="([-\d.]+)" y="[-\d.]+" width="([-\d.]+)"/.exec(svg);
+    assert.ok(pill, 'a pill');
+    const name = texts(svg).find((t) => t.cls === 'function-name')!;
+    assert.equal(name.text, 'ScaleByTwoLonger');
+    assert.ok(Number(pill[2]) >= name.text.length * 8, 'wide enough for the name at 14px');
+    assert.ok(texts(svg).some((t) => t.cls === 'value' && t.text === '[2]'));
+    assert.ok(texts(svg).some((t) => t.cls === 'grad' && t.text === `‖g‖ ${Number(Math.hypot(2, 2).toPrecision(4))}`));
+    assert.match(svg, /a tensor: its norm ‖g‖/);
   });
 
   it('escapes names and titles, and draws a lone variable', () => {
