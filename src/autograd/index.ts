@@ -10,4 +10,5 @@ export { log } from './functions/log.js';
 export { sin } from './functions/sin.js';
 export { cos } from './functions/cos.js';
 export { tanh } from './functions/tanh.js';
-export { toDot, drawGraph, toText, collectGraph, type DrawOptions, type RenderOptions, type Graph, type Use } from './graph/index.js';
+export { toDot, drawGraph, toText, collectGraph, higherDerivatives, judged, DerivativeGraphTooLarge, type Derivative, type DrawOptions, type RenderOptions, type Graph, type Use } from './graph/index.js';
+export { parseExpression, buildExpression, expressionVariables, ExpressionError, EXPRESSION_FUNCTIONS, type Expression } from './expression.js';

@@ -1,12 +1,12 @@
 import { lstatSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { add, Variable, type Function } from '../../autograd/core.js';
+import { add, Variable } from '../../autograd/core.js';
 import { buildExpression, expressionVariables, ExpressionError, parseExpression, type Expression } from '../../autograd/expression.js';
 import { mul } from '../../autograd/functions/mul.js';
+import { DerivativeGraphTooLarge, higherDerivatives, type Derivative } from '../../autograd/graph/derivatives.js';
 import { drawGraph } from '../../autograd/graph/svg.js';
 import { toDot } from '../../autograd/graph/dot.js';
 import { toText } from '../../autograd/graph/text.js';
-import { collectGraph } from '../../autograd/graph/walk.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { printable } from '../../io/printable.js';
 import { describeFsError } from '../../io/regular_file.js';
@@ -232,7 +232,7 @@ async function expressionGraph(source: string, expression: Expression, values: M
   const text = toText(y);
   // All computed before anything is printed: a refusal leaves no half an answer.
   const files: Array<[string, string]> = [['expression.svg', drawGraph(y, { title: `${shownName} = ${printable(source)}` })], ['expression.dot', toDot(y)]];
-  const found = [...variables.values()].map((v) => ({ v, values: derivatives(y, v, order) }));
+  const found = [...variables.values()].map((v) => ({ v, values: derivativesOrRefuse(y, v, order) }));
   const outDir = out === undefined ? undefined : prepareOut(out, EXPRESSION_FILES);
   io.out(`${shownName} = ${printable(source)}`);
   if (values.size > 0) io.out(`at ${[...values].map(([n, v]) => `${n} = ${v}`).join(', ')}`);
@@ -251,68 +251,14 @@ async function expressionGraph(source: string, expression: Expression, values: M
   return 0;
 }
 
-/**
- * Most functions a derivative's graph may have to be differentiated again: each order can
- * triple the graph (the quotient rule), and backward through 20000 functions takes a fifth of a second.
- */
-export const MAX_DERIVATIVE_GRAPH = 20_000;
-
-interface Derivative {
-  value: number;
-  /** A bound on the rounding error, where it is not small beside the value. */
-  doubtful?: number;
-}
-
-/**
- * The value of z, doubted where rounding may have eaten it. Backprop's higher derivatives
- * are sums of many terms (the 10th of 1/(x+1) at 1 adds terms near 2^1000 that cancel down to
- * 1771.875, and float64 keeps 16 digits of each), so the first-order bound on the rounding
- * error is carried through the graph, function by function; a function it cannot bound
- * (one not of the expression language) leaves the value unjudged.
- */
-function judged(z: Variable): Derivative {
-  const value = z.data.data[0]!;
-  const error = new Map<Variable, number>();
-  const eps = Number.EPSILON / 2;
-  for (const f of collectGraph(z).functions) {
-    const [a, b] = f.inputs.map((x) => ({ v: Math.abs(x.data.data[0]!), e: error.get(x) ?? 0 }));
-    const r = Math.abs(f.output!.data.data[0]!);
-    let e: number;
-    switch (f.name) {
-      case 'Add': case 'Sub': e = a!.e + b!.e; break;
-      case 'Mul': e = a!.v * b!.e + b!.v * a!.e + a!.e * b!.e; break;
-      case 'Div': e = (a!.e + r * b!.e) / Math.max(b!.v - b!.e, 0); break;
-      case 'Neg': e = a!.e; break;
-      case 'Pow': { const c = (f as Function & { c: number }).c; e = Math.abs(c) * Math.max(a!.v + a!.e, 0) ** Math.max(c - 1, 0) * a!.e / Math.max(a!.v - a!.e, 0) ** Math.max(1 - c, 0); break; }
-      case 'Exp': e = r * Math.expm1(a!.e); break;
-      case 'Log': e = -Math.log1p(-Math.min(a!.e / a!.v, 1)); break;
-      case 'Sin': case 'Cos': case 'Tanh': e = a!.e; break;
-      default: return { value };
-    }
-    error.set(f.output!, e + r * eps);
+/** The derivatives, or a usage error naming the --order to ask for instead. */
+function derivativesOrRefuse(y: Variable, v: Variable, order: number): Derivative[] {
+  try {
+    return higherDerivatives(y, v, order);
+  } catch (e) {
+    if (!(e instanceof DerivativeGraphTooLarge)) throw e;
+    throw new UsageError(`graph: --order ${order}: derivative ${e.order} by ${v.name} already has a graph of ${e.functions} functions, too many to differentiate again; ask for --order ${e.order} or less`);
   }
-  const bound = error.get(z) ?? 0;
-  const doubtful = !Number.isFinite(value) || !(bound <= Math.abs(value) * 1e-6 || bound <= 1e-9);
-  return doubtful ? { value, doubtful: bound } : { value };
-}
-
-/** ∂ᵏy/∂vᵏ for k = 1…order, each by backward through the graph of the one before (createGraph). */
-function derivatives(y: Variable, v: Variable, order: number): Derivative[] {
-  const found: Derivative[] = [];
-  let z: Variable | null = y;
-  for (let k = 1; k <= order; k++) {
-    if (z === null) { found.push({ value: 0 }); continue; } // the previous derivative did not depend on v
-    const graph = collectGraph(z);
-    if (graph.functions.length > MAX_DERIVATIVE_GRAPH) {
-      throw new UsageError(`graph: --order ${order}: derivative ${k - 1} by ${v.name} already has a graph of ${graph.functions.length} functions, too many to differentiate again; ask for --order ${k - 1} or less`);
-    }
-    for (const u of graph.variables) u.cleargrad();
-    v.cleargrad();
-    z.backward({ createGraph: true });
-    z = v.grad;
-    found.push(z === null ? { value: 0 } : judged(z));
-  }
-  return found;
 }
 
 /** Text cut into lines of at most 78 columns at ", ". */
