@@ -29,3 +29,5 @@ export { dropout, Dropout } from './functions/dropout.js';
 export { TwoLayerNet as AutogradTwoLayerNet } from './two_layer_net.js';
 export { sumRows, SumRows } from './functions/sum_rows.js';
 export { Arena, withArena } from './functions/arena.js';
+export { toDot, drawGraph, toText, collectGraph, higherDerivatives, judged, DerivativeGraphTooLarge, type Derivative, type DrawOptions, type RenderOptions, type Graph, type Use } from './graph/index.js';
+export { parseExpression, buildExpression, expressionVariables, ExpressionError, EXPRESSION_FUNCTIONS, type Expression } from './expression.js';
