@@ -38,7 +38,7 @@ describe('nabla apple', () => {
 
 describe('CLI manners', () => {
   it('shows help for every command and the overview', () => {
-    for (const command of ['apple', 'evaluate', 'gradcheck', 'predict', 'train']) {
+    for (const command of ['apple', 'evaluate', 'experiment', 'filters', 'gradcheck', 'graph', 'predict', 'train']) {
       const { code, stdout } = nabla(command, '--help');
       assert.equal(code, 0);
       assert.match(stdout, new RegExp(`^Usage: nabla ${command}`));

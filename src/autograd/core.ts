@@ -83,8 +83,16 @@ export class Variable {
     const addFunction = (f: Function | null): void => {
       if (f === null || seen.has(f)) return;
       seen.add(f);
-      pending.push(f);
-      pending.sort((a, b) => a.generation - b.generation);
+      // Kept sorted by generation (the next to run is last), inserted after its equals as a
+      // stable sort would place it: re-sorting on every add made large graphs quadratic.
+      let lo = 0;
+      let hi = pending.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (pending[mid]!.generation <= f.generation) lo = mid + 1;
+        else hi = mid;
+      }
+      pending.splice(lo, 0, f);
     };
     addFunction(this.creator);
     while (pending.length > 0) {

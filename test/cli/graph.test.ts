@@ -107,9 +107,28 @@ describe('nabla graph apple', () => {
     assertOneLineError(await nabla('graph', 'apple', '--out', join(dir, 'file')), 2, /^nabla: graph: --out .*file is not a folder$/);
     assertOneLineError(await nabla('graph', 'apple', '--tax', 'much'), 2, /^nabla: graph: --tax must be a number, got 'much'$/);
     assertOneLineError(await nabla('graph', 'apple', '--order', '2'), 2, /^nabla: graph: --order is for --expr$/);
-    assertOneLineError(await nabla('graph', 'pear'), 2, /^nabla: graph: unknown graph 'pear' \(graphs: apple; or --expr EXPR\)$/);
-    assertOneLineError(await nabla('graph'), 2, /^nabla: graph: name a graph \(apple\) or give --expr EXPR/);
+    assertOneLineError(await nabla('graph', 'pear'), 2, /^nabla: graph: unknown graph 'pear' \(graphs: apple, two-layer-net; or --expr EXPR\)$/);
+    assertOneLineError(await nabla('graph'), 2, /^nabla: graph: name a graph \(apple, two-layer-net\) or give --expr EXPR/);
     assert.deepEqual(readdirSync(dir), ['file']);
+  });
+});
+
+describe('nabla graph two-layer-net', () => {
+  it('draws TwoLayerNet on autograd with shapes and gradient norms, as Graphviz accepts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nabla-graph-'));
+    const r = await nabla('graph', 'two-layer-net', '--out', dir);
+    assert.equal(r.code, 0, r.stderr);
+    for (const line of ['h = Linear(x, W1, b1)', 'a = Relu(h)', 'scores = Linear(a, W2, b2)', 'loss = SoftmaxCrossEntropy(scores)']) assert.ok(r.stdout.includes(line), line);
+    assert.deepEqual(row(r.stdout, 'W1').slice(0, 2), ['W1', '[784, 50]']);
+    assert.match(row(r.stdout, 'W1')[2]!, /^‖g‖ \d/);
+    // The loss of std-0.01 weights is near ln 10, and it is where backward starts.
+    const [, loss, seed] = row(r.stdout, 'loss');
+    assert.ok(Math.abs(Number(loss) - Math.log(10)) < 0.01, `loss ${loss}`);
+    assert.equal(seed, '1');
+    assertWellFormedXml(readFileSync(join(dir, 'two_layer_net.svg'), 'utf8'));
+    const dot = spawnSync('dot', ['-Tsvg', join(dir, 'two_layer_net.dot')], { encoding: 'utf8' });
+    assert.equal(dot.status, 0, `Graphviz refused the DOT (install it with apt-get install graphviz): ${dot.error ?? dot.stderr}`);
+    assertOneLineError(await nabla('graph', 'two-layer-net', '--tax', '2'), 2, /^nabla: graph: --tax is for nabla graph apple, not two-layer-net$/);
   });
 });
 

@@ -2,7 +2,12 @@ import { lstatSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { add, Variable } from '../../autograd/core.js';
 import { buildExpression, expressionVariables, ExpressionError, parseExpression, type Expression } from '../../autograd/expression.js';
+import { linear } from '../../autograd/functions/linear.js';
 import { mul } from '../../autograd/functions/mul.js';
+import { relu } from '../../autograd/functions/relu.js';
+import { softmaxCrossEntropy } from '../../autograd/functions/softmax_cross_entropy.js';
+import { TwoLayerNet as AutogradTwoLayerNet } from '../../autograd/two_layer_net.js';
+import { loadMnist } from '../../data/mnist.js';
 import { DerivativeGraphTooLarge, higherDerivatives, type Derivative } from '../../autograd/graph/derivatives.js';
 import { drawGraph } from '../../autograd/graph/svg.js';
 import { toDot } from '../../autograd/graph/dot.js';
@@ -33,6 +38,7 @@ const flags = {
 
 export const graphHelp = formatHelp(
   'nabla graph apple [--apple N] [--apple-num N] [--orange N] [--orange-num N] [--tax N] [--out DIR]\n' +
+    '       nabla graph two-layer-net [--out DIR]\n' +
     '       nabla graph --expr EXPR [--NAME VALUE ...] [--order N] [--out DIR]',
   "Shows a computational graph built with the autograd Variables: every function in order, every\n" +
     'variable with its value and, after backward, its gradient.\n\n' +
@@ -40,6 +46,9 @@ export const graphHelp = formatHelp(
     'buy_apple.dot, buy_apple_orange.svg and buy_apple_orange.dot (the .dot files are for Graphviz:\n' +
     "dot -Tpng buy_apple.dot -o buy_apple.png). Change the inputs to see the gradients move. In the\n" +
     'current folder an existing file is never replaced; in a folder named with --out it is.\n\n' +
+    "two-layer-net: the seed's TwoLayerNet(784, 50, 10) on autograd (seed 42), after one backward\n" +
+    'pass on the first 100 MNIST training images: every tensor with its shape and, as its gradient,\n' +
+    'the norm ‖g‖; drawn into two_layer_net.svg and two_layer_net.dot.\n\n' +
     '--expr: an expression of numbers, variables, + - * / ** (as in Python: -x**2 is -(x**2)),\n' +
     'parentheses and exp log sin cos tanh. Give each variable its value with a flag of its name:\n' +
     `nabla graph --expr "x**4 - 2*x**2" --x 2 --order 2. Prints the value and the first --order\n` +
@@ -50,6 +59,33 @@ export const graphHelp = formatHelp(
 );
 
 const APPLE_FILES = ['buy_apple.svg', 'buy_apple.dot', 'buy_apple_orange.svg', 'buy_apple_orange.dot'];
+const TWO_LAYER_FILES = ['two_layer_net.svg', 'two_layer_net.dot'];
+
+/** TwoLayerNet's graph after one backward pass on a batch: shapes, and each gradient's norm. */
+async function twoLayerNetGraph(outDir: string, io: Output): Promise<number> {
+  const data = loadMnist({ normalize: true });
+  const batch = 100;
+  const net = new AutogradTwoLayerNet(784, 50, 10, { seed: 42 });
+  const x = new Variable(data.xTrain.slice(0, batch), 'x');
+  const { W1, b1, W2, b2 } = net.vars;
+  const h = linear(x, W1, b1);
+  h.name = 'h';
+  const a = relu(h);
+  a.name = 'a';
+  const scores = linear(a, W2, b2);
+  scores.name = 'scores';
+  const loss = softmaxCrossEntropy(scores, data.trainLabels.subarray(0, batch));
+  loss.name = 'loss';
+  loss.backward({ retainGrad: true });
+  io.out(`# TwoLayerNet(784, 50, 10) on autograd, one backward pass on the first ${batch} training images`);
+  io.out(toText(loss));
+  io.out('');
+  await writeAll(outDir, [
+    ['two_layer_net.svg', drawGraph(loss, { title: 'TwoLayerNet' })],
+    ['two_layer_net.dot', toDot(loss)],
+  ], io);
+  return 0;
+}
 const EXPRESSION_FILES = ['expression.svg', 'expression.dot'];
 
 export async function graphCommand(argv: readonly string[], io: Output): Promise<number> {
@@ -81,12 +117,16 @@ export async function graphCommand(argv: readonly string[], io: Output): Promise
     }
     return expressionGraph(source!, expression, values, f.order ?? 1, f.out, io);
   }
-  if (positional[0] !== 'apple') {
+  if (positional[0] !== 'apple' && positional[0] !== 'two-layer-net') {
     throw new UsageError(positional.length === 0
-      ? 'graph: name a graph (apple) or give --expr EXPR (see nabla graph --help)'
-      : `graph: unknown graph '${printable(positional[0]!, 40)}' (graphs: apple; or --expr EXPR)`);
+      ? 'graph: name a graph (apple, two-layer-net) or give --expr EXPR (see nabla graph --help)'
+      : `graph: unknown graph '${printable(positional[0]!, 40)}' (graphs: apple, two-layer-net; or --expr EXPR)`);
   }
   if (given.has('order')) throw new UsageError('graph: --order is for --expr');
+  if (positional[0] === 'two-layer-net') {
+    for (const name of Object.keys(appleFlags)) if (given.has(name)) throw new UsageError(`graph: --${name} is for nabla graph apple, not two-layer-net`);
+    return twoLayerNetGraph(prepareOut(f.out, TWO_LAYER_FILES), io);
+  }
   const outDir = prepareOut(f.out, APPLE_FILES);
 
   const inputs = { apple: f.apple!, appleNum: f.appleNum!, orange: f.orange!, orangeNum: f.orangeNum!, tax: f.tax! }; // all have defaults
