@@ -87,7 +87,9 @@ describe('nabla train', () => {
     const { code, stdout, stderr } = nabla('train', '--iters', '601', '--json', '--out', mkdtempSync(join(tmpdir(), 'nabla-epoch-')));
     assert.equal(code, 0, stderr);
     const result = JSON.parse(stdout) as { epochs: { epoch: number; trainAcc: number; testAcc: number; loss: number }[]; trainAcc: number; testAcc: number; seconds: number };
-    assert.deepEqual(Object.keys(result), ['epochs', 'trainAcc', 'testAcc', 'testImages', 'seconds', 'runDir']);
+    assert.deepEqual(Object.keys(result), ['epochs', 'trainAcc', 'testAcc', 'testImages', 'seconds', 'wallSeconds', 'runDir']);
+    const { seconds, wallSeconds } = result as unknown as { seconds: number; wallSeconds: number };
+    assert.ok(wallSeconds > seconds, `the whole process (${wallSeconds} s) takes longer than its training loop (${seconds} s)`);
     assert.equal(result.epochs.length, 2, 'evaluated at iteration 0 and after one epoch');
     assert.deepEqual(Object.keys(result.epochs[0]!), ['epoch', 'trainAcc', 'testAcc', 'loss']);
     assert.ok(result.epochs[0]!.testAcc < 0.3, `untrained accuracy ${result.epochs[0]!.testAcc}`);

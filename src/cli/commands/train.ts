@@ -358,6 +358,8 @@ function report(io: Output, json: boolean, runDir: string, result: TrainResult, 
       ...(final.trainSample !== undefined ? { trainSample: final.trainSample } : {}),
       testImages: final.testImages,
       seconds: result.seconds,
+      // As the user waits: from the process's start (module loading and data included) to this line.
+      wallSeconds: process.uptime(),
       runDir,
     }));
     return;
