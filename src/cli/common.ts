@@ -64,12 +64,27 @@ export function checkFitsInMemory(command: string, sizes: TwoLayerSizes, flags: 
   throw flags.some((f) => f.source !== undefined) ? new Error(message) : new UsageError(`${command}: ${message}`);
 }
 
-/** checkFitsInMemory for a network sized by its layers (the conv nets), where only the batch size is the user's to lower. */
-export function checkLayeredFitsInMemory(command: string, sizes: LayeredSizes, batchFlag: { flag: string; value: number; fallback: number; source?: string }): void {
+/** A flag that sizes a layered computation, and the sizes with that flag at its default. */
+export interface LayeredSizeFlag {
+  flag: string;
+  value: number;
+  fallback: number;
+  atFallback: LayeredSizes;
+  /** Where the value came from, when not the flag: a resumed run's checkpoint.json field. */
+  source?: string;
+}
+
+/**
+ * checkFitsInMemory for a network sized by its layers (the conv nets): names the flag whose
+ * default would make the run fit, else all of them.
+ */
+export function checkLayeredFitsInMemory(command: string, sizes: LayeredSizes, flags: readonly LayeredSizeFlag[]): void {
   const limit = memoryLimit(getBackend().name);
   const estimate = layeredBytes(sizes);
   if (fits(estimate, limit)) return;
-  const named = `${batchFlag.source ?? `--${batchFlag.flag}`} ${batchFlag.value} is too large`;
+  const culprits = flags.filter((f) => f.value > f.fallback && fits(layeredBytes(f.atFallback), limit));
+  const blamed = culprits.length > 0 ? culprits : flags;
+  const named = `${blamed.map((f) => `${f.source ?? `--${f.flag}`} ${f.value}`).join(' with ')} ${blamed.length === 1 ? 'is' : 'are'} too large`;
   const message = `${named}: the ${sizes.dtype} computation ${whyNotFits(estimate, limit)}`;
-  throw batchFlag.source !== undefined ? new Error(message) : new UsageError(`${command}: ${message}`);
+  throw flags.some((f) => f.source !== undefined) ? new Error(message) : new UsageError(`${command}: ${message}`);
 }

@@ -1,5 +1,5 @@
 import type { ConvGeometry } from '../backend/backend.js';
-import { checkPoolPadding, convGeometry } from '../backend/conv_geometry.js';
+import { convGeometry } from '../backend/conv_geometry.js';
 import { getBackend } from '../backend/index.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -47,7 +47,6 @@ export class Pooling implements Layer {
     if (x.rank !== 4) throw new RangeError(`Pooling: input must be 4-d [batch, channels, height, width], got ${formatShape(x.shape)}`);
     const [n, c, h, w] = x.shape as [number, number, number, number];
     const g = convGeometry(this.name, { n, c, h, w, fh: this.poolH, fw: this.poolW, stride: this.stride, pad: this.pad });
-    checkPoolPadding(this.name, g);
     const out = this.outBuffer.get([n, c, g.oh, g.ow], x.dtype);
     if (this.argmax.length < out.size) this.argmax = new Int32Array(out.size);
     getBackend().maxPoolForward(g, x.data, out.data, this.argmax);

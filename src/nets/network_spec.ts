@@ -1,6 +1,7 @@
 import type { DType } from '../backend/backend.js';
 import { ACTIVATIONS, MultiLayerNet, type MultiLayerNetSpec } from './multi_layer_net.js';
 import { MultiLayerNetExtend } from './multi_layer_net_extend.js';
+import { printable } from '../io/printable.js';
 import { BOOK_DEEP_CONV_PARAMS, DeepConvNet, deepConvNetShapes, resolveDeepConvNet } from './deep_conv_net.js';
 import type { Network, NetworkSpec } from './network.js';
 import { resolveSimpleConvNet, SimpleConvNet, simpleConvNetShapes } from './simple_conv_net.js';
@@ -155,14 +156,11 @@ function checked<T>(resolve: () => T, fail: (problem: string) => never): T {
   try {
     return resolve();
   } catch (error) {
-    return fail(`network spec: ${printableMessage(error)}`);
+    // The constructor's message may quote the file's own text: made printable, as every message is.
+    return fail(`network spec: ${printable(error instanceof Error ? error.message.replace(/^\w+: /, '') : String(error), 200)}`);
   }
 }
 
-function printableMessage(error: unknown): string {
-  const text = error instanceof Error ? error.message.replace(/^\w+: /, '') : String(error);
-  return (text.length > 200 ? `${text.slice(0, 200)}…` : text).replace(/[^\x20-\x7e\u00a0-\uffff]/g, '?');
-}
 
 /** A short, printable rendering of a JSON value for a message. */
 function brief(v: unknown): string {

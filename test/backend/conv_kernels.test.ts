@@ -373,6 +373,15 @@ describe('convolution kernels: wasm checks and threads', () => {
     assert.throws(() => one.transposeBatch(1, -1, 3, x, col), /transposeBatch: rows must be/);
   });
 
+  it('refuses max pooling whose padding could fill a whole window, on both backends', () => {
+    const g = convGeometry('test', { n: 1, c: 1, h: 4, w: 4, fh: 2, fw: 2, stride: 2, pad: 2 });
+    const x = new Float64Array(16), out = new Float64Array(g.oh * g.ow), argmax = new Int32Array(g.oh * g.ow);
+    for (const backend of [one, ref]) {
+      assert.throws(() => backend.maxPoolForward(g, x, out, argmax), /maxPoolForward: pad 2 must be at most half the 2×2 pooling window/);
+      assert.throws(() => backend.maxPoolBackward(g, out, argmax, x), /maxPoolBackward: pad 2 must be at most half the 2×2 pooling window/);
+    }
+  });
+
   it('falls back to the reference for mixed element types', () => {
     const g = convGeometry('test', { n: 2, c: 3, h: 5, w: 7, fh: 3, fw: 3, stride: 2, pad: 1 });
     const { image, col } = sizes(g);

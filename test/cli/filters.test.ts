@@ -198,6 +198,21 @@ describe('nabla filters', () => {
     assert.match(readFileSync(out, 'utf8'), /First-layer filters of simple-conv \(shipped with nabla\)/);
     await assert.rejects(filtersCommand(['--model', 'deep-conv', '--out', out], capture().io, { modelsDir: models }),
       { message: `the shipped model deep-conv is missing (${join(models, 'deep-conv.safetensors')}); reinstall nabla or train one with: nabla train --net deep-conv` });
+
+    // A run folder of that name in the current folder is the user's own, and titled so.
+    const own = mkdtempSync(join(tmpdir(), 'nabla-own-'));
+    mkdirSync(join(own, 'simple-conv'));
+    writeFileSync(join(own, 'simple-conv', 'model.safetensors'), readFileSync(modelPath));
+    const cwd = process.cwd();
+    process.chdir(own);
+    try {
+      assert.equal(await filtersCommand(['--model', 'simple-conv', '--out', 'own.svg'], capture().io, { modelsDir: models }), 0);
+    } finally {
+      process.chdir(cwd);
+    }
+    const title = readFileSync(join(own, 'own.svg'), 'utf8');
+    assert.doesNotMatch(title, /shipped with nabla/);
+    assert.match(title, /First-layer filters of simple-conv\/model\.safetensors/);
   });
 
   it('refuses bad input in one line, before writing anything', async () => {

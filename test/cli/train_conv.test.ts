@@ -69,5 +69,7 @@ describe('nabla train --net simple-conv | deep-conv', () => {
 
   it('refuses a batch that cannot fit in memory before allocating it', () => {
     assertOneLineError(nabla(['train', '--net', 'deep-conv', '--batch-size', '2000000', '--data-dir', data]), 2, /--batch-size 2000000 is too large: the float64 computation needs about/);
+    // The flag to lower is the one whose default would fit, not the batch size by default.
+    assertOneLineError(nabla(['train', '--net', 'simple-conv', '--hidden', '20000000', '--data-dir', data]), 2, /train: --hidden 20000000 is too large: the float64 computation needs about/);
   });
 });

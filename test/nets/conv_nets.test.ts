@@ -143,5 +143,11 @@ describe('conv net specs and model files', () => {
     assert.throws(() => parseNetworkSpec({ ...good, convParams: good.convParams.slice(0, 5) }, fail), /convParams must list six conv_params, got 5/);
     assert.throws(() => parseNetworkSpec({ ...good, inputDim: [1, 1e9, 1e9] }, fail), /inputDim must be \[channels, height, width\] of positive integers up to 65536/);
     assert.throws(() => parseNetworkSpec({ ...new SimpleConvNet().spec(), convParam: { filterNum: 3, filterSize: 3, pad: -1, stride: 1 } }, fail), /convParam.pad must be an integer in \[0, 65536\], got -1/);
+    // The file's own text in a message is made printable: no bidi override, no line separator.
+    assert.throws(() => parseNetworkSpec({ ...good, hiddenSize: '\u202eevil\u2028line' }, fail), (e: Error) => {
+      assert.match(e.message, /hiddenSize must be a positive integer/);
+      assert.doesNotMatch(e.message, /[\u202e\u2028]/);
+      return true;
+    });
   });
 });

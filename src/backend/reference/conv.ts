@@ -1,4 +1,5 @@
 import type { ConvGeometry, FloatArray } from '../backend.js';
+import { checkPoolPadding } from '../conv_geometry.js';
 
 // The plainest loops over the book's layouts; the wasm kernels are tested against these.
 
@@ -58,6 +59,7 @@ export function transposeBatchReference(batch: number, rows: number, cols: numbe
 }
 
 export function maxPoolForwardReference(g: ConvGeometry, x: FloatArray, out: FloatArray, argmax: Int32Array): void {
+  checkPoolPadding('maxPoolForward', g);
   const { n, c, h, w, fh, fw, stride, pad, oh, ow } = g;
   for (let plane = 0; plane < n * c; plane++) {
     for (let oy = 0; oy < oh; oy++) {
@@ -87,6 +89,7 @@ export function maxPoolForwardReference(g: ConvGeometry, x: FloatArray, out: Flo
 }
 
 export function maxPoolBackwardReference(g: ConvGeometry, dout: FloatArray, argmax: Int32Array, dx: FloatArray): void {
+  checkPoolPadding('maxPoolBackward', g);
   const { n, c, h, w, oh, ow } = g;
   dx.fill(0, 0, n * c * h * w);
   for (let plane = 0; plane < n * c; plane++) {

@@ -2,7 +2,7 @@
 // the f64 or f32 table, and hands GEMMs to the thread pool.
 
 import type { Backend, ConvGeometry, DType, FloatArray } from '../backend.js';
-import { convGeometry } from '../conv_geometry.js';
+import { checkPoolPadding, convGeometry } from '../conv_geometry.js';
 import { referenceBackend } from '../reference/index.js';
 import type { TypedKernels } from './exports.js';
 import { Marshal } from './marshal.js';
@@ -291,6 +291,7 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
     },
     maxPoolForward(g, x, out, argmax) {
       const { shape, input, pooled } = convSizes('maxPoolForward', g);
+      checkPoolPadding('maxPoolForward', g);
       checkLength('maxPoolForward', 'x', x, input);
       checkLength('maxPoolForward', 'out', out, pooled);
       checkLength('maxPoolForward', 'argmax', argmax, pooled);
@@ -307,6 +308,7 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
     },
     maxPoolBackward(g, dout, argmax, dx) {
       const { shape, input, pooled } = convSizes('maxPoolBackward', g);
+      checkPoolPadding('maxPoolBackward', g);
       checkLength('maxPoolBackward', 'dout', dout, pooled);
       checkLength('maxPoolBackward', 'argmax', argmax, pooled);
       checkLength('maxPoolBackward', 'dx', dx, input);

@@ -60,7 +60,8 @@ export async function filtersCommand(argv: readonly string[], io: Output, shippe
 
   // A typo in the output folder should fail now, not after the work.
   await access(dirname(resolve(out)), constants.W_OK).catch((e: unknown) => cannotWrite(out, e));
-  const modelFile = await resolveModelPath(await resolveModelArg(f.model, shipped));
+  const modelArg = await resolveModelArg(f.model, shipped);
+  const modelFile = await resolveModelPath(modelArg);
   if (sameFile(modelFile, out)) throw new UsageError(`filters: --out ${printable(out)} is the model file; writing there would replace it`);
   const { network, spec } = await loadNetwork(modelFile);
   const conv = network instanceof Sequential ? network.layers.find((l): l is Convolution => l instanceof Convolution) : undefined;
@@ -69,7 +70,8 @@ export async function filtersCommand(argv: readonly string[], io: Output, shippe
   }
 
   const [fn, channels, fh, fw] = conv.W.shape as [number, number, number, number];
-  const shown = isShippedModel(f.model) && modelFile !== f.model ? `${f.model} (shipped with nabla)` : printable(modelFile, 200);
+  // Shipped only when the name did not resolve to the user's own file or folder of that name.
+  const shown = isShippedModel(f.model) && modelArg !== f.model ? `${f.model} (shipped with nabla)` : printable(modelFile, 200);
   const figure: FilterFigure = {
     title: `First-layer filters of ${shown}`,
     subtitle: describeNetwork(spec),

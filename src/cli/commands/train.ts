@@ -5,7 +5,8 @@ import { getBackend, type Backend } from '../../backend/index.js';
 import { defaultMnistDir, loadMnist, type MnistData } from '../../data/mnist.js';
 import { removeInFlightTempFilesSync } from '../../io/atomic.js';
 import { saveNetwork } from '../../io/model.js';
-import { specInputSize, type Network, type NetworkSpec, type RunNetworkSpec } from '../../nets/network.js';
+import { specInputSize, type ConvNetSpec, type Network, type NetworkSpec, type RunNetworkSpec } from '../../nets/network.js';
+import type { LayeredSizes } from '../../util/memory.js';
 import type { InputDim } from '../../nets/conv_images.js';
 import { resolveDeepConvNet } from '../../nets/deep_conv_net.js';
 import { resolveSimpleConvNet } from '../../nets/simple_conv_net.js';
@@ -102,10 +103,17 @@ function checkTrainingFits(setup: RunSetup, inputs: number, trainRows: number, t
   // Weights and gradients, plus the optimizer's slots (Adam keeps two per parameter).
   const paramCopies = 2 + ({ sgd: 0, momentum: 1, nesterov: 1, adagrad: 1, rmsprop: 1, adam: 2 } as const)[setup.train.optimizer ?? 'sgd'];
   if (setup.network && 'inputDim' in setup.network) {
-    const batchFlag = { flag: 'batch-size', value: batchSize, fallback: hyperparameterFlags['batch-size'].default, ...(checkpointFile ? { source: `${checkpointFile}: setup.train.batchSize` } : {}) };
-    checkLayeredFitsInMemory('train', {
-      ...convNetFootprint(setup.network), inputs, batch: batchSize, dataRows: trainRows + testRows, evalRows: CONV_EVAL_ROWS, paramCopies, dtype,
-    }, batchFlag);
+    const spec = setup.network;
+    const sizes = (s: ConvNetSpec, batch: number): LayeredSizes => ({
+      ...convNetFootprint(s), inputs, batch, dataRows: trainRows + testRows, evalRows: CONV_EVAL_ROWS, paramCopies, dtype,
+    });
+    const defaultHidden = (spec.type === 'SimpleConvNet' ? resolveSimpleConvNet({}) : resolveDeepConvNet({})).hiddenSize;
+    const defaultBatch = hyperparameterFlags['batch-size'].default;
+    const from = (field: string): { source?: string } => (checkpointFile ? { source: `${checkpointFile}: ${field}` } : {});
+    checkLayeredFitsInMemory('train', sizes(spec, batchSize), [
+      { flag: 'hidden', value: spec.hiddenSize, fallback: defaultHidden, atFallback: sizes({ ...spec, hiddenSize: defaultHidden }, batchSize), ...from('setup.network.hiddenSize') },
+      { flag: 'batch-size', value: batchSize, fallback: defaultBatch, atFallback: sizes(spec, defaultBatch), ...from('setup.train.batchSize') },
+    ]);
     return;
   }
   const hiddenSizes = setup.network?.hiddenSizeList ?? [setup.hidden!];
