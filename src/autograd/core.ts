@@ -121,11 +121,11 @@ export class Variable {
 /** What a Function accepts: a Variable, a Tensor or a plain number (as `mul(x, 2)`). */
 export type VariableLike = Variable | Tensor | number;
 
-/** x as a Variable; a number takes the dtype of `like` (float64 without one). */
-export function asVariable(x: VariableLike, like?: Variable): Variable {
+/** x as a Variable; a number becomes a scalar of `dtype`. */
+export function asVariable(x: VariableLike, dtype: DType = 'float64'): Variable {
   if (x instanceof Variable) return x;
   if (x instanceof Tensor) return new Variable(x);
-  return new Variable(Tensor.from(x, like?.dtype ?? 'float64'));
+  return new Variable(Tensor.from(x, dtype));
 }
 
 /** The dtype every input must share; numbers follow it. */
@@ -147,7 +147,7 @@ export abstract class Function {
   /** Runs forward, and records this node unless in noGrad. */
   call(...raw: VariableLike[]): Variable {
     const dtype = commonDtype(raw);
-    const inputs = raw.map((x) => asVariable(x, new Variable(0, undefined, dtype)));
+    const inputs = raw.map((x) => asVariable(x, dtype));
     for (const x of inputs) {
       if (x.dtype !== dtype) throw new TypeError(`${this.name}: inputs mix ${dtype} and ${x.dtype}`);
     }

@@ -20,7 +20,7 @@ const commands: Record<string, { run: Command; help: string; summary: string }> 
   evaluate: { run: evaluateCommand, help: evaluateHelp, summary: 'test accuracy, per-class accuracy and confusion matrix of a saved model' },
   experiment: { run: experimentCommand, help: experimentHelp, summary: "the book's chapter 6 experiments: figure and table in a run folder" },
   filters: { run: filtersCommand, help: filtersHelp, summary: "draw a conv net's first-layer filters (and their feature maps for a digit) as an SVG" },
-  graph: { run: graphCommand, help: graphHelp, summary: 'print and draw an autograd computational graph (buy_apple, or an --expr) with its gradients' },
+  graph: { run: graphCommand, help: graphHelp, summary: 'print and draw an autograd computational graph (buy_apple, TwoLayerNet, or an --expr) with its gradients' },
   gradcheck: { run: gradcheckCommand, help: gradcheckHelp, summary: 'backprop vs numerical gradients of TwoLayerNet or a MultiLayerNet on MNIST' },
   predict: { run: predictCommand, help: predictHelp, summary: 'classify PNG or JPEG pictures of handwritten digits with a saved model' },
   train: { run: trainCommand, help: trainHelp, summary: 'train TwoLayerNet, a MultiLayerNet or the book\'s conv nets on MNIST with any of six optimizers' },

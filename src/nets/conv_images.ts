@@ -1,6 +1,9 @@
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 
+/** Images per forward pass when a conv net scores a dataset: the book's accuracy(batch_size=100). */
+export const CONV_EVAL_BATCH = 100;
+
 /** [channels, height, width] of one input image, the book's input_dim. */
 export type InputDim = [number, number, number];
 

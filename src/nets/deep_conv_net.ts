@@ -8,8 +8,9 @@ import { Relu } from '../layers/relu.js';
 import { SoftmaxWithLoss } from '../layers/softmax_with_loss.js';
 import { Random } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { asImages, checkConvParam, checkInputDim, pooledSize, type ConvParam, type InputDim } from './conv_images.js';
+import { asImages, CONV_EVAL_BATCH, checkConvParam, checkInputDim, pooledSize, type ConvParam, type InputDim } from './conv_images.js';
 import type { Network } from './network.js';
+import { checkDType } from '../util/options.js';
 import { checkOptions, Sequential } from './sequential.js';
 
 export interface DeepConvNetOptions {
@@ -59,7 +60,7 @@ export class DeepConvNet extends Sequential implements Network {
   constructor(options: DeepConvNetOptions = {}) {
     checkOptions('DeepConvNet', options, OPTIONS);
     const spec = resolveDeepConvNet(options);
-    super(buildDeepConvNetLayers(spec), new SoftmaxWithLoss(), { evalBatchSize: 100 });
+    super(buildDeepConvNetLayers(spec), new SoftmaxWithLoss(), { evalBatchSize: CONV_EVAL_BATCH });
     this.inputDim = spec.inputDim;
     this.resolved = spec;
   }
@@ -83,7 +84,7 @@ export function resolveDeepConvNet(options: DeepConvNetOptions): DeepConvNetSpec
   }
   if (!(typeof dropoutRatio === 'number' && dropoutRatio >= 0 && dropoutRatio < 1)) throw new RangeError(`DeepConvNet: dropoutRatio must be in [0, 1), got ${String(dropoutRatio)}`);
   if (!Number.isSafeInteger(seed)) throw new RangeError(`DeepConvNet: seed must be an integer, got ${seed}`);
-  if (dtype !== 'float64' && dtype !== 'float32') throw new RangeError(`DeepConvNet: dtype must be float64 or float32, got '${String(dtype)}'`);
+  checkDType('DeepConvNet', dtype);
   return {
     type: 'DeepConvNet', inputDim: dim, convParams: convParams.map(({ filterNum, filterSize, pad, stride }) => ({ filterNum, filterSize, pad, stride })),
     hiddenSize, outputSize, dropoutRatio, seed, dtype,

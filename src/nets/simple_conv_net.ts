@@ -6,8 +6,9 @@ import { Relu } from '../layers/relu.js';
 import { SoftmaxWithLoss } from '../layers/softmax_with_loss.js';
 import { Random } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { asImages, checkConvParam, checkInputDim, pooledSize, type ConvParam, type InputDim } from './conv_images.js';
+import { asImages, CONV_EVAL_BATCH, checkConvParam, checkInputDim, pooledSize, type ConvParam, type InputDim } from './conv_images.js';
 import type { Network } from './network.js';
+import { checkDType } from '../util/options.js';
 import { checkOptions, Sequential } from './sequential.js';
 
 export interface SimpleConvNetOptions {
@@ -46,7 +47,7 @@ export class SimpleConvNet extends Sequential implements Network {
   constructor(options: SimpleConvNetOptions = {}) {
     checkOptions('SimpleConvNet', options, OPTIONS);
     const spec = resolveSimpleConvNet(options);
-    super(buildSimpleConvNetLayers(spec), new SoftmaxWithLoss(), { evalBatchSize: 100 });
+    super(buildSimpleConvNetLayers(spec), new SoftmaxWithLoss(), { evalBatchSize: CONV_EVAL_BATCH });
     this.inputDim = spec.inputDim;
     this.resolved = spec;
   }
@@ -74,7 +75,7 @@ export function resolveSimpleConvNet(options: SimpleConvNetOptions): SimpleConvN
   }
   if (typeof weightInitStd !== 'number' || !Number.isFinite(weightInitStd) || weightInitStd < 0) throw new RangeError(`SimpleConvNet: weightInitStd must be a finite number ≥ 0, got ${String(weightInitStd)}`);
   if (!Number.isSafeInteger(seed)) throw new RangeError(`SimpleConvNet: seed must be an integer, got ${seed}`);
-  if (dtype !== 'float64' && dtype !== 'float32') throw new RangeError(`SimpleConvNet: dtype must be float64 or float32, got '${String(dtype)}'`);
+  checkDType('SimpleConvNet', dtype);
   const { filterNum, filterSize, pad, stride } = convParam;
   return { type: 'SimpleConvNet', inputDim: dim, convParam: { filterNum, filterSize, pad, stride }, hiddenSize, outputSize, weightInitStd, seed, dtype };
 }

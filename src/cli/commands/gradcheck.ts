@@ -6,12 +6,16 @@ import { TwoLayerNet } from '../../nets/two_layer_net.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { formatHelp, parseArgs, UsageError } from '../args.js';
 import { backendFlags, checkFitsInMemory, dataFlags, selectBackend, type Output } from '../common.js';
+import type { MultiLayerNetSpec } from '../../nets/multi_layer_net.js';
 import { architectureFlags, architectureSettings, isConvNet, type NetName } from '../train_settings.js';
 
 const flags = {
   ...dataFlags,
   samples: { type: 'int', min: 1, default: 3, help: 'training images to check on (the first N)', arg: 'N' },
   ...architectureFlags,
+  // The conv nets are accepted only to be refused with the reason (see gradcheckCommand).
+  net: { ...architectureFlags.net, help: "network: the seed's TwoLayerNet or the book's MultiLayerNet(Extend) of any depth (the conv nets are too large to check numerically here)", arg: 'two-layer|mlp' },
+  hidden: { ...architectureFlags.hidden, help: 'hidden layer size (two-layer, default 50), or sizes, comma-separated (mlp, default 100,100,100,100)' },
   seed: { type: 'int', default: 42, min: 0, max: 0xffffffff, help: 'seed of the weight initialisation (and of the Dropout masks)', arg: 'N' },
   plain: { type: 'boolean', help: "rerun the whole forward pass for every nudged weight, as the book does (slow); default in float64: rerun only what each nudge changes" },
   json: { type: 'boolean', help: 'print one JSON object instead of text' },
@@ -43,8 +47,8 @@ export function gradcheckCommand(argv: readonly string[], io: Output): number {
   // A conv net has hundreds of thousands of weights, each costing two forward passes:
   // hours. Their gradient checks run in the test suite, on small images and few filters.
   if (isConvNet(net)) throw new UsageError(`gradcheck: --net ${net} has too many weights to check numerically on MNIST images (hours); its gradient is checked on small shapes by the test suite (test/nets/conv_nets.test.ts)`);
-  const settings = architectureSettings(f, given, net, dtype, f.seed!, 'gradcheck');
-  if (settings.network && !('hiddenSizeList' in settings.network)) throw new Error('unreachable: a conv net in gradcheck');
+  const { network: mlp, ...seedNet } = architectureSettings(f, given, net, dtype, f.seed!, 'gradcheck');
+  const settings = { ...seedNet, network: mlp as MultiLayerNetSpec | undefined }; // conv nets were refused above
   selectBackend(f.backend, f.threads);
   const data = loadMnist({ normalize: true, oneHotLabel: true, dtype, ...(f.dataDir ? { dataDir: f.dataDir } : {}) });
   const samples = f.samples ?? 3;
