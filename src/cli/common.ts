@@ -1,6 +1,10 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { BACKEND_NAMES, getBackend, setBackend, type Backend, type BackendName } from '../backend/index.js';
 import { maxThreads, maxThreadsReason } from '../backend/wasm/index.js';
 import { fits, layeredBytes, memoryLimit, twoLayerBytes, whyNotFits, type LayeredSizes, type TwoLayerSizes } from '../util/memory.js';
+import { printable } from '../io/printable.js';
+import { describeFsError } from '../io/regular_file.js';
 import type { FlagSpecs } from './args.js';
 import { UsageError } from './args.js';
 
@@ -87,4 +91,17 @@ export function checkLayeredFitsInMemory(command: string, sizes: LayeredSizes, f
   const named = `${blamed.map((f) => `${f.source ?? `--${f.flag}`} ${f.value}`).join(' with ')} ${blamed.length === 1 ? 'is' : 'are'} too large`;
   const message = `${named}: the ${sizes.dtype} computation ${whyNotFits(estimate, limit)}`;
   throw flags.some((f) => f.source !== undefined) ? new Error(message) : new UsageError(`${command}: ${message}`);
+}
+
+/** One line for an output file that cannot be written, naming it. */
+export function cannotWrite(path: string, e: unknown): never {
+  throw new Error(`${printable(path, 1000)}: cannot write (${describeFsError(e)})`);
+}
+
+/** Whether two paths name one file: the same path, or (where both exist) the same inode. */
+export function sameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  const sa = statSync(a, { throwIfNoEntry: false });
+  const sb = statSync(b, { throwIfNoEntry: false });
+  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
 }

@@ -12,10 +12,9 @@ import { printable } from '../../io/printable.js';
 import { MODEL_FLAG_HELP, resolveModelArg, SHIPPED_MODELS_NOTE, type ModelArgOptions } from '../../io/shipped_models.js';
 import type { NetworkSpec } from '../../nets/network.js';
 import { describeNetwork } from '../../nets/network_spec.js';
-import { describeFsError } from '../../io/regular_file.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { formatHelp, parseArgs, UsageError } from '../args.js';
-import { backendFlags, dataFlags, selectBackend, type Output } from '../common.js';
+import { backendFlags, cannotWrite, dataFlags, type Output, selectBackend } from '../common.js';
 import { formatTableHeader, formatTableRow, type Column } from '../progress.js';
 
 const flags = {
@@ -97,9 +96,6 @@ async function writeGrid(path: string, contents: string | Uint8Array): Promise<v
   await writeFileAtomic(path, contents).catch((e: unknown) => cannotWrite(path, e));
 }
 
-function cannotWrite(path: string, e: unknown): never {
-  throw new Error(`${printable(path, 1000)}: cannot write (${describeFsError(e)})`);
-}
 
 function misclassifiedDigits(x: Tensor, labels: Int32Array, predicted: Int32Array, limit: number): { items: DigitGridItem[]; total: number } {
   const items: DigitGridItem[] = [];

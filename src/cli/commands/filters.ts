@@ -1,4 +1,4 @@
-import { constants, lstatSync, statSync } from 'node:fs';
+import { constants, lstatSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { toMnistInput } from '../../data/digit_image.js';
@@ -7,7 +7,6 @@ import { resolveModelPath } from '../../eval/mnist_model.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { loadNetwork } from '../../io/model.js';
 import { printable } from '../../io/printable.js';
-import { describeFsError } from '../../io/regular_file.js';
 import { isShippedModel, MODEL_FLAG_HELP, resolveModelArg, SHIPPED_MODELS_NOTE, type ModelArgOptions } from '../../io/shipped_models.js';
 import { Convolution } from '../../layers/convolution.js';
 import { describeNetwork } from '../../nets/network_spec.js';
@@ -16,7 +15,7 @@ import { filtersSvg, type FilterFigure } from '../../plot/filters.js';
 import { formatShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { formatHelp, parseArgs, UsageError } from '../args.js';
-import { backendFlags, selectBackend, type Output } from '../common.js';
+import { backendFlags, cannotWrite, type Output, sameFile, selectBackend } from '../common.js';
 
 const DEFAULT_OUT = 'filters.svg';
 const COLUMNS = 8; // the book's nx
@@ -115,14 +114,4 @@ function exists(path: string): boolean {
   return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
 }
 
-function cannotWrite(path: string, e: unknown): never {
-  throw new Error(`${printable(path, 1000)}: cannot write (${describeFsError(e)})`);
-}
 
-/** Whether two paths name one file: the same path, or (where both exist) the same inode. */
-function sameFile(a: string, b: string): boolean {
-  if (resolve(a) === resolve(b)) return true;
-  const sa = statSync(a, { throwIfNoEntry: false });
-  const sb = statSync(b, { throwIfNoEntry: false });
-  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
-}

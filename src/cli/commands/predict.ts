@@ -1,4 +1,4 @@
-import { constants, statSync } from 'node:fs';
+import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import type { DType } from '../../backend/backend.js';
@@ -10,10 +10,9 @@ import { loadMnistClassifier, MNIST_INPUTS } from '../../eval/mnist_model.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { printable } from '../../io/printable.js';
 import { MODEL_FLAG_HELP, resolveModelArg, SHIPPED_MODELS_NOTE, type ModelArgOptions } from '../../io/shipped_models.js';
-import { describeFsError } from '../../io/regular_file.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { formatHelp, parseArgs, UsageError } from '../args.js';
-import { backendFlags, selectBackend, type Output } from '../common.js';
+import { backendFlags, cannotWrite, type Output, sameFile, selectBackend } from '../common.js';
 
 const flags = {
   model: { type: 'string', help: MODEL_FLAG_HELP, arg: 'FILE|DIR|NAME' },
@@ -109,9 +108,6 @@ export async function predictCommand(argv: readonly string[], io: Output, shippe
   return failed > 0 ? 1 : 0;
 }
 
-function cannotWrite(path: string, e: unknown): never {
-  throw new Error(`${printable(path, 1000)}: cannot write (${describeFsError(e)})`);
-}
 
 const SPARKS = '▁▂▃▄▅▆▇█';
 
@@ -130,10 +126,3 @@ function spark(q: number): string {
   return SPARKS[level]!;
 }
 
-/** Whether two paths name one file: the same path, or (where it exists) the same inode. */
-function sameFile(a: string, b: string): boolean {
-  if (resolve(a) === resolve(b)) return true;
-  const sa = statSync(a, { throwIfNoEntry: false });
-  const sb = statSync(b, { throwIfNoEntry: false });
-  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
-}
