@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { getBackend } from '../src/backend/index.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { loadNetwork, saveNetwork } from '../src/io/model.js';
+import { CHECKPOINT_STATE } from '../src/train/checkpoint.js';
+import { RUN_FILES } from '../src/train/run_files.js';
 import { NABLA_VERSION } from '../src/version.js';
 
 const [runDir, name, command] = process.argv.slice(2);
@@ -19,10 +21,10 @@ if (!runDir || !name || !command) {
   process.exit(2);
 }
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const { network, spec } = await loadNetwork(join(runDir, 'model.safetensors'));
-const checkpoint = JSON.parse(readFileSync(join(runDir, 'checkpoint.json'), 'utf8')) as { finished?: boolean; setup: { train: { seed: number; iters: number } }; state: { iteration: number; seconds: number } };
+const { network, spec } = await loadNetwork(join(runDir, RUN_FILES.model));
+const checkpoint = JSON.parse(readFileSync(join(runDir, CHECKPOINT_STATE), 'utf8')) as { finished?: boolean; setup: { train: { seed: number; iters: number } }; state: { iteration: number; seconds: number } };
 if (!checkpoint.finished || checkpoint.state.iteration !== checkpoint.setup.train.iters) throw new Error(`${runDir}: the run is not finished`);
-const config = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')) as { versions: { nabla: string; node: string }; backend: { name: string; threads: number } };
+const config = JSON.parse(readFileSync(join(runDir, RUN_FILES.config), 'utf8')) as { versions: { nabla: string; node: string }; backend: { name: string; threads: number } };
 const data = loadMnist({ dtype: spec.dtype });
 const started = performance.now();
 const testAccuracy = network.accuracy(data.xTest, data.testLabels);
