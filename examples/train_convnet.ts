@@ -2,6 +2,7 @@
 // Adam (lr 0.001), batch 100, evaluating on 1000 images per epoch, then the whole test
 // set. `node dist/examples/train_convnet.js [EPOCHS]` (the book: 20; nabla train --net
 // simple-conv does the same with plots and checkpoints).
+import { existsSync } from 'node:fs';
 import { loadMnist } from '../src/data/mnist.js';
 import { saveNetwork } from '../src/io/model.js';
 import { SimpleConvNet } from '../src/nets/simple_conv_net.js';
@@ -46,6 +47,11 @@ runIfMain(import.meta.url, async () => {
     process.exit(2);
   }
   const { network } = trainConvnet(console.log, { maxEpochs: epochs });
+  // The book overwrites params.pkl; a file the user already has here is kept instead.
+  if (existsSync('params.safetensors')) {
+    console.log('params.safetensors already exists here: kept, the new weights were not saved');
+    return;
+  }
   await saveNetwork(network, 'params.safetensors');
   console.log('Saved Network Parameters! (params.safetensors)');
 });
