@@ -111,6 +111,23 @@ export interface Backend {
   argmaxRows(rows: number, cols: number, x: FloatArray, out: Int32Array): void;
   /** y += alpha · x; n elements (the SGD update). */
   axpy(n: number, alpha: number, x: FloatArray, y: FloatArray): void;
+  /**
+   * One Adam step over n elements, in this order for each i:
+   *   m[i] ← m[i] + rest1·(grad[i] − m[i]);  v[i] ← v[i] + rest2·(grad[i]² − v[i]);
+   *   param[i] ← param[i] − lrT·m[i] / (√v[i] + eps),
+   * where the last line reads m[i] and v[i] back AFTER they were stored, i.e. rounded to the
+   * array's type. Every operation is done in float64 on the stored values (float32 ones
+   * promoted exactly), with no fused multiply-add, and each result is rounded once, when it
+   * is stored. That is exactly what the plain JavaScript loop does (it computes in double
+   * and rounds on each typed-array store), so every backend gives the SAME BITS as that
+   * loop, float32 included, however it splits the elements across threads. This must stay
+   * so: shipped trained weights are reproduced bit for bit by their training command.
+   * grad is only read; param, m and v are updated in place (all of the same type, ≥ n long).
+   */
+  adamUpdate(
+    n: number, lrT: number, rest1: number, rest2: number, eps: number,
+    param: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray,
+  ): void;
 
   /**
    * The book's im2col: one row per window position, one column per (channel, fy, fx).

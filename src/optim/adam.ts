@@ -1,3 +1,4 @@
+import { getBackend } from '../backend/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkParamsAndGrads, checkState, loadScalars, requirePositive, requireRate, Slots, type Optimizer, type OptimizerState } from './optimizer.js';
 
@@ -6,6 +7,9 @@ import { checkParamsAndGrads, checkState, loadScalars, requirePositive, requireR
  * lr_t = lr·√(1 − beta2^iter) / (1 − beta1^iter);
  * m ← m + (1 − beta1)(g − m); v ← v + (1 − beta2)(g² − v); W ← W − lr_t·m / (√v + 1e-7).
  */
+/** The book's guard against dividing by √v = 0. */
+const ADAM_EPS = 1e-7;
+
 export class Adam implements Optimizer {
   readonly name = 'adam';
   readonly lr: number;
@@ -33,17 +37,10 @@ export class Adam implements Optimizer {
     const lrT = (this.lr * Math.sqrt(1.0 - beta2 ** this.iter)) / (1.0 - beta1 ** this.iter);
     const rest1 = 1 - beta1;
     const rest2 = 1 - beta2;
+    const backend = getBackend();
     for (const key of keys) {
       const p = params[key]!.data;
-      const g = grads[key]!.data;
-      const m = this.slots.get('m', key).data;
-      const v = this.slots.get('v', key).data;
-      for (let i = 0; i < p.length; i++) {
-        const gi = g[i]!;
-        m[i] = m[i]! + rest1 * (gi - m[i]!);
-        v[i] = v[i]! + rest2 * (gi * gi - v[i]!);
-        p[i] = p[i]! - (lrT * m[i]!) / (Math.sqrt(v[i]!) + 1e-7);
-      }
+      backend.adamUpdate(p.length, lrT, rest1, rest2, ADAM_EPS, p, grads[key]!.data, this.slots.get('m', key).data, this.slots.get('v', key).data);
     }
   }
 

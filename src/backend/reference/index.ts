@@ -1,4 +1,5 @@
 import type { Backend, DType, FloatArray } from '../backend.js';
+import { adamReference } from './adam.js';
 import { col2imReference, im2colReference, maxPoolBackwardReference, maxPoolForwardReference, transposeBatchReference } from './conv.js';
 import { gemmReference } from './gemm.js';
 
@@ -112,6 +113,8 @@ export const referenceBackend: Backend = {
   axpy(n, alpha, x, y) {
     for (let i = 0; i < n; i++) y[i] += alpha * x[i]!;
   },
+
+  adamUpdate: adamReference,
 
   im2col: im2colReference,
   col2im: col2imReference,

@@ -31,6 +31,8 @@ export interface TypedKernels {
   gatherRows(count: number, indices: number, cols: number, src: number, out: number): void;
   argmaxRows(rows: number, cols: number, x: number, out: number): void;
   axpy(n: number, alpha: number, x: number, y: number): void;
+  /** Adam's step over elements i0..i1 of param, grad, m, v (assembly/optim.ts). */
+  adamUpdate(i0: number, i1: number, lrT: number, rest1: number, rest2: number, eps: number, param: number, grad: number, m: number, v: number): void;
   // Convolution and pooling (assembly/conv.ts), over images i0..i1 of the batch.
   im2col: ConvKernel;
   col2im: ConvKernel;
@@ -58,7 +60,7 @@ export interface ModuleExports {
 const KERNEL_NAMES = [
   'gemm', 'gemmSparse', 'countZeros', 'addRowVector', 'sumRows', 'reluForward', 'reluBackward', 'sigmoidForward',
   'sigmoidBackward', 'softmaxRows', 'crossEntropyLabels', 'crossEntropyOneHot', 'sceBackwardLabels',
-  'sceBackwardOneHot', 'gatherRows', 'argmaxRows', 'axpy', 'im2col', 'col2im', 'transposeBatch', 'maxPoolForward',
+  'sceBackwardOneHot', 'gatherRows', 'argmaxRows', 'axpy', 'adamUpdate', 'im2col', 'col2im', 'transposeBatch', 'maxPoolForward',
   'maxPoolBackward',
 ] as const satisfies readonly (keyof TypedKernels)[];
 

@@ -13,8 +13,8 @@
 import type { Block } from './allocator.js';
 import { canBlock, cores, spawnWorker } from './platform.js';
 import {
-  CONTROL_INTS, DONE, drain, FAILED, REMAIN, runConv, spinWhileEqual, WAKE, writeConv, writeGather, writeJob,
-  type ConvJob, type GatherJob, type GemmJob,
+  CONTROL_INTS, DONE, drain, FAILED, REMAIN, runConv, spinWhileEqual, WAKE, writeAdam, writeConv, writeGather, writeJob,
+  type AdamJob, type ConvJob, type GatherJob, type GemmJob,
 } from './protocol.js';
 import type { Runtime } from './runtime.js';
 
@@ -49,6 +49,13 @@ const GATHER_TASKS_PER_THREAD = 2;
 export const CONV_THRESHOLD_BYTES = 1 << 19;
 /** Bands of images per thread in a split convolution kernel, so a late worker leaves main less to wait for. */
 const CONV_TASKS_PER_THREAD = 2;
+/**
+ * An Adam update of at least this many elements is split across the threads into ranges.
+ * MEASURED_BELOW
+ */
+export const ADAM_THRESHOLD = 1 << 15;
+/** Ranges per thread in a split Adam update, so a late worker leaves main less to wait for. */
+const ADAM_TASKS_PER_THREAD = 2;
 /** Work per task when a GEMM is large enough to be split finer than one task per thread. */
 const TASK_WORK = 1 << 23;
 /** Bands are whole micro-tiles: 4 rows, or 8 columns (f32 tiles; two f64 tiles). */
@@ -66,6 +73,7 @@ const MAIN_SPIN_MS = 1;
 export type GemmCall = Omit<GemmJob, 'byRows' | 'chunk'>;
 export type GatherCall = Omit<GatherJob, 'chunk'>;
 export type ConvCall = Omit<ConvJob, 'chunk'>;
+export type AdamCall = Omit<AdamJob, 'chunk'>;
 
 export class ThreadPool {
   readonly threads: number;
@@ -155,6 +163,25 @@ export class ThreadPool {
     const ctl = this.controlView();
     writeConv(ctl, { ...call, chunk });
     this.run(ctl, total, `a ${call.op}`);
+    return true;
+  }
+
+  /**
+   * Runs one Adam update (arguments already checked), whole here or split into ranges of
+   * elements when it has at least ADAM_THRESHOLD; returns whether it was split.
+   */
+  adam(call: AdamCall): boolean {
+    // Ranges are whole pairs of elements, the kernel's vector width.
+    const chunk = 2 * Math.ceil(call.n / (2 * this.threads * ADAM_TASKS_PER_THREAD));
+    const total = chunk > 0 ? Math.ceil(call.n / chunk) : 0;
+    if (this.threads === 1 || call.n < ADAM_THRESHOLD || total < 2) {
+      const kernels = call.f32 ? this.rt.f32 : this.rt.f64;
+      kernels.adamUpdate(0, call.n, call.lrT, call.rest1, call.rest2, call.eps, call.param, call.grad, call.m, call.v);
+      return false;
+    }
+    const ctl = this.controlView();
+    writeAdam(ctl, { ...call, chunk });
+    this.run(ctl, total, 'an Adam update');
     return true;
   }
 

@@ -2,8 +2,8 @@
 // the shared memory. Shared by the pool (main thread) and the worker script.
 //
 // A job is a GEMM split into `total` tasks, each a band of rows (or columns) of C, a
-// row gather split into bands of output rows, or a convolution kernel split into bands of
-// images (KIND says which). Main
+// row gather split into bands of output rows, a convolution kernel split into bands of
+// images, or an Adam update split into ranges of elements (KIND says which). Main
 // writes the parameters, resets DONE, then publishes REMAIN = total; every thread claims
 // tasks with Atomics.sub(REMAIN) until the count runs out. A claim is valid only when the
 // value it took was positive, so a late claim from a finished job (REMAIN ≤ 0) can never
@@ -33,12 +33,14 @@ const LDC = 16;
 const BY_ROWS = 17;
 const CHUNK = 18;
 const SPARSE = 19;
-const KIND = 20; // JOB_GEMM, JOB_GATHER or JOB_CONV
+const KIND = 20; // JOB_GEMM, JOB_GATHER, JOB_CONV or JOB_ADAM
 const JOB_GEMM = 0;
 const JOB_GATHER = 1;
 const JOB_CONV = 2;
+const JOB_ADAM = 3;
 const CONV_OP = 21; // index of the op in CONV_OPS
 const CONV_SHAPE = 22; // 9 slots: c, h, w, fh, fw, stride, pad, oh, ow
+const ADAM_SCALARS = 22; // an Adam job's lrT, rest1, rest2, eps: 8 slots, each f64 as two int32 halves
 export const CONTROL_INTS = 32; // 128 bytes, two cache lines
 
 export interface GemmJob {
@@ -99,6 +101,52 @@ export interface ConvJob {
   c: number;
   /** Images per task. */
   chunk: number;
+}
+
+/**
+ * Adam's update of n elements (Backend.adamUpdate) in ranges of `chunk` elements. Elements
+ * are independent, so any split gives the same bits.
+ */
+export interface AdamJob {
+  f32: boolean;
+  n: number;
+  lrT: number;
+  rest1: number;
+  rest2: number;
+  eps: number;
+  param: number;
+  grad: number;
+  m: number;
+  v: number;
+  /** Elements per task. */
+  chunk: number;
+}
+
+// The scalars travel as their exact bits: two int32 halves of each f64.
+const bits64 = new Float64Array(1);
+const bits32 = new Int32Array(bits64.buffer);
+
+// An Adam job reuses the GEMM's slots for its size and arrays, and the shape's for its scalars.
+export function writeAdam(ctl: Int32Array, job: AdamJob): void {
+  ctl[KIND] = JOB_ADAM;
+  ctl[DTYPE] = job.f32 ? 1 : 0;
+  ctl[M] = job.n;
+  ctl[A] = job.param;
+  ctl[B] = job.grad;
+  ctl[C] = job.m;
+  ctl[LDA] = job.v;
+  ctl[CHUNK] = job.chunk;
+  [job.lrT, job.rest1, job.rest2, job.eps].forEach((x, i) => {
+    bits64[0] = x;
+    ctl[ADAM_SCALARS + 2 * i] = bits32[0]!;
+    ctl[ADAM_SCALARS + 2 * i + 1] = bits32[1]!;
+  });
+}
+
+function adamScalar(ctl: Int32Array, i: number): number {
+  bits32[0] = ctl[ADAM_SCALARS + 2 * i]!;
+  bits32[1] = ctl[ADAM_SCALARS + 2 * i + 1]!;
+  return bits64[0]!;
 }
 
 /** Runs `job`'s kernel on images i0..i1. */
@@ -197,6 +245,12 @@ export function drain(ctl: Int32Array, f64: TypedKernels, f32: TypedKernels, scr
       const job = readConv(ctl);
       const i0 = task * chunk, i1 = Math.min(job.n, i0 + chunk);
       runTask(ctl, () => runConv(kernels, job, i0, i1));
+      continue;
+    }
+    if (ctl[KIND] === JOB_ADAM) {
+      const i0 = task * chunk, i1 = Math.min(ctl[M]!, i0 + chunk);
+      const lrT = adamScalar(ctl, 0), rest1 = adamScalar(ctl, 1), rest2 = adamScalar(ctl, 2), eps = adamScalar(ctl, 3);
+      runTask(ctl, () => kernels.adamUpdate(i0, i1, lrT, rest1, rest2, eps, ctl[A]!, ctl[B]!, ctl[C]!, ctl[LDA]!));
       continue;
     }
     if (ctl[KIND] === JOB_GATHER) {

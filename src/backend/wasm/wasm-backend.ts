@@ -3,6 +3,7 @@
 
 import type { Backend, ConvGeometry, DType, FloatArray } from '../backend.js';
 import { checkPoolPadding, convGeometry } from '../conv_geometry.js';
+import { checkAdamArgs } from '../reference/adam.js';
 import { referenceBackend } from '../reference/index.js';
 import type { TypedKernels } from './exports.js';
 import { Marshal } from './marshal.js';
@@ -19,6 +20,8 @@ export interface WasmBackend extends Backend {
   readonly gatherPaths: Readonly<GatherPathCounts>;
   /** Convolution kernels (im2col, col2im, transposeBatch, max pooling) run so far in wasm, whole or split by images. */
   readonly convPaths: Readonly<ConvPathCounts>;
+  /** Adam updates run so far in wasm, whole or split into ranges of elements. */
+  readonly adamPaths: Readonly<ConvPathCounts>;
 }
 
 export interface ConvPathCounts {
@@ -90,6 +93,7 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
   const gemmPaths: GemmPathCounts = { dense: 0, sparse: 0 };
   const gatherPaths: GatherPathCounts = { whole: 0, split: 0 };
   const convPaths: ConvPathCounts = { whole: 0, split: 0 };
+  const adamPaths: ConvPathCounts = { whole: 0, split: 0 };
   /** Runs a checked convolution kernel on the pool and counts its path. */
   const conv = (call: ConvCall, bytes: number): void => {
     if (pool.conv(call, bytes)) convPaths.split++;
@@ -102,6 +106,7 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
     gemmPaths,
     gatherPaths,
     convPaths,
+    adamPaths,
 
     alloc: (dtype: DType, length: number) => rt.alloc(dtype, length),
     free: (array: FloatArray) => rt.free(array),
@@ -245,6 +250,19 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
       const t = tableFor(x, y);
       if (!t) return referenceBackend.axpy(n, alpha, x, y);
       marshalled((ms) => t.axpy(n, alpha, ms.input(x, 0, n), ms.output(y, 0, n)));
+    },
+
+    adamUpdate(n, lrT, rest1, rest2, eps, param, grad, m, v) {
+      checkAdamArgs(n, param, grad, m, v); // before wasm touches memory unchecked
+      const t = tableFor(param, grad, m, v);
+      if (!t) return referenceBackend.adamUpdate(n, lrT, rest1, rest2, eps, param, grad, m, v);
+      if (n === 0) return;
+      const split = marshalled((ms) => pool.adam({
+        f32: t === rt.f32, n, lrT, rest1, rest2, eps,
+        param: ms.output(param, 0, n), grad: ms.input(grad, 0, n), m: ms.output(m, 0, n), v: ms.output(v, 0, n),
+      }));
+      if (split) adamPaths.split++;
+      else adamPaths.whole++;
     },
 
     // Convolution kernels: sizes are checked against the geometry before wasm touches

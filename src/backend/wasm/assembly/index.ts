@@ -5,6 +5,7 @@ import * as g from './gemm';
 import * as e from './elementwise';
 import * as s from './sparse';
 import * as cv from './conv';
+import * as o from './optim';
 import { KC, NC, MR, nr } from './simd';
 
 /** First byte the host allocator may use: static data and nothing else lies below. */
@@ -73,6 +74,10 @@ export function argmaxRows_f64(rows: i32, cols: i32, x: usize, out: usize): void
 export function argmaxRows_f32(rows: i32, cols: i32, x: usize, out: usize): void { e.argmaxRows<f32>(rows, cols, x, out); }
 export function axpy_f64(n: i32, alpha: f64, x: usize, y: usize): void { e.axpy<f64>(n, alpha, x, y); }
 export function axpy_f32(n: i32, alpha: f64, x: usize, y: usize): void { e.axpy<f32>(n, alpha, x, y); }
+
+// Adam's step over elements i0..i1 (optim.ts): the same bits as the JS loop, any split.
+export function adamUpdate_f64(i0: i32, i1: i32, lrT: f64, rest1: f64, rest2: f64, eps: f64, param: usize, grad: usize, m: usize, v: usize): void { o.adamUpdate<f64>(i0, i1, lrT, rest1, rest2, eps, param, grad, m, v); }
+export function adamUpdate_f32(i0: i32, i1: i32, lrT: f64, rest1: f64, rest2: f64, eps: f64, param: usize, grad: usize, m: usize, v: usize): void { o.adamUpdate<f32>(i0, i1, lrT, rest1, rest2, eps, param, grad, m, v); }
 
 // Convolution and pooling (conv.ts): geometry c, h, w, fh, fw, stride, pad, oh, ow, then images i0..i1.
 export function im2col_f64(c: i32, h: i32, w: i32, fh: i32, fw: i32, stride: i32, pad: i32, oh: i32, ow: i32, i0: i32, i1: i32, x: usize, col: usize): void { cv.im2col<f64>(c, h, w, fh, fw, stride, pad, oh, ow, i0, i1, x, col); }
