@@ -107,6 +107,20 @@ for (const { label, make } of BACKENDS) {
       assertSameBits(s.v, e.v, 'mixed v');
     });
 
+    it('gives the same bits when backend storage and plain arrays meet in one call', () => {
+      for (const dtype of DTYPES) {
+        const n = 1001;
+        const a = makeState(backend, 'alloc', dtype, n, 13);
+        const f = makeState(backend, 'foreign', dtype, n, 13);
+        const e = { p: copyOf(a.p), m: copyOf(f.m), v: copyOf(a.v) };
+        backend.adamUpdate(n, 0.01, 0.1, 0.001, EPS, a.p, f.g, f.m, a.v);
+        oracle(n, 0.01, 0.1, 0.001, EPS, e.p, f.g, e.m, e.v);
+        assertSameBits(a.p, e.p, `${dtype} mixed storage param`);
+        assertSameBits(f.m, e.m, `${dtype} mixed storage m`);
+        assertSameBits(a.v, e.v, `${dtype} mixed storage v`);
+      }
+    });
+
     it('refuses arrays shorter than n, and an n that is not a count, touching nothing', () => {
       for (const dtype of DTYPES) {
         for (const storage of STORAGES) {
