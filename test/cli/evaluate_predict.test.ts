@@ -22,12 +22,12 @@ import { train } from '../../src/train/train.js';
 import jpeg from 'jpeg-js';
 import { CONDITIONS, PHOTO_SIZE, photoOf } from '../data/photo_digits.js';
 import { makeFifo } from '../helpers.js';
+import { assertQuietOneLineError, type Run } from './capture.js';
 
 // Compiled to dist/test/cli/; the binary is bin/nabla.js in the repository root.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const bin = join(root, 'bin', 'nabla.js');
 
-interface Run { code: number | null; stdout: string; stderr: string }
 
 function nabla(...args: string[]): Run {
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -45,14 +45,6 @@ async function nablaInProcess(...args: string[]): Promise<Run> {
 
 function stripFallbackNotice(stderr: string): string {
   return stderr.split('\n').filter((l) => !l.startsWith('nabla: using the reference backend')).join('\n');
-}
-
-function assertOneLineError(r: Run, code: number, pattern: RegExp): void {
-  assert.equal(r.code, code, `exit code (stderr: ${r.stderr})`);
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `exactly one line on stderr, got:\n${r.stderr}`);
-  assert.match(lines[0]!, pattern);
-  assert.equal(r.stdout, '', 'nothing on stdout');
 }
 
 function escape(text: string): string {
@@ -189,18 +181,18 @@ describe('nabla evaluate', () => {
   it('reports a bad model file in one line naming it, and usage problems with exit code 2', async () => {
     const garbage = join(dir, 'garbage.safetensors');
     writeFileSync(garbage, 'this is not a safetensors file');
-    assertOneLineError(await nablaInProcess('evaluate', '--model', garbage), 1, new RegExp(`^nabla evaluate: ${escape(garbage)}: `));
+    assertQuietOneLineError(await nablaInProcess('evaluate', '--model', garbage), 1, new RegExp(`^nabla evaluate: ${escape(garbage)}: `));
     const missing = join(dir, 'missing.safetensors');
-    assertOneLineError(await nablaInProcess('evaluate', '--model', missing), 1, new RegExp(`^nabla evaluate: ${escape(missing)}: cannot read \\(not found\\)$`));
+    assertQuietOneLineError(await nablaInProcess('evaluate', '--model', missing), 1, new RegExp(`^nabla evaluate: ${escape(missing)}: cannot read \\(not found\\)$`));
     const small = join(dir, 'small.safetensors');
     await saveNetwork(new TwoLayerNet(4, 3, 2), small);
-    assertOneLineError(await nablaInProcess('evaluate', '--model', small), 1, new RegExp(`^nabla evaluate: ${escape(small)}: the network maps 4 inputs to 2 classes`));
+    assertQuietOneLineError(await nablaInProcess('evaluate', '--model', small), 1, new RegExp(`^nabla evaluate: ${escape(small)}: the network maps 4 inputs to 2 classes`));
     const unwritable = join(dir, 'no-such-dir', 'errors.svg');
-    assertOneLineError(await nablaInProcess('evaluate', '--model', modelPath, '--misclassified', unwritable), 1, new RegExp(`^nabla evaluate: ${escape(unwritable)}: cannot write \\(not found\\)$`));
-    assertOneLineError(await nablaInProcess('evaluate'), 2, /^nabla: evaluate: --model FILE is required/);
-    assertOneLineError(await nablaInProcess('evaluate', '--model', modelPath, '--limit', '5'), 2, /--limit applies only with --misclassified/);
-    assertOneLineError(await nablaInProcess('evaluate', '--model', modelPath, '--limit', '0', '--misclassified', 'x.svg'), 2, /--limit must be ≥ 1/);
-    assertOneLineError(await nablaInProcess('evaluate', '--model', modelPath, 'extra'), 2, /unexpected argument 'extra'/);
+    assertQuietOneLineError(await nablaInProcess('evaluate', '--model', modelPath, '--misclassified', unwritable), 1, new RegExp(`^nabla evaluate: ${escape(unwritable)}: cannot write \\(not found\\)$`));
+    assertQuietOneLineError(await nablaInProcess('evaluate'), 2, /^nabla: evaluate: --model FILE is required/);
+    assertQuietOneLineError(await nablaInProcess('evaluate', '--model', modelPath, '--limit', '5'), 2, /--limit applies only with --misclassified/);
+    assertQuietOneLineError(await nablaInProcess('evaluate', '--model', modelPath, '--limit', '0', '--misclassified', 'x.svg'), 2, /--limit must be ≥ 1/);
+    assertQuietOneLineError(await nablaInProcess('evaluate', '--model', modelPath, 'extra'), 2, /unexpected argument 'extra'/);
   });
 });
 
@@ -243,29 +235,29 @@ describe('nabla predict', () => {
   it('reports an unreadable, corrupt or blank image or a bad model in one line naming the file (exit 1)', async () => {
     const missing = join(dir, 'nope.png');
     // Through the real binary once, for the exit status.
-    assertOneLineError(nabla('predict', '--model', modelPath, missing), 1, new RegExp(`^nabla predict: ${escape(missing)}: cannot read \\(not found\\)$`));
+    assertQuietOneLineError(nabla('predict', '--model', modelPath, missing), 1, new RegExp(`^nabla predict: ${escape(missing)}: cannot read \\(not found\\)$`));
     const corrupt = join(dir, 'corrupt.png');
     writeFileSync(corrupt, readFileSync(chosen[0]!.dark).subarray(0, 40));
-    assertOneLineError(await nablaInProcess('predict', '--model', modelPath, corrupt), 1, new RegExp(`^nabla predict: ${escape(corrupt)}: corrupt or truncated PNG image`));
+    assertQuietOneLineError(await nablaInProcess('predict', '--model', modelPath, corrupt), 1, new RegExp(`^nabla predict: ${escape(corrupt)}: corrupt or truncated PNG image`));
     const text = join(dir, 'text.png');
     writeFileSync(text, 'hello');
-    assertOneLineError(await nablaInProcess('predict', '--model', modelPath, text), 1, new RegExp(`^nabla predict: ${escape(text)}: not a PNG or JPEG image$`));
+    assertQuietOneLineError(await nablaInProcess('predict', '--model', modelPath, text), 1, new RegExp(`^nabla predict: ${escape(text)}: not a PNG or JPEG image$`));
     const blank = join(dir, 'blank.png');
     writeFileSync(blank, encodePng(new Float64Array(64 * 48).fill(1), 64, 48));
-    assertOneLineError(await nablaInProcess('predict', '--model', modelPath, blank), 1, new RegExp(`^nabla predict: ${escape(blank)}: image is blank`));
-    assertOneLineError(await nablaInProcess('predict', '--model', modelPath, dir), 1, new RegExp(`^nabla predict: ${escape(dir)}: is a folder, not a file$`));
+    assertQuietOneLineError(await nablaInProcess('predict', '--model', modelPath, blank), 1, new RegExp(`^nabla predict: ${escape(blank)}: image is blank`));
+    assertQuietOneLineError(await nablaInProcess('predict', '--model', modelPath, dir), 1, new RegExp(`^nabla predict: ${escape(dir)}: is a folder, not a file$`));
     const garbage = join(dir, 'garbage2.safetensors');
     writeFileSync(garbage, new Uint8Array(16).fill(255));
-    assertOneLineError(await nablaInProcess('predict', '--model', garbage, chosen[0]!.dark), 1, new RegExp(`^nabla predict: ${escape(garbage)}: `));
+    assertQuietOneLineError(await nablaInProcess('predict', '--model', garbage, chosen[0]!.dark), 1, new RegExp(`^nabla predict: ${escape(garbage)}: `));
     const verbose = await nablaInProcess('predict', '--model', modelPath, missing, '--verbose');
     assert.equal(verbose.code, 1);
     assert.match(verbose.stderr, /\n\s+at /, 'stack with --verbose');
   });
 
   it('treats a missing --model or no images as usage errors (exit 2)', async () => {
-    assertOneLineError(await nablaInProcess('predict', chosen[0]!.dark), 2, /^nabla: predict: --model FILE is required/);
-    assertOneLineError(await nablaInProcess('predict', '--model', modelPath), 2, /^nabla: predict: no images given/);
-    assertOneLineError(await nablaInProcess('predict', '--model', modelPath, '--json', '-x'), 2, /unknown option -x/);
+    assertQuietOneLineError(await nablaInProcess('predict', chosen[0]!.dark), 2, /^nabla: predict: --model FILE is required/);
+    assertQuietOneLineError(await nablaInProcess('predict', '--model', modelPath), 2, /^nabla: predict: no images given/);
+    assertQuietOneLineError(await nablaInProcess('predict', '--model', modelPath, '--json', '-x'), 2, /unknown option -x/);
   });
 });
 
@@ -352,10 +344,10 @@ describe('nabla predict, many files and real-world pictures', () => {
   });
 
   it('refuses --show without .png, and a model whose weights overflow gives no answer', async () => {
-    assertOneLineError(await nablaInProcess('predict', '--model', modelPath, '--show', join(dir, 'seen.svg'), chosen[0]!.dark), 2, /--show writes a PNG; its file name must end in \.png, got '.*seen\.svg'$/);
+    assertQuietOneLineError(await nablaInProcess('predict', '--model', modelPath, '--show', join(dir, 'seen.svg'), chosen[0]!.dark), 2, /--show writes a PNG; its file name must end in \.png, got '.*seen\.svg'$/);
     // The picture shown must never replace an image given to classify.
     const original = readFileSync(chosen[0]!.dark);
-    assertOneLineError(await nablaInProcess('predict', '--model', modelPath, '--show', chosen[0]!.dark, chosen[0]!.dark), 2, /--show .* is one of the images to classify; writing there would replace it$/);
+    assertQuietOneLineError(await nablaInProcess('predict', '--model', modelPath, '--show', chosen[0]!.dark, chosen[0]!.dark), 2, /--show .* is one of the images to classify; writing there would replace it$/);
     assert.deepEqual(readFileSync(chosen[0]!.dark), original);
     const huge = join(dir, 'huge.safetensors');
     const net = new TwoLayerNet(784, 10, 10, { seed: 1 });
@@ -373,7 +365,7 @@ describe('nabla predict, many files and real-world pictures', () => {
     const net = new TwoLayerNet(784, 50, 10, { seed: 1 });
     net.params.W1.data.fill(Number.NaN);
     await saveNetwork(net, nan);
-    assertOneLineError(await nablaInProcess('predict', '--model', nan, chosen[0]!.dark), 1, new RegExp(`^nabla predict: ${escape(nan)}: W1 has 39200 non-finite values \\(first at \\[0, 0\\]: NaN\\)$`));
+    assertQuietOneLineError(await nablaInProcess('predict', '--model', nan, chosen[0]!.dark), 1, new RegExp(`^nabla predict: ${escape(nan)}: W1 has 39200 non-finite values \\(first at \\[0, 0\\]: NaN\\)$`));
   });
 });
 
@@ -392,7 +384,7 @@ describe('run folders, PNG grids and files that are not files', () => {
     assert.match(p.stdout, new RegExp(`: ${chosen[2]!.label} \\(p=`));
     const unfinished = join(dir, 'runs', 'train-2');
     mkdirSync(unfinished, { recursive: true });
-    assertOneLineError(await nablaInProcess('evaluate', '--model', unfinished), 1,
+    assertQuietOneLineError(await nablaInProcess('evaluate', '--model', unfinished), 1,
       new RegExp(`^nabla evaluate: ${escape(unfinished)}: a folder without model\\.safetensors; if it is an unfinished run, finish it with nabla train --resume ${escape(unfinished)}$`));
   });
 
@@ -407,7 +399,7 @@ describe('run folders, PNG grids and files that are not files', () => {
     // The first cell is the first misclassified digit.
     const first = misclassified[0]!;
     for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) assert.ok(Math.abs(grid.pixels[y * grid.width + x]! - data.xTest.data[first * 784 + y * 28 + x]!) <= 0.5 / 255 + 1e-9);
-    assertOneLineError(await nablaInProcess('evaluate', '--model', modelPath, '--misclassified', join(dir, 'errors.jpg')), 2, /--misclassified writes an \.svg or a \.png file, got '.*errors\.jpg'$/);
+    assertQuietOneLineError(await nablaInProcess('evaluate', '--model', modelPath, '--misclassified', join(dir, 'errors.jpg')), 2, /--misclassified writes an \.svg or a \.png file, got '.*errors\.jpg'$/);
   });
 
   it('refuses a FIFO as model, image or data file at once, in one line', (t) => {
@@ -421,7 +413,7 @@ describe('run folders, PNG grids and files that are not files', () => {
         const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 20_000 });
         return { code: r.status, stdout: r.stdout, stderr: stripFallbackNotice(r.stderr) };
       };
-      assertOneLineError(spawnNabla('evaluate', '--model', fifo), 1, notRegular(fifo));
+      assertQuietOneLineError(spawnNabla('evaluate', '--model', fifo), 1, notRegular(fifo));
       const image = makeFifo(fifoDir, 'digit.png')!;
       const p = spawnNabla('predict', '--model', modelPath, image, chosen[0]!.dark);
       assert.equal(p.code, 1);
@@ -431,7 +423,7 @@ describe('run folders, PNG grids and files that are not files', () => {
       mkdirSync(dataDir);
       makeFifo(dataDir, 'train-images-idx3-ubyte');
       for (const name of ['train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) copyFileSync(join(defaultMnistDir(), name), join(dataDir, name));
-      assertOneLineError(spawnNabla('evaluate', '--model', modelPath, '--data-dir', dataDir), 1, notRegular(join(dataDir, 'train-images-idx3-ubyte')));
+      assertQuietOneLineError(spawnNabla('evaluate', '--model', modelPath, '--data-dir', dataDir), 1, notRegular(join(dataDir, 'train-images-idx3-ubyte')));
     } finally {
       rmSync(fifoDir, { recursive: true, force: true });
     }

@@ -20,26 +20,17 @@ import { TwoLayerNet } from '../../src/nets/two_layer_net.js';
 import { grayR } from '../../src/plot/filters.js';
 import { mnistDigits } from '../helpers.js';
 import { assertBalancedTags, filterFills, mapPixels } from '../plot/filters_svg.js';
-import { capture } from './capture.js';
+import { assertQuietOneLineError, capture, type Run } from './capture.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const bin = join(root, 'bin', 'nabla.js');
 
-interface Run { code: number; stdout: string; stderr: string }
 
 
 async function nabla(...args: string[]): Promise<Run> {
   const c = capture();
   const code = await main(args, c.io);
   return { code, stdout: c.stdout(), stderr: c.stderr() };
-}
-
-function assertOneLineError(r: Run, code: number, pattern: RegExp): void {
-  assert.equal(r.code, code, `exit code (stderr: ${r.stderr})`);
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `exactly one line on stderr, got:\n${r.stderr}`);
-  assert.match(lines[0]!, pattern);
-  assert.equal(r.stdout, '', 'nothing on stdout');
 }
 
 const FN = 3;
@@ -162,7 +153,7 @@ describe('nabla filters', () => {
     assert.match(svg, /2 filters 3×3 \(weights \[2, 2, 3, 3\], channel 0 of 2\)/);
     assert.equal(filterFills(svg, 0).indexOf('#000000'), 4);
     assert.equal(filterFills(svg, 1).indexOf('#000000'), 8);
-    assertOneLineError(await nabla('filters', '--model', model, '--out', join(dir, 'c2.svg'), '--image', imagePath), 1,
+    assertQuietOneLineError(await nabla('filters', '--model', model, '--out', join(dir, 'c2.svg'), '--image', imagePath), 1,
       /^nabla filters: .*two-channels\.safetensors: --image needs a network of 28×28 grey images like MNIST's; this one takes \[2, 8, 8\]$/);
   });
 
@@ -176,7 +167,7 @@ describe('nabla filters', () => {
       assert.equal(first.code, 0, first.stderr);
       assert.equal(first.stdout, `filters: 3 filters 5×5 drawn in ${join(here, 'filters.svg')}\n`);
       const before = readFileSync('filters.svg', 'utf8');
-      assertOneLineError(await nabla('filters', '--model', modelPath, '--image', imagePath), 2,
+      assertQuietOneLineError(await nabla('filters', '--model', modelPath, '--image', imagePath), 2,
         /^nabla: filters: filters\.svg already exists here; replace it with --out filters\.svg, or choose another --out$/);
       assert.equal(readFileSync('filters.svg', 'utf8'), before);
       // Named, it is replaced.
@@ -219,27 +210,27 @@ describe('nabla filters', () => {
     const two = join(dir, 'two-layer.safetensors');
     await saveNetwork(new TwoLayerNet(784, 5, 10), two);
     const out = join(dir, 'never.svg');
-    assertOneLineError(await nabla('filters', '--model', two, '--out', out), 1,
+    assertQuietOneLineError(await nabla('filters', '--model', two, '--out', out), 1,
       /^nabla filters: .*two-layer\.safetensors holds a TwoLayerNet\(784, 5, 10\), which has no convolution; filters need a conv net \(nabla train --net simple-conv or deep-conv\)$/);
-    assertOneLineError(await nabla('filters', '--model', join(dir, 'nope.safetensors'), '--out', out), 1, /^nabla filters: .*nope\.safetensors: .*not found/);
-    assertOneLineError(await nabla('filters', '--model', modelPath, '--out', out, '--image', join(dir, 'nope.png')), 1, /^nabla filters: .*nope\.png: cannot read \(not found\)$/);
-    assertOneLineError(await nabla('filters', '--model', modelPath, '--out', out, '--image', modelPath), 1, /^nabla filters: .*model\.safetensors: not a PNG or JPEG image$/);
-    assertOneLineError(await nabla('filters', '--model', modelPath, '--out', join(dir, 'x.png')), 2, /^nabla: filters: --out writes an SVG; its file name must end in \.svg, got '.*x\.png'$/);
-    assertOneLineError(await nabla('filters', '--model', modelPath, '--out', join(dir, 'no', 'such', 'x.svg')), 1, /^nabla filters: .*x\.svg: cannot write \(not found\)$/);
-    assertOneLineError(await nabla('filters', '--out', out), 2, /^nabla: filters: --model FILE\|DIR\|NAME is required/);
-    assertOneLineError(await nabla('filters', '--model', modelPath, out), 2, /^nabla: filters: unexpected argument '.*never\.svg' \(the file to write goes after --out\)$/);
-    assertOneLineError(await nabla('filters', '--model', modelPath, '--colour'), 2, /^nabla: filters: unknown option --colour/);
+    assertQuietOneLineError(await nabla('filters', '--model', join(dir, 'nope.safetensors'), '--out', out), 1, /^nabla filters: .*nope\.safetensors: .*not found/);
+    assertQuietOneLineError(await nabla('filters', '--model', modelPath, '--out', out, '--image', join(dir, 'nope.png')), 1, /^nabla filters: .*nope\.png: cannot read \(not found\)$/);
+    assertQuietOneLineError(await nabla('filters', '--model', modelPath, '--out', out, '--image', modelPath), 1, /^nabla filters: .*model\.safetensors: not a PNG or JPEG image$/);
+    assertQuietOneLineError(await nabla('filters', '--model', modelPath, '--out', join(dir, 'x.png')), 2, /^nabla: filters: --out writes an SVG; its file name must end in \.svg, got '.*x\.png'$/);
+    assertQuietOneLineError(await nabla('filters', '--model', modelPath, '--out', join(dir, 'no', 'such', 'x.svg')), 1, /^nabla filters: .*x\.svg: cannot write \(not found\)$/);
+    assertQuietOneLineError(await nabla('filters', '--out', out), 2, /^nabla: filters: --model FILE\|DIR\|NAME is required/);
+    assertQuietOneLineError(await nabla('filters', '--model', modelPath, out), 2, /^nabla: filters: unexpected argument '.*never\.svg' \(the file to write goes after --out\)$/);
+    assertQuietOneLineError(await nabla('filters', '--model', modelPath, '--colour'), 2, /^nabla: filters: unknown option --colour/);
     assert.ok(!existsSync(out), 'nothing written');
   });
 
   it('never writes over its own input: the model or the image', async () => {
     const model = join(dir, 'model.svg'); // a model file may be named anything
     writeFileSync(model, readFileSync(modelPath));
-    assertOneLineError(await nabla('filters', '--model', model, '--out', model), 2, /^nabla: filters: --out .*model\.svg is the model file; writing there would replace it$/);
+    assertQuietOneLineError(await nabla('filters', '--model', model, '--out', model), 2, /^nabla: filters: --out .*model\.svg is the model file; writing there would replace it$/);
     assert.deepEqual(readFileSync(model), readFileSync(modelPath));
     const picture = join(dir, 'picture.svg');
     writeFileSync(picture, '<svg/>');
-    assertOneLineError(await nabla('filters', '--model', modelPath, '--out', picture, '--image', picture), 2, /^nabla: filters: --out .*picture\.svg is the --image; writing there would replace it$/);
+    assertQuietOneLineError(await nabla('filters', '--model', modelPath, '--out', picture, '--image', picture), 2, /^nabla: filters: --out .*picture\.svg is the --image; writing there would replace it$/);
     assert.equal(readFileSync(picture, 'utf8'), '<svg/>');
   });
 
