@@ -28,7 +28,6 @@ import { assertQuietOneLineError, type Run } from './capture.js';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const bin = join(root, 'bin', 'nabla.js');
 
-
 function nabla(...args: string[]): Run {
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: stripFallbackNotice(r.stderr) };

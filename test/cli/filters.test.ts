@@ -25,8 +25,6 @@ import { assertQuietOneLineError, capture, type Run } from './capture.js';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const bin = join(root, 'bin', 'nabla.js');
 
-
-
 async function nabla(...args: string[]): Promise<Run> {
   const c = capture();
   const code = await main(args, c.io);
