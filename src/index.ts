@@ -64,6 +64,8 @@ export { encodeNetwork, decodeNetwork, type LoadedNetwork } from './io/model.js'
 export { encodeSafetensors, decodeSafetensors, SafetensorsError, type SafetensorsTensor, type SafetensorsContents } from './io/safetensors.js';
 export { lineChart, accuracyChart, lossChart, smooth, type Series, type LineChartOptions } from './plot/svg.js';
 export { toMnistInput } from './data/digit_image.js';
+export { rgbaToGray, type GrayImage } from './data/gray_image.js';
+export { classify, type Classification } from './eval/classify.js';
 export { NABLA_VERSION } from './version.js';
 
 // DeZero-style autograd (Variable, Function, backward, createGraph), also at 'nabla/autograd'.

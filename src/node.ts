@@ -10,5 +10,5 @@ export { loadMnist, oneHot, defaultMnistDir, MNIST_FILES, type LoadMnistOptions,
 export { saveCheckpoint, loadCheckpoint, type Checkpoint, type RunSetup, type SavedTrainConfig } from './train/checkpoint.js';
 export { saveNetwork, loadNetwork } from './io/model_file.js';
 export { readSafetensorsFile, writeSafetensorsFile } from './io/safetensors_file.js';
-export { decodePng, decodeJpeg, decodeImage, readImageFile, ImageFormatError, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, type GrayImage } from './data/image_file.js';
+export { decodePng, decodeJpeg, decodeImage, readImageFile, ImageFormatError, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from './data/image_file.js';
 export { encodePng, digitGridSvg } from './data/digit_grid.js';
