@@ -1,0 +1,56 @@
+// The messages between the Train page and its training Worker. The Worker owns the data,
+// the network and the trainer; the page owns the form, the plots and the files.
+
+import type { BackendReport } from '../../../src/backend/index.js';
+import type { DType } from '../../../src/backend/backend.js';
+import type { TrainSettings } from './settings.js';
+
+/** Iterations between evaluations, and images scored at each (the first N of each set). */
+export const EVAL_EVERY = 50;
+export const EVAL_IMAGES = 1000;
+/** Far above any model file a network here makes (a DeepConvNet's is under 2 MB): a bigger file is not one. */
+export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
+
+export type ToWorker =
+  | { type: 'start'; settings: TrainSettings }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'reset' }
+  | { type: 'save' }
+  /** A model file the user picked: decoded as `dtype`, then scored on the whole test set. */
+  | { type: 'load'; bytes: ArrayBuffer; name: string; dtype: DType };
+
+export interface EvalPoint {
+  /** Iterations done when it was scored. */
+  iteration: number;
+  trainAcc: number;
+  testAcc: number;
+}
+
+export type FromWorker =
+  | { type: 'backend'; report: BackendReport }
+  /** Loading MNIST: bytes fetched so far of `total` (0 when the server did not say). */
+  | { type: 'data'; loaded: number; total: number }
+  | { type: 'started'; description: string; trainRows: number; testRows: number }
+  | {
+    type: 'progress';
+    iteration: number;
+    totalIterations: number;
+    /** The mini-batch losses of the iterations since the last message, in order. */
+    losses: number[];
+    evals: EvalPoint[];
+    /** Over the last second or so of training (pauses left out). */
+    iterationsPerSecond: number;
+    /** Seconds spent training, pauses left out. */
+    seconds: number;
+  }
+  | { type: 'paused' }
+  | { type: 'resumed' }
+  /** All iterations done; scoring the whole test set follows. */
+  | { type: 'finishing' }
+  | { type: 'done'; testAcc: number; testImages: number; seconds: number }
+  | { type: 'reset' }
+  | { type: 'saved'; bytes: ArrayBuffer; fileName: string }
+  | { type: 'loaded'; name: string; description: string; testAcc: number; testImages: number }
+  /** `during` says what failed; the message is one line, for the page to show as it is. */
+  | { type: 'error'; during: 'data' | 'training' | 'save' | 'load' | 'start'; message: string };

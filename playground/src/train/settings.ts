@@ -1,0 +1,83 @@
+// What the Train page's form asks for, checked, and the network and optimizer it means: the
+// same choices and defaults as `nabla train --net … --optimizer …` (src/cli/train_settings.ts),
+// so that a run here and a run there with the same numbers train the same network.
+
+import type { DType } from '../../../src/backend/backend.js';
+import { architectureSettings, CONV_TRAINING, DEFAULT_LR, isConvNet } from '../../../src/cli/train_settings.js';
+import type { NetworkSpec } from '../../../src/nets/network.js';
+import type { OptimizerName } from '../../../src/optim/optimizer.js';
+
+/** The networks the page trains: the CLI's --net choices small enough for a page. */
+export const PAGE_NETS = ['two-layer', 'mlp', 'simple-conv'] as const;
+export type PageNet = (typeof PAGE_NETS)[number];
+export const PAGE_OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const satisfies readonly OptimizerName[];
+export const PAGE_DTYPES = ['float32', 'float64'] as const satisfies readonly DType[];
+
+/** Rows of the training set: a mini-batch is drawn from them. */
+const TRAIN_ROWS = 60000;
+const MAX_ITERATIONS = 1_000_000;
+
+export interface TrainSettings {
+  net: PageNet;
+  optimizer: OptimizerName;
+  learningRate: number;
+  batchSize: number;
+  dtype: DType;
+  iterations: number;
+  seed: number;
+}
+
+/** The CLI's defaults; float32 rather than its float64: half the memory in a page, and faster. */
+export const DEFAULT_SETTINGS: TrainSettings = { net: 'two-layer', optimizer: 'sgd', learningRate: DEFAULT_LR.sgd, batchSize: 100, dtype: 'float32', iterations: 10000, seed: 42 };
+
+/** The optimizer `nabla train --net net` uses when none is given. */
+export function defaultOptimizer(net: PageNet): OptimizerName {
+  return isConvNet(net) ? CONV_TRAINING.optimizer : 'sgd';
+}
+
+export function defaultLearningRate(optimizer: OptimizerName): number {
+  return DEFAULT_LR[optimizer];
+}
+
+/** The form's text, field by field. */
+export type SettingsText = Record<keyof TrainSettings, string>;
+
+export type Checked = { ok: true; settings: TrainSettings } | { ok: false; field: keyof TrainSettings; message: string };
+
+/** The form's values checked: the first bad one is named with what it must be. */
+export function checkSettings(text: SettingsText): Checked {
+  const bad = (field: keyof TrainSettings, message: string): Checked => ({ ok: false, field, message });
+  if (!(PAGE_NETS as readonly string[]).includes(text.net)) return bad('net', `Network must be one of ${PAGE_NETS.join(', ')}`);
+  if (!(PAGE_OPTIMIZERS as readonly string[]).includes(text.optimizer)) return bad('optimizer', `Optimizer must be one of ${PAGE_OPTIMIZERS.join(', ')}`);
+  if (!(PAGE_DTYPES as readonly string[]).includes(text.dtype)) return bad('dtype', `Number type must be ${PAGE_DTYPES.join(' or ')}`);
+  const learningRate = plainNumber(text.learningRate);
+  if (!(learningRate > 0) || !Number.isFinite(learningRate) || learningRate > 100) return bad('learningRate', `Learning rate must be a number above 0 and at most 100, got '${brief(text.learningRate)}'`);
+  const batchSize = plainInteger(text.batchSize);
+  if (!(batchSize >= 1 && batchSize <= TRAIN_ROWS)) return bad('batchSize', `Batch size must be a whole number from 1 to ${TRAIN_ROWS}, got '${brief(text.batchSize)}'`);
+  const iterations = plainInteger(text.iterations);
+  if (!(iterations >= 1 && iterations <= MAX_ITERATIONS)) return bad('iterations', `Iterations must be a whole number from 1 to ${MAX_ITERATIONS}, got '${brief(text.iterations)}'`);
+  const seed = plainInteger(text.seed);
+  if (!(seed >= 0 && seed <= 0xffffffff)) return bad('seed', `Seed must be a whole number from 0 to ${0xffffffff}, got '${brief(text.seed)}'`);
+  return { ok: true, settings: { net: text.net as PageNet, optimizer: text.optimizer as OptimizerName, learningRate, batchSize, dtype: text.dtype as DType, iterations, seed } };
+}
+
+/** The network `nabla train --net … --seed … --dtype …` builds for MNIST, with the CLI's sizes. */
+export function networkSpec(settings: Pick<TrainSettings, 'net' | 'dtype' | 'seed'>): NetworkSpec {
+  const { net, dtype, seed } = settings;
+  const chosen = architectureSettings({ batchNorm: false }, new Set(), net, dtype, seed);
+  if (chosen.network) return 'inputSize' in chosen.network ? { ...chosen.network, inputSize: 784 } : chosen.network;
+  return { type: 'TwoLayerNet', inputSize: 784, hiddenSize: chosen.hidden!, outputSize: 10, weightInitStd: chosen.weightInitStd!, seed, dtype };
+}
+
+function plainNumber(text: string): number {
+  return /^\s*(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
+}
+
+function plainInteger(text: string): number {
+  return /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+}
+
+function brief(text: string): string {
+  const clean = text.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > 20 ? `${clean.slice(0, 20)}…` : clean;
+}
