@@ -1,10 +1,12 @@
 // What the Train page's form asks for, checked, and the network and optimizer it means: the
-// same choices and defaults as `nabla train --net … --optimizer …` (src/cli/train_settings.ts),
-// so that a run here and a run there with the same numbers train the same network.
+// same choices and defaults as `nabla train --net … --optimizer …` (src/cli/train_settings.ts,
+// which the page cannot import: its types reach the run folders' Node code), so that a run
+// here and a run there with the same numbers train the same network. A test holds the two
+// to the same networks (test/playground/train_settings.test.ts).
 
 import type { DType } from '../../../src/backend/backend.js';
-import { architectureSettings, CONV_TRAINING, DEFAULT_LR, isConvNet } from '../../../src/cli/train_settings.js';
 import type { NetworkSpec } from '../../../src/nets/network.js';
+import { resolveSimpleConvNet } from '../../../src/nets/simple_conv_net.js';
 import type { OptimizerName } from '../../../src/optim/optimizer.js';
 
 /** The networks the page trains: the CLI's --net choices small enough for a page. */
@@ -12,6 +14,9 @@ export const PAGE_NETS = ['two-layer', 'mlp', 'simple-conv'] as const;
 export type PageNet = (typeof PAGE_NETS)[number];
 export const PAGE_OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const satisfies readonly OptimizerName[];
 export const PAGE_DTYPES = ['float32', 'float64'] as const satisfies readonly DType[];
+
+/** `nabla train`'s learning rate for each optimizer when --lr is not given. */
+const DEFAULT_LR: Record<OptimizerName, number> = { sgd: 0.1, momentum: 0.01, nesterov: 0.01, adagrad: 0.01, rmsprop: 0.01, adam: 0.001 };
 
 /** Rows of the training set: a mini-batch is drawn from them. */
 const TRAIN_ROWS = 60000;
@@ -32,7 +37,7 @@ export const DEFAULT_SETTINGS: TrainSettings = { net: 'two-layer', optimizer: 's
 
 /** The optimizer `nabla train --net net` uses when none is given. */
 export function defaultOptimizer(net: PageNet): OptimizerName {
-  return isConvNet(net) ? CONV_TRAINING.optimizer : 'sgd';
+  return net === 'simple-conv' ? 'adam' : 'sgd';
 }
 
 export function defaultLearningRate(optimizer: OptimizerName): number {
@@ -64,9 +69,17 @@ export function checkSettings(text: SettingsText): Checked {
 /** The network `nabla train --net … --seed … --dtype …` builds for MNIST, with the CLI's sizes. */
 export function networkSpec(settings: Pick<TrainSettings, 'net' | 'dtype' | 'seed'>): NetworkSpec {
   const { net, dtype, seed } = settings;
-  const chosen = architectureSettings({ batchNorm: false }, new Set(), net, dtype, seed);
-  if (chosen.network) return 'inputSize' in chosen.network ? { ...chosen.network, inputSize: 784 } : chosen.network;
-  return { type: 'TwoLayerNet', inputSize: 784, hiddenSize: chosen.hidden!, outputSize: 10, weightInitStd: chosen.weightInitStd!, seed, dtype };
+  switch (net) {
+    case 'two-layer':
+      return { type: 'TwoLayerNet', inputSize: 784, hiddenSize: 50, outputSize: 10, weightInitStd: 0.01, seed, dtype };
+    case 'mlp':
+      return {
+        type: 'MultiLayerNet', inputSize: 784, hiddenSizeList: [100, 100, 100, 100], outputSize: 10, activation: 'relu', weightInitStd: 'he',
+        weightDecayLambda: 0, useDropout: false, dropoutRatio: 0.5, useBatchnorm: false, seed, dtype,
+      };
+    case 'simple-conv':
+      return resolveSimpleConvNet({ seed, dtype });
+  }
 }
 
 function plainNumber(text: string): number {
