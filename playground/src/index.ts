@@ -1,0 +1,4 @@
+// The index page: links to the pages, and the backend line.
+import { showBackend } from './lib/footer.js';
+
+showBackend();
