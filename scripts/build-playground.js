@@ -30,28 +30,7 @@ const entryPoints = readdirSync(join(site, 'src'))
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-// TEMPORARY, until the core entry is platform-neutral: the core still reaches Node through
-// src/backend and src/io; the pages never call those paths, so they get a module whose
-// every export throws if called.
-const nodeOnly = {
-  name: 'node-only-stub',
-  setup(b) {
-    b.onResolve({ filter: /^(node:.*|pngjs|jpeg-js)$/ }, (args) => ({ path: args.path, namespace: 'node-only' }));
-    b.onLoad({ filter: /.*/, namespace: 'node-only' }, async (args) => {
-      const names = Object.keys(await import(args.path)).filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n));
-      const stub = `(() => { throw new Error(${JSON.stringify(`${args.path} is not available in a browser`)}); })`;
-      const contents = [
-        `const stub = new Proxy(function () {}, { get: (t, k) => (typeof k === 'symbol' ? undefined : k === 'valueOf' ? () => 0 : k === 'toString' ? () => '' : stub), apply: ${stub}, construct: ${stub} });`,
-        'export default stub;',
-        ...names.map((n) => `export const ${n} = stub;`),
-      ].join('\n');
-      return { contents, loader: 'js' };
-    });
-  },
-};
-
 const result = await build({
-  plugins: [nodeOnly],
   entryPoints,
   outdir: out,
   bundle: true,
@@ -63,6 +42,9 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
+  // Shared code (the library, the kernels that initWasm() loads on demand) in chunks of its own.
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
 });
 
 for (const name of readdirSync(site)) {

@@ -87,12 +87,12 @@ describe('the npm package', () => {
   });
 
   it('holds only the library, its kernels, its CLI and its documentation', () => {
-    const allowed = /^(package\.json|README\.md|LICENSE(\.\w+)?|bin\/nabla\.js|dist\/src\/.+\.(js|d\.ts)|dist\/src\/backend\/wasm\/nabla\.wasm|models\/(simple|deep)-conv\.safetensors|dist\/playground\/[\w.-]+\.(html|js|css|svg))$/;
+    const allowed = /^(package\.json|README\.md|LICENSE(\.\w+)?|bin\/nabla\.js|dist\/src\/.+\.(js|d\.ts)|dist\/src\/backend\/wasm\/nabla(-single)?\.wasm|models\/(simple|deep)-conv\.safetensors|dist\/playground\/[\w.-]+\.(html|js|css|svg))$/;
     assert.deepEqual(packed.filter((path) => !allowed.test(path)), [], 'files outside the allowed set');
     for (const unwanted of ['test/', 'bench/', '.ci/', 'examples/', 'scripts/', 'src/', 'build/', 'dist/test/', 'dist/bench/', 'dist/examples/']) {
       assert.ok(!packed.some((path) => path.startsWith(unwanted)), `ships ${unwanted}`);
     }
-    for (const needed of ['bin/nabla.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/backend/wasm/worker.js', 'dist/src/backend/wasm/nabla.wasm', 'models/simple-conv.safetensors', 'models/deep-conv.safetensors', 'dist/playground/index.html', 'dist/playground/style.css']) {
+    for (const needed of ['bin/nabla.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/node.js', 'dist/src/platform/node/wasm_worker.js', 'dist/src/backend/wasm/nabla.wasm', 'dist/src/backend/wasm/nabla-single.wasm', 'models/simple-conv.safetensors', 'models/deep-conv.safetensors', 'dist/playground/index.html', 'dist/playground/style.css']) {
       assert.ok(packed.includes(needed), `missing ${needed}`);
     }
   });

@@ -142,6 +142,6 @@ function updateExpression(): void {
 expressionInput.addEventListener('input', updateExpression);
 orderSelect.addEventListener('change', updateExpression);
 
-showBackend();
+void showBackend();
 updateApples();
 updateExpression();

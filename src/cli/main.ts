@@ -1,3 +1,4 @@
+import '../platform/node/register.js'; // first: the wasm kernels on worker threads
 import { appleCommand, appleHelp } from './commands/apple.js';
 import { experimentCommand, experimentHelp } from './commands/experiment.js';
 import { evaluateCommand, evaluateHelp } from './commands/evaluate.js';

@@ -19,7 +19,9 @@ describe('playground index page', () => {
     const { page, problems, screenshot } = await browser.open('index.html');
     assert.equal(await page.title(), 'nabla playground');
     await page.waitForFunction(() => document.getElementById('backend')?.textContent !== 'loading…');
-    assert.match((await page.textContent('footer'))!, /Backend: (reference|wasm)/);
+    // Served cross-origin isolated, the page gets shared memory and so the threaded kernels.
+    assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+    assert.match((await page.textContent('footer'))!, /^\s*Backend: wasm, \d+ threads?, on shared memory\s*$/);
     const links = await page.$$eval('main a[href]', (as) => as.map((a) => [a.textContent, (a as HTMLAnchorElement).href]));
     assert.deepEqual(links.map(([text]) => text), ['Graph', 'Train', 'Draw']);
     const navigation = await page.$$eval('nav a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));

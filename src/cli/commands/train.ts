@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { getBackend, type Backend } from '../../backend/index.js';
 import { defaultMnistDir, loadMnist, type MnistData } from '../../data/mnist.js';
 import { removeInFlightTempFilesSync } from '../../io/atomic.js';
-import { saveNetwork } from '../../io/model.js';
+import { saveNetwork } from '../../io/model_file.js';
 import { specInputSize, type ConvNetSpec, type Network, type NetworkSpec, type RunNetworkSpec } from '../../nets/network.js';
 import type { LayeredSizes } from '../../util/memory.js';
 import { CONV_EVAL_BATCH, type InputDim } from '../../nets/conv_images.js';
