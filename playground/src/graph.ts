@@ -62,8 +62,12 @@ function updateApples(): void {
     inputs[spec.key] = value;
   }
   byId('apple-error').textContent = '';
+  const apple = buyApple(inputs);
+  const price = apple.values.price!;
+  // The book prints 220.00000000000003 and truncates it; this page rounds, and says so.
+  byId('apple-exact').textContent = formatNumber(price) === String(price) ? '' : `Numbers are shown to 12 significant digits: in float64 the price is ${price}, as the book's Python prints it.`;
   for (const [figure, table, result] of [
-    ['apple-figure', 'apple-numbers', buyApple(inputs)],
+    ['apple-figure', 'apple-numbers', apple],
     ['orange-figure', 'orange-numbers', buyAppleOrange(inputs)],
   ] as const) {
     showSvg(byId(figure), result.svg);

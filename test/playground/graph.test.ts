@@ -39,6 +39,7 @@ describe('playground Graph page', () => {
     assert.deepEqual(apple.apple_num, ['2', '110']);
     assert.deepEqual(apple.tax, ['1.1', '200']);
     assert.deepEqual(apple.apple_price, ['200', '1.1']);
+    assert.equal(await page.textContent('#apple-exact'), 'Numbers are shown to 12 significant digits: in float64 the price is 220.00000000000003, as the book\'s Python prints it.');
     const texts = await drawn(page, 'apple-figure');
     for (const shown of ['220', '2.2', '110', '200', '100', '1.1', 'apple', 'apple_num', 'tax', 'price', '×']) assert.ok(texts.includes(shown), `buy_apple's drawing shows ${shown}: ${texts.join(' | ')}`);
     const orange = await table(page, 'orange-numbers');
@@ -62,6 +63,7 @@ describe('playground Graph page', () => {
     await page.fill('#input-tax', '1.2');
     let apple = await table(page, 'apple-numbers');
     assert.deepEqual(apple.price, ['240', '1']);
+    assert.equal(await page.textContent('#apple-exact'), '', '100 × 2 × 1.2 is 240 exactly');
     assert.deepEqual(apple.apple, ['100', '2.4']);
     assert.deepEqual(apple.tax, ['1.2', '200']);
     assert.ok((await drawn(page, 'apple-figure')).includes('240'));
