@@ -51,6 +51,7 @@ const worker = new Worker(new URL('./train_worker.js', import.meta.url), { type:
 const send = (message: ToWorker, transfer: Transferable[] = []): void => worker.postMessage(message, transfer);
 
 worker.addEventListener('message', (event: MessageEvent<FromWorker>) => receive(event.data));
+send({ type: 'init', ...threadsAsked() });
 worker.addEventListener('error', (event) => {
   event.preventDefault();
   fail(`The training Worker stopped: ${event.message || 'it could not be started'}. Reload the page to try again.`);
@@ -100,7 +101,12 @@ function receive(message: FromWorker): void {
       setState('done');
       stats.final.textContent = message.testAcc.toFixed(4);
       stats.final.dataset.value = String(message.testAcc);
-      say(`Done: ${totalIterations} iterations in ${message.seconds.toFixed(1)} s of training. Test accuracy ${message.testAcc.toFixed(4)} on all ${message.testImages} test images.`);
+      if (message.seconds > 0) {
+        const perSecond = totalIterations / message.seconds;
+        stats.speed.textContent = perSecond >= 100 ? perSecond.toFixed(0) : perSecond.toFixed(1);
+        stats.speed.dataset.value = String(perSecond);
+      }
+      say(`Done: ${totalIterations} iterations in ${message.seconds.toFixed(2)} s of training (${stats.speed.textContent} per second). Test accuracy ${message.testAcc.toFixed(4)} on all ${message.testImages} test images.`);
       return;
     case 'reset':
       clearRun();
@@ -128,6 +134,10 @@ function receive(message: FromWorker): void {
       if (message.during === 'load' || message.during === 'save') {
         modelStatus.textContent = '';
         modelError.textContent = message.during === 'load' ? `Could not load: ${message.message}` : `Could not save: ${message.message}`;
+        return;
+      }
+      if (message.during === 'init') {
+        settingsError.textContent = `Ignoring ${message.message}`;
         return;
       }
       if (message.during === 'training') {
@@ -307,6 +317,16 @@ loadInput.addEventListener('change', () => {
     modelError.textContent = `Could not load: ${file.name} could not be read (${error instanceof Error ? error.message : String(error)})`;
   });
 });
+
+/** train.html?threads=N trains on N threads (1 to compare with one core); by default, on every core. */
+function threadsAsked(): { threads?: number } {
+  const text = new URLSearchParams(location.search).get('threads');
+  if (text === null) return {};
+  const threads = /^\d{1,3}$/.test(text) ? Number(text) : Number.NaN;
+  if (threads >= 1 && threads <= 256) return { threads };
+  settingsError.textContent = `Ignoring ?threads=${text.slice(0, 20)}: it must be a whole number from 1 to 256.`;
+  return {};
+}
 
 function download(bytes: ArrayBuffer, fileName: string): void {
   const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));

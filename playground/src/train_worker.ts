@@ -20,19 +20,29 @@ const post = (message: FromWorker, transfer: Transferable[] = []): void => scope
 const data = new MnistCache(scope.location.href, (loaded, total) => post({ type: 'data', loaded, total }));
 const session = new TrainingSession(post, data);
 
-const ready = (async (): Promise<void> => {
+async function init(threads: number | undefined): Promise<void> {
   let report: BackendReport;
   try {
-    report = await initWasm();
+    try {
+      report = await initWasm(threads === undefined ? {} : { threads });
+    } catch (error) {
+      if (threads === undefined) throw error;
+      // A thread count this machine cannot take: say so, and train on the default.
+      post({ type: 'error', during: 'init', message: `?threads=${threads}: ${oneLine(error)}` });
+      report = await initWasm();
+    }
   } catch (error) {
     // initWasm falls back to the reference backend by itself; this is for the unforeseen.
     report = { ...backendReport(), reason: oneLine(error) };
   }
   post({ type: 'backend', report });
-})();
+}
 
-// Messages are handled one after another, in the order they came.
-let queue: Promise<void> = ready;
+// Messages are handled one after another, in the order they came; the page's first is 'init'.
+let queue: Promise<void> = Promise.resolve();
 scope.onmessage = (event) => {
-  queue = queue.then(() => session.handle(event.data)).catch((error: unknown) => post({ type: 'error', during: 'training', message: oneLine(error) }));
+  const message = event.data;
+  queue = queue
+    .then(() => (message.type === 'init' ? init(message.threads) : session.handle(message)))
+    .catch((error: unknown) => post({ type: 'error', during: 'training', message: oneLine(error) }));
 };

@@ -78,7 +78,7 @@ describe('playground Train page', () => {
     assert.ok(speed > 0, `iterations per second shown: ${speed}`);
     // One dot per iteration; the accuracy lines: after iterations 1, 51, …, 251, and 300.
     assert.deepEqual(await plotted(page), { lossDots: 300, accuracyPoints: [7, 7] });
-    assert.match(await page.textContent('#status') ?? '', /^Done: 300 iterations in [\d.]+ s of training\. Test accuracy 0\.\d{4} on all 10000 test images\.$/);
+    assert.match(await page.textContent('#status') ?? '', /^Done: 300 iterations in [\d.]+ s of training \(\d+ per second\)\. Test accuracy 0\.\d{4} on all 10000 test images\.$/);
     console.log(`# Train page: 300 iterations, ${speed.toFixed(0)} iterations/s at the end; test accuracy ${firstThousand} (first 1000), ${all} (all 10000)`);
     const file = await screenshot('train');
     assert.ok(statSync(file).size > 20_000, `${file} holds a picture`);
@@ -180,5 +180,19 @@ describe('playground Train page', () => {
     await screenshot('train-phone-trained');
     assert.deepEqual(problems, []);
     await page.close();
+  });
+
+  it('trains on the threads train.html?threads=N asks for, and says why it ignores a bad N', async () => {
+    const one = await browser.open('train.html?threads=1');
+    await one.page.waitForSelector('#backend[data-backend]');
+    assert.equal(await one.page.textContent('#backend'), 'wasm, 1 thread, on shared memory');
+    assert.deepEqual(one.problems, []);
+    await one.page.close();
+    const bad = await browser.open('train.html?threads=lots');
+    await bad.page.waitForSelector('#backend[data-backend]');
+    assert.equal(await bad.page.textContent('#settings-error'), 'Ignoring ?threads=lots: it must be a whole number from 1 to 256.');
+    assert.match(await bad.page.textContent('#backend') ?? '', /^wasm, \d+ threads?, on shared memory$/);
+    assert.deepEqual(bad.problems, []);
+    await bad.page.close();
   });
 });

@@ -12,6 +12,8 @@ export const EVAL_IMAGES = 1000;
 export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
 
 export type ToWorker =
+  /** The first message: loads the kernels; `threads` as initWasm takes it (default: every core, where memory is shared). */
+  | { type: 'init'; threads?: number }
   | { type: 'start'; settings: TrainSettings }
   | { type: 'pause' }
   | { type: 'resume' }
@@ -53,4 +55,4 @@ export type FromWorker =
   | { type: 'saved'; bytes: ArrayBuffer; fileName: string }
   | { type: 'loaded'; name: string; description: string; testAcc: number; testImages: number }
   /** `during` says what failed; the message is one line, for the page to show as it is. */
-  | { type: 'error'; during: 'data' | 'training' | 'save' | 'load' | 'start'; message: string };
+  | { type: 'error'; during: 'init' | 'data' | 'training' | 'save' | 'load' | 'start'; message: string };

@@ -36,7 +36,7 @@ export class TrainingSession {
     this.yieldChannel.port1.onmessage = () => this.slice();
   }
 
-  async handle(message: ToWorker): Promise<void> {
+  async handle(message: Exclude<ToWorker, { type: 'init' }>): Promise<void> {
     switch (message.type) {
       case 'start': return this.start(message.settings);
       case 'pause':
