@@ -4,7 +4,7 @@
 import { describeNetwork } from '../../src/nets/network_spec.js';
 import { describeBackend } from './lib/footer.js';
 import { accuracySvg, lossSvg } from './train/charts.js';
-import { EVAL_IMAGES, MAX_MODEL_BYTES, type EvalPoint, type FromWorker, type ToWorker } from './train/protocol.js';
+import { EVAL_IMAGES, MAX_MODEL_BYTES, MODEL_CHANNEL, type EvalPoint, type FromWorker, type ToWorker } from './train/protocol.js';
 import { checkSettings, defaultLearningRate, defaultOptimizer, networkSpec, type PageNet, type SettingsText, type TrainSettings } from './train/settings.js';
 
 type State = 'idle' | 'starting' | 'running' | 'paused' | 'finishing' | 'done' | 'failed' | 'loaded';
@@ -47,6 +47,14 @@ let evals: EvalPoint[] = [];
 let redrawTimer: ReturnType<typeof setTimeout> | undefined;
 let lastDrawn = 0;
 
+/** The network last trained, paused or loaded here, for the Draw page (see MODEL_CHANNEL). */
+let shared: { bytes: ArrayBuffer; name: string } | undefined;
+const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(MODEL_CHANNEL) : undefined;
+channel?.addEventListener('message', (event: MessageEvent) => {
+  const data = event.data as { type?: unknown } | null;
+  if (data?.type === 'request' && shared) channel.postMessage({ type: 'model', ...shared });
+});
+
 const worker = new Worker(new URL('./train_worker.js', import.meta.url), { type: 'module', name: 'nabla-train' });
 const send = (message: ToWorker, transfer: Transferable[] = []): void => worker.postMessage(message, transfer);
 
@@ -86,6 +94,7 @@ function receive(message: FromWorker): void {
       return;
     case 'paused':
       setState('paused');
+      send({ type: 'save', purpose: 'share' });
       say(`Paused at iteration ${stats.iteration.dataset.value ?? 0}.`);
       return;
     case 'resumed':
@@ -99,6 +108,7 @@ function receive(message: FromWorker): void {
     case 'done':
       drawCharts();
       setState('done');
+      send({ type: 'save', purpose: 'share' });
       stats.final.textContent = message.testAcc.toFixed(4);
       stats.final.dataset.value = String(message.testAcc);
       if (message.seconds > 0) {
@@ -115,6 +125,12 @@ function receive(message: FromWorker): void {
       say('Reset. Change the settings and press Start.');
       return;
     case 'saved':
+      if (message.purpose === 'share') {
+        shared = { bytes: message.bytes, name: message.label };
+        channel?.postMessage({ type: 'model', ...shared });
+        element('share-status').textContent = `The Draw page can classify your digits with ${message.label}.`;
+        return;
+      }
       download(message.bytes, message.fileName);
       modelError.textContent = '';
       modelStatus.textContent = `Saved ${message.fileName} (${megabytes(message.bytes.byteLength)}). Check it with: npx nabla evaluate --model ${message.fileName}`;
@@ -123,6 +139,7 @@ function receive(message: FromWorker): void {
       clearRun();
       hasNetwork = true;
       setState('loaded');
+      send({ type: 'save', purpose: 'share' });
       modelError.textContent = '';
       modelStatus.textContent = `Loaded ${message.name}: ${message.description}. Test accuracy ${message.testAcc.toFixed(4)} on all ${message.testImages} test images.`;
       modelStatus.dataset.testAcc = String(message.testAcc);
@@ -295,7 +312,7 @@ resetButton.addEventListener('click', () => send({ type: 'reset' }));
 
 saveButton.addEventListener('click', () => {
   modelError.textContent = '';
-  send({ type: 'save' });
+  send({ type: 'save', purpose: 'download' });
 });
 
 loadInput.addEventListener('change', () => {

@@ -66,6 +66,15 @@ describe('playground Train page', () => {
 
   it('trains TwoLayerNet for 300 iterations in the Worker to a test accuracy above 0.85, plotting every loss and each evaluation', async () => {
     const { page, problems, screenshot } = opened;
+    // A page of the same site listening where the Draw page listens for trained networks.
+    const listener = await page.context().newPage();
+    await listener.goto(new URL('index.html', browser.url).href);
+    await listener.evaluate((name) => {
+      const heard: unknown[] = [];
+      const channel = new BroadcastChannel(name);
+      channel.onmessage = (event: MessageEvent) => heard.push({ type: event.data.type, name: event.data.name, bytes: (event.data.bytes as ArrayBuffer | undefined)?.byteLength });
+      Object.assign(globalThis, { heard, channel });
+    }, 'nabla-model');
     await page.fill('#iterations', '300');
     await page.click('#start');
     await state(page, 'done');
@@ -80,6 +89,16 @@ describe('playground Train page', () => {
     assert.deepEqual(await plotted(page), { lossDots: 300, accuracyPoints: [7, 7] });
     assert.match(await page.textContent('#status') ?? '', /^Done: 300 iterations in [\d.]+ s of training \(\d+ per second\)\. Test accuracy 0\.\d{4} on all 10000 test images\.$/);
     console.log(`# Train page: 300 iterations, ${speed.toFixed(0)} iterations/s at the end; test accuracy ${firstThousand} (first 1000), ${all} (all 10000)`);
+    // The finished network goes to the Draw page, now and whenever it asks.
+    const model = { type: 'model', name: 'two-layer after 300 iterations', bytes: 4 * (784 * 50 + 50 + 50 * 10 + 10) };
+    await listener.waitForFunction(() => (globalThis as unknown as { heard: unknown[] }).heard.length > 0);
+    await listener.evaluate(() => (globalThis as unknown as { channel: BroadcastChannel }).channel.postMessage({ type: 'request' }));
+    await listener.waitForFunction(() => (globalThis as unknown as { heard: unknown[] }).heard.length > 1);
+    const heard = await listener.evaluate(() => (globalThis as unknown as { heard: unknown[] }).heard);
+    assert.ok(heard.length === 2 && heard.every((m) => typeof m === 'object' && m !== null && (m as { bytes: number }).bytes > model.bytes && (m as { bytes: number }).bytes < model.bytes + 2048
+      && (m as { name: string }).name === model.name && (m as { type: string }).type === 'model'), JSON.stringify(heard));
+    assert.equal(await page.textContent('#share-status'), 'The Draw page can classify your digits with two-layer after 300 iterations.');
+    await listener.close();
     const file = await screenshot('train');
     assert.ok(statSync(file).size > 20_000, `${file} holds a picture`);
     assert.deepEqual(problems, []);

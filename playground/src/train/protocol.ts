@@ -18,9 +18,18 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'reset' }
-  | { type: 'save' }
+  /** The network's model file: to download, or to share with the Draw page. */
+  | { type: 'save'; purpose: SavePurpose }
   /** A model file the user picked: decoded as `dtype`, then scored on the whole test set. */
   | { type: 'load'; bytes: ArrayBuffer; name: string; dtype: DType };
+
+export type SavePurpose = 'download' | 'share';
+
+/**
+ * The Draw page listens on this BroadcastChannel for `{ type: 'model', bytes, name }` and,
+ * when it opens, asks with `{ type: 'request' }` (playground/src/draw/models.ts).
+ */
+export const MODEL_CHANNEL = 'nabla-model';
 
 export interface EvalPoint {
   /** Iterations done when it was scored. */
@@ -52,7 +61,8 @@ export type FromWorker =
   | { type: 'finishing' }
   | { type: 'done'; testAcc: number; testImages: number; seconds: number }
   | { type: 'reset' }
-  | { type: 'saved'; bytes: ArrayBuffer; fileName: string }
+  /** `label` names the network in words ("two-layer after 300 iterations", or the file loaded). */
+  | { type: 'saved'; purpose: SavePurpose; bytes: ArrayBuffer; fileName: string; label: string }
   | { type: 'loaded'; name: string; description: string; testAcc: number; testImages: number }
   /** `during` says what failed; the message is one line, for the page to show as it is. */
   | { type: 'error'; during: 'init' | 'data' | 'training' | 'save' | 'load' | 'start'; message: string };

@@ -9,7 +9,7 @@ import { specInputSize, type Network, type NetworkSpec } from '../../../src/nets
 import { buildNetwork, describeNetwork } from '../../../src/nets/network_spec.js';
 import { firstRows, Trainer } from '../../../src/train/train.js';
 import type { MnistCache } from './data.js';
-import { EVAL_EVERY, EVAL_IMAGES, MAX_MODEL_BYTES, type EvalPoint, type FromWorker, type ToWorker } from './protocol.js';
+import { EVAL_EVERY, EVAL_IMAGES, MAX_MODEL_BYTES, type EvalPoint, type FromWorker, type SavePurpose, type ToWorker } from './protocol.js';
 import { networkSpec, type TrainSettings } from './settings.js';
 
 /** Training runs this long before the Worker looks at its messages and reports. */
@@ -23,6 +23,8 @@ export class TrainingSession {
   private network: Network | undefined;
   private trainer: Trainer | undefined;
   private settings: TrainSettings | undefined;
+  /** The file the network came from, when it was loaded rather than trained. */
+  private loadedName: string | undefined;
   private running = false;
   /** Bumped by reset and load, so work begun before them does not carry on after. */
   private generation = 0;
@@ -57,13 +59,14 @@ export class TrainingSession {
         this.network = undefined;
         this.post({ type: 'reset' });
         return;
-      case 'save': return this.save();
+      case 'save': return this.save(message.purpose);
       case 'load': return this.load(message.bytes, message.name, message.dtype);
     }
   }
 
   private stop(): void {
     this.generation++;
+    this.loadedName = undefined;
     this.running = false;
     this.trainer = undefined;
     this.settings = undefined;
@@ -169,18 +172,20 @@ export class TrainingSession {
     }
   }
 
-  private save(): void {
+  private save(purpose: SavePurpose): void {
     if (!this.network) {
-      this.post({ type: 'error', during: 'save', message: 'There are no weights to save yet: train or load a network first' });
+      if (purpose === 'download') this.post({ type: 'error', during: 'save', message: 'There are no weights to save yet: train or load a network first' });
       return;
     }
     try {
       const bytes = encodeNetwork(this.network);
       const spec = this.network.spec();
       const kind = spec.type === 'TwoLayerNet' ? 'two-layer' : spec.type === 'SimpleConvNet' ? 'simple-conv' : spec.type === 'DeepConvNet' ? 'deep-conv' : 'mlp';
-      const iterations = this.trainer ? `-${this.trainer.iteration}` : '';
+      const iterations = this.trainer?.iteration;
+      const fileName = `nabla-${kind}${iterations === undefined ? '' : `-${iterations}`}.safetensors`;
+      const label = iterations === undefined ? (this.loadedName ?? kind) : `${kind} after ${iterations} iterations`;
       const copy = bytes.slice().buffer;
-      this.post({ type: 'saved', bytes: copy, fileName: `nabla-${kind}${iterations}.safetensors` }, [copy]);
+      this.post({ type: 'saved', purpose, bytes: copy, fileName, label }, [copy]);
     } catch (error) {
       this.post({ type: 'error', during: 'save', message: oneLine(error) });
     }
@@ -200,6 +205,7 @@ export class TrainingSession {
     }
     this.stop();
     this.network = loaded.network;
+    this.loadedName = shown;
     const generation = this.generation;
     try {
       const data = await this.data.get(dtype);
