@@ -39,11 +39,16 @@ export function lossSvg(losses: readonly number[], totalIterations: number, size
 
 /** Accuracy on the first EVAL_IMAGES training and test images, at each evaluation. */
 export function accuracySvg(evals: readonly EvalPoint[], totalIterations: number, size: ChartSize): string {
+  const train = evals.map((e) => [e.iteration, e.trainAcc] as const);
+  const test = evals.map((e) => [e.iteration, e.testAcc] as const);
   return lineChart({
     title: 'Accuracy', xLabel: 'iteration', yLabel: 'accuracy',
     series: [
-      { name: `train (first ${EVAL_IMAGES})`, points: evals.map((e) => [e.iteration, e.trainAcc] as const), color: '#ff7f0e' },
-      { name: `test (first ${EVAL_IMAGES})`, points: evals.map((e) => [e.iteration, e.testAcc] as const), color: '#2ca02c', dashed: true },
+      { name: `train (first ${EVAL_IMAGES})`, points: train, color: '#ff7f0e' },
+      { name: `test (first ${EVAL_IMAGES})`, points: test, color: '#2ca02c', dashed: true },
+      // A dot at each evaluation: the first, alone, would otherwise be a speck.
+      { name: 'train evaluations', points: train, style: 'points', size: 5, color: '#ff7f0e', legend: false },
+      { name: 'test evaluations', points: test, style: 'points', size: 5, color: '#2ca02c', legend: false },
     ],
     xRange: [0, Math.max(1, totalIterations)], yRange: [0, 1], legend: 'auto', ...size,
   });
