@@ -162,7 +162,9 @@ function receive(message: FromWorker): void {
         fail(`Training stopped: ${message.message}. Press Reset to start again.`);
         return;
       }
-      // The data could not be fetched or the network not built: nothing has started.
+      // The data could not be fetched or the network not built: nothing is training.
+      clearRun();
+      hasNetwork = 'holdsNetwork' in message ? message.holdsNetwork : hasNetwork;
       setState(hasNetwork ? 'loaded' : 'idle');
       say('');
       settingsError.textContent = message.during === 'data' ? `Could not load MNIST: ${message.message}` : `Could not start: ${message.message}`;

@@ -65,4 +65,6 @@ export type FromWorker =
   | { type: 'saved'; purpose: SavePurpose; bytes: ArrayBuffer; fileName: string; label: string }
   | { type: 'loaded'; name: string; description: string; testAcc: number; testImages: number }
   /** `during` says what failed; the message is one line, for the page to show as it is. */
-  | { type: 'error'; during: 'init' | 'data' | 'training' | 'save' | 'load' | 'start'; message: string };
+  | { type: 'error'; during: 'init' | 'training' | 'save' | 'load'; message: string }
+  /** Nothing is training after these; `holdsNetwork` says whether a network is there to save. */
+  | { type: 'error'; during: 'data' | 'start'; message: string; holdsNetwork: boolean };

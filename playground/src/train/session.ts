@@ -84,7 +84,7 @@ export class TrainingSession {
     try {
       data = await this.data.get(settings.dtype);
     } catch (error) {
-      if (generation === this.generation) this.post({ type: 'error', during: 'data', message: oneLine(error) });
+      if (generation === this.generation) this.post({ type: 'error', during: 'data', message: oneLine(error), holdsNetwork: false });
       return;
     }
     if (generation !== this.generation) return;
@@ -99,7 +99,7 @@ export class TrainingSession {
       });
       this.network = network;
     } catch (error) {
-      this.post({ type: 'error', during: 'start', message: oneLine(error) });
+      this.post({ type: 'error', during: 'start', message: oneLine(error), holdsNetwork: false });
       return;
     }
     this.settings = settings;
@@ -213,7 +213,8 @@ export class TrainingSession {
       const testAcc = loaded.network.accuracy(data.xTest, data.testLabels);
       this.post({ type: 'loaded', name: shown, description: describeNetwork(loaded.spec), testAcc, testImages: data.xTest.shape[0]! });
     } catch (error) {
-      if (generation === this.generation) this.post({ type: 'error', during: 'data', message: oneLine(error) });
+      // The network is loaded, and can be saved, but could not be scored.
+      if (generation === this.generation) this.post({ type: 'error', during: 'data', message: oneLine(error), holdsNetwork: true });
     }
   }
 }
