@@ -214,4 +214,23 @@ describe('playground Train page', () => {
     assert.deepEqual(bad.problems, []);
     await bad.page.close();
   });
+
+  it('says in one line when the MNIST files the server sends are not MNIST, and can start again', async () => {
+    const { page, problems } = await browser.open('train.html');
+    await page.waitForSelector('#backend[data-backend]');
+    // The Worker's requests go through the page's context: answer one file with a web page.
+    await page.context().route('**/data/t10k-labels-idx1-ubyte', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>oops</title>' }));
+    await page.fill('#iterations', '5');
+    await page.click('#start');
+    await page.waitForFunction(() => (document.getElementById('settings-error')?.textContent ?? '') !== '', undefined, { timeout: 30_000 });
+    assert.match(await page.textContent('#settings-error') ?? '', /^Could not load MNIST: http:\/\/[^ ]+\/data\/t10k-labels-idx1-ubyte: not an IDX file \(magic number 0x[0-9a-f]{8} does not start with two zero bytes\)$/);
+    assert.equal(await page.getAttribute('body', 'data-state'), 'idle');
+    assert.equal(await page.isEnabled('#start'), true);
+    await page.context().unroute('**/data/t10k-labels-idx1-ubyte');
+    await page.click('#start');
+    await state(page, 'done');
+    assert.equal(await page.textContent('#settings-error'), '');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
 });

@@ -28,7 +28,13 @@ export class MnistCache {
       this.tensors = undefined;
     }
     const sources = Object.fromEntries((Object.keys(MNIST_IDX_NAMES) as MnistIdxKey[]).map((key) => [key, dataUrl(key, this.base)]));
-    this.tensors = { ...mnistFromBytes(files, { dtype, sources }), dtype };
+    try {
+      this.tensors = { ...mnistFromBytes(files, { dtype, sources }), dtype };
+    } catch (error) {
+      // Files that are not MNIST are not kept either: the next run fetches them again.
+      this.bytes = undefined;
+      throw error;
+    }
     return this.tensors;
   }
 
