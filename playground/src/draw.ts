@@ -203,6 +203,8 @@ modelSelect.addEventListener('change', () => {
 
 modelFile.addEventListener('change', () => {
   const file = modelFile.files?.[0];
+  // Emptied, so that picking the same file again (written anew, say) reads it again.
+  modelFile.value = '';
   if (file !== undefined) void chooseFile(file);
 });
 

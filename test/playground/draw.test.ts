@@ -99,6 +99,17 @@ function centre(pixels: number[]): [number, number] {
   return [mx / mass, my / mass];
 }
 
+/** The page's model error line once it has one; an uncaught exception or console error fails at once. */
+async function modelError(opened: OpenedPage, containing: string): Promise<string> {
+  for (let waited = 0; waited < 15_000; waited += 50) {
+    assert.deepEqual(opened.problems, []);
+    const text = (await opened.page.textContent('#model-error')) ?? '';
+    if (text.includes(containing)) return text;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  return assert.fail(`no model error containing '${containing}' in the page`);
+}
+
 describe('playground Draw page', () => {
   let browser: PlaygroundBrowser;
   let opened: OpenedPage;
@@ -170,19 +181,19 @@ describe('playground Draw page', () => {
     assert.deepEqual(problems, []);
   });
 
-  it('refuses a bad model file with one line in the page and keeps the model it had', async () => {
+  it('refuses a bad model file with one line in the page and keeps the model it had (draw-model-error.png)', async () => {
     const { page, problems } = opened;
     await page.setInputFiles('#model-file', { name: 'broken.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a model') });
-    await page.waitForFunction(() => (document.getElementById('model-error')?.textContent ?? '') !== '');
-    assert.match((await page.textContent('#model-error'))!, /^broken\.safetensors: [^\n]+$/);
+    assert.match(await modelError(opened, 'broken'), /^broken\.safetensors: [^\n]+$/);
     assert.equal(await page.getAttribute('#model-status', 'data-model'), 'deep-conv');
     assert.equal(await page.inputValue('#model'), 'deep-conv');
+    assert.equal(await page.inputValue('#model-file'), '', 'ready for the same file again');
 
     const tiny = Buffer.from(encodeNetwork(new TwoLayerNet(4, 3, 2, { seed: 1 })));
     await page.setInputFiles('#model-file', { name: 'tiny.safetensors', mimeType: 'application/octet-stream', buffer: tiny });
-    await page.waitForFunction(() => /tiny/.test(document.getElementById('model-error')?.textContent ?? ''));
-    assert.equal(await page.textContent('#model-error'), 'tiny.safetensors: the network maps 4 inputs to 2 classes; MNIST digits need 784 to 10');
+    assert.equal(await modelError(opened, 'tiny'), 'tiny.safetensors: the network maps 4 inputs to 2 classes; MNIST digits need 784 to 10');
     assert.equal(await page.getAttribute('#model-status', 'data-model'), 'deep-conv');
+    await opened.screenshot('draw-model-error');
     assert.deepEqual(problems, []);
   });
 
