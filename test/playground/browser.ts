@@ -1,18 +1,42 @@
-// The playground tests' harness: Debian's Chromium (test/browser/chromium.ts) against
-// `nabla playground` on a free port, one browser and one server per test file. Each page
-// opened records every console error, uncaught exception, failed request and error status,
-// so that a test can assert that none happened.
+// The browser tests' harness: Debian's Chromium driven by playwright-core (which never
+// downloads a browser), against `nabla playground` on a free port. One browser and one
+// server per test file; each page opened records every console error, uncaught exception,
+// failed request and error status, so that a test can assert that none happened.
 
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../browser/chromium.js';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startPlayground, stopPlayground, type Served } from '../cli/playground_spawn.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** Where screenshots go: test-artifacts/playground/<name>.png in the repository. */
 export const SCREENSHOT_DIR = join(root, 'test-artifacts', 'playground');
+
+const CHROMIUM_FLAGS = [
+  '--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
+  '--disable-default-apps', '--no-first-run', '--disable-sync', '--metrics-recording-only',
+  // Containers often have a small /dev/shm; Chromium then crashes mid-test.
+  '--disable-dev-shm-usage',
+];
+
+/** The Chromium to drive: $NABLA_CHROMIUM, else Debian's; one clear line if there is none. */
+export function findChromium(): string {
+  const fromEnv = process.env.NABLA_CHROMIUM;
+  const path = fromEnv !== undefined && fromEnv !== '' ? fromEnv : '/usr/bin/chromium';
+  try {
+    accessSync(path, constants.X_OK);
+  } catch {
+    const where = fromEnv ? `NABLA_CHROMIUM (${fromEnv}) is not an executable file` : 'no Chromium at /usr/bin/chromium';
+    throw new Error(`browser tests need Chromium: ${where}; install it with apt-get install chromium, or set NABLA_CHROMIUM to a Chromium or Chrome executable`);
+  }
+  return path;
+}
+
+/** Debian's Chromium, headless, with nothing that reaches the network by itself. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_FLAGS, timeout: 60_000 });
+}
 
 export interface OpenedPage {
   page: Page;
@@ -33,13 +57,13 @@ export interface PlaygroundBrowser {
 
 /** Starts the server and the browser; call close() in after(). */
 export async function startBrowser(): Promise<PlaygroundBrowser> {
-  // Launched first: without Chromium, the one line saying how to get it is all a test shows.
-  const browser: Browser = await launchChromium();
-  let served: Served;
+  findChromium(); // before the server starts: a missing browser is one clear line
+  const served: Served = await startPlayground(['--port', '0']);
+  let browser: Browser;
   try {
-    served = await startPlayground(['--port', '0']);
+    browser = await launchChromium();
   } catch (error) {
-    await browser.close();
+    await stopPlayground(served);
     throw error;
   }
   const contexts: BrowserContext[] = [];
