@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
-import { launchChromium } from './chromium.js';
+import { launchChromium } from '../playground/browser.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 /** The library alone, JS and wasm kernels, gzipped (issue: under 150 KB). */

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from './chromium.js';
+import { launchChromium } from '../playground/browser.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const shims = (name: string): string => `${root}test/browser/shims/${name}.ts`;

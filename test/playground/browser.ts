@@ -33,6 +33,11 @@ export function findChromium(): string {
   return path;
 }
 
+/** Debian's Chromium, headless, with nothing that reaches the network by itself. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_FLAGS, timeout: 60_000 });
+}
+
 export interface OpenedPage {
   page: Page;
   /** Console errors, uncaught exceptions, failed requests and answers ≥ 400, in order. */
@@ -52,11 +57,11 @@ export interface PlaygroundBrowser {
 
 /** Starts the server and the browser; call close() in after(). */
 export async function startBrowser(): Promise<PlaygroundBrowser> {
-  const executablePath = findChromium();
+  findChromium(); // before the server starts: a missing browser is one clear line
   const served: Served = await startPlayground(['--port', '0']);
   let browser: Browser;
   try {
-    browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_FLAGS, timeout: 60_000 });
+    browser = await launchChromium();
   } catch (error) {
     await stopPlayground(served);
     throw error;
