@@ -83,11 +83,13 @@ function update(): void {
   let input: Float64Array | undefined;
   try {
     input = drawingToMnistInput(width, height, data);
-  } catch (error) {
+  } catch {
+    // The pad's own pixels are always well formed: what fails is finding a digit, when
+    // the ink covers the paper and so is the paper.
     showInput(preview, undefined);
     bars.show(undefined);
     timing.textContent = '';
-    say(`No digit found (${oneLine(error)}): clear and draw again.`);
+    say('No digit found in the drawing: clear it and draw again.');
     return;
   }
   const prepared = performance.now();

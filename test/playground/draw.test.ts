@@ -165,6 +165,24 @@ describe('playground Draw page', () => {
     assert.deepEqual(problems, []);
   });
 
+  it('says so when there is no digit to find: a pad covered in ink', async () => {
+    const { page, problems } = opened;
+    await page.$eval('#pad', (c) => {
+      const context = (c as HTMLCanvasElement).getContext('2d')!;
+      context.fillStyle = '#000';
+      context.fillRect(0, 0, 280, 280);
+    });
+    await draw(page, [[[140, 140], [150, 150]]]);
+    assert.equal(await page.textContent('#guess'), 'No digit found in the drawing: clear it and draw again.');
+    const s = await seen(page);
+    assert.equal(s.label, undefined);
+    assert.deepEqual(s.probabilities, Array(10).fill(undefined));
+    await page.click('#clear');
+    await settled(page);
+    assert.equal(await page.textContent('#guess'), 'Draw a digit in the box.');
+    assert.deepEqual(problems, []);
+  });
+
   it('shows MNIST test digits from the keyboard, classified as drawn ones are', async () => {
     const { page, problems } = opened;
     await page.focus('#sample');
