@@ -45,6 +45,8 @@ const loaded = new Map<string, DrawModel>();
 /** Bumped by every choice of model, so that a slow load cannot override a later choice. */
 let choosing = 0;
 let frame = 0;
+/** Set when no model could be loaded: the guess then says to choose one, not to wait. */
+let noModel = false;
 /** Say the next result to screen readers: a stroke ended, or the digit or model changed. */
 let announceNext = false;
 const samples = new MnistSamples();
@@ -102,7 +104,7 @@ function update(): void {
   }
   if (model === undefined) {
     bars.show(undefined);
-    say('Waiting for the model…');
+    say(noModel ? 'No model to read it with: choose or load one below.' : 'Waiting for the model…');
     return;
   }
   let guess;
@@ -149,7 +151,9 @@ function use(choice: string, next: DrawModel): void {
 function refuse(error: unknown): void {
   modelError.textContent = oneLine(error);
   modelSelect.value = modelChoice;
+  noModel = model === undefined;
   showModel();
+  schedule();
 }
 
 async function chooseShipped(name: string): Promise<void> {

@@ -263,6 +263,27 @@ describe('playground Draw page', () => {
     assert.deepEqual(problems, []);
   });
 
+  it('says in one line when the shipped model cannot be fetched, and recovers with another', async () => {
+    const page = await opened.page.context().newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+    page.on('console', (message) => { if (message.type() === 'error' && !/404/.test(message.text())) problems.push(message.text()); });
+    await page.route('**/models/deep-conv.safetensors', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found\n' }));
+    await page.goto(new URL('draw.html', browser.url).href);
+    await page.waitForFunction(() => (document.getElementById('model-error')?.textContent ?? '') !== '');
+    assert.match((await page.textContent('#model-error'))!, /^models\/deep-conv\.safetensors: the server answered 404\b[^\n]*$/);
+    assert.equal(await page.textContent('#model-status'), 'Model: none loaded.');
+    await draw(page, SEVEN);
+    assert.equal(await page.textContent('#guess'), 'No model to read it with: choose or load one below.');
+    await page.selectOption('#model', 'simple-conv');
+    await page.waitForSelector('#model-status[data-model="simple-conv"]');
+    await settled(page);
+    assert.equal(await page.textContent('#model-error'), '');
+    assert.equal((await seen(page)).label, 7);
+    await page.close();
+    assert.deepEqual(problems, []);
+  });
+
   it('fits a 360 px wide phone, drawn into draw-360.png', async () => {
     const { page, problems, screenshot } = await browser.open('draw.html', { width: 360, height: 740 });
     await page.waitForSelector('#model-status[data-model="deep-conv"]', { timeout: 20_000 });
