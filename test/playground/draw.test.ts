@@ -38,6 +38,30 @@ async function draw(page: Page, strokes: Stroke[], steps = 4): Promise<void> {
   await settled(page);
 }
 
+/** Strokes drawn with a finger: touch events through the DevTools protocol, as a phone sends them. */
+async function drawByTouch(page: Page, strokes: Stroke[]): Promise<void> {
+  const pad = await page.$eval('#pad', (c) => {
+    const box = c.getBoundingClientRect();
+    return { x: box.left + c.clientLeft, y: box.top + c.clientTop, scale: c.clientWidth / 280 };
+  });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+  const at = ([x, y]: [number, number]) => ({ x: pad.x + x * pad.scale, y: pad.y + y * pad.scale });
+  for (const stroke of strokes) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at(stroke[0]!)] });
+    for (let i = 1; i < stroke.length; i++) {
+      const [x0, y0] = stroke[i - 1]!;
+      const [x1, y1] = stroke[i]!;
+      for (let t = 1; t <= 4; t++) {
+        await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [at([x0 + ((x1 - x0) * t) / 4, y0 + ((y1 - y0) * t) / 4])] });
+      }
+    }
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  }
+  await cdp.detach();
+  await settled(page);
+}
+
 /** Two animation frames: the page's update for the last change has run. */
 async function settled(page: Page): Promise<void> {
   await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
@@ -284,12 +308,17 @@ describe('playground Draw page', () => {
     assert.deepEqual(problems, []);
   });
 
-  it('fits a 360 px wide phone, drawn into draw-360.png', async () => {
+  it('fits a 360 px wide phone, takes a finger\'s strokes, drawn into draw-360.png', async () => {
     const { page, problems, screenshot } = await browser.open('draw.html', { width: 360, height: 740 });
     await page.waitForSelector('#model-status[data-model="deep-conv"]', { timeout: 20_000 });
     const pad = await page.$eval('#pad', (c) => c.getBoundingClientRect().width);
     assert.ok(pad >= 300, `the pad is ${pad} px wide`);
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 360);
+    await drawByTouch(page, ONE);
+    const touched = await seen(page);
+    assert.equal(touched.label, 1, `a 1 drawn with a finger: ${await page.textContent('#guess')}`);
+    checkAgainstNode(touched, 'deep-conv');
+    await page.click('#clear');
     await draw(page, ZERO, 1);
     assert.equal((await seen(page)).label, 0);
     assert.ok(statSync(await screenshot('draw-360')).size > 10_000);
