@@ -104,6 +104,25 @@ describe('playground Train page', () => {
     assert.deepEqual(problems, []);
   });
 
+  it('hands the trained network to a Draw page opened afterwards, which takes it as its model', async () => {
+    const { page, problems } = opened;
+    const draw = await page.context().newPage();
+    const drawProblems: string[] = [];
+    draw.on('console', (message) => {
+      if (message.type() === 'error') drawProblems.push(message.text());
+    });
+    draw.on('pageerror', (error) => drawProblems.push(error.message));
+    await draw.goto(new URL('draw.html', browser.url).href);
+    await draw.waitForFunction(() => document.querySelector<HTMLOptionElement>('#model option[value="trained"]')?.disabled === false, undefined, { timeout: 30_000 });
+    assert.equal(await draw.textContent('#model option[value="trained"]'), 'two-layer after 300 iterations: trained on the Train page');
+    assert.equal(await draw.inputValue('#model'), 'trained');
+    assert.equal(await draw.getAttribute('#model-status', 'data-origin'), 'trained');
+    assert.equal(await draw.getAttribute('#model-status', 'data-model'), 'two-layer after 300 iterations');
+    assert.deepEqual(drawProblems, []);
+    await draw.close();
+    assert.deepEqual(problems, []);
+  });
+
   it('saves weights that nabla evaluate reads and scores as the page did', async () => {
     const { page, problems } = opened;
     const pageAcc = Number(await page.getAttribute('#stat-final', 'data-value'));
