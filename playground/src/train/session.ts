@@ -33,6 +33,7 @@ export class TrainingSession {
   private seconds = 0;
   private samples: { seconds: number; iteration: number }[] = [];
   private readonly yieldChannel = new MessageChannel();
+  private scheduled = false;
 
   constructor(private readonly post: Post, private readonly data: MnistCache) {
     this.yieldChannel.port1.onmessage = () => this.slice();
@@ -110,10 +111,14 @@ export class TrainingSession {
 
   /** Runs the next slice once the messages that arrived meanwhile have been handled. */
   private schedule(): void {
+    // One slice waiting at most: a pause and a resume between two slices must not start a second chain.
+    if (this.scheduled) return;
+    this.scheduled = true;
     this.yieldChannel.port2.postMessage(null);
   }
 
   private slice(): void {
+    this.scheduled = false;
     const trainer = this.trainer;
     if (!this.running || !trainer) return;
     const began = performance.now();
