@@ -1,27 +1,16 @@
 // The Train page: a form for the network and the optimizer, a Worker that trains, live
-// plots, and the weights saved to or loaded from a .safetensors file.
+// plots, and the weights saved to or loaded from a .safetensors file (and offered to the
+// Draw page). The page only shows and asks; the Worker owns the data and the network.
 
-import { describeNetwork } from '../../src/nets/network_spec.js';
+import { printable } from '../../src/io/printable.js';
 import { describeBackend } from './lib/footer.js';
-import { accuracySvg, lossSvg } from './train/charts.js';
-import { EVAL_IMAGES, MAX_MODEL_BYTES, MODEL_CHANNEL, type EvalPoint, type FromWorker, type ToWorker } from './train/protocol.js';
-import { checkSettings, defaultLearningRate, defaultOptimizer, networkSpec, type PageNet, type SettingsText, type TrainSettings } from './train/settings.js';
+import { element } from './train/dom.js';
+import { SettingsForm } from './train/form.js';
+import { MAX_MODEL_BYTES, MODEL_CHANNEL, type FromWorker, type ToWorker } from './train/protocol.js';
+import { RunView } from './train/run_view.js';
 
 type State = 'idle' | 'starting' | 'running' | 'paused' | 'finishing' | 'done' | 'failed' | 'loaded';
 
-const FIELDS = ['net', 'optimizer', 'learningRate', 'batchSize', 'dtype', 'iterations', 'seed'] as const satisfies readonly (keyof TrainSettings)[];
-/** Charts are drawn again at most this often while training. */
-const REDRAW_MS = 250;
-
-function element<T extends HTMLElement>(id: string): T {
-  const found = document.getElementById(id);
-  if (found === null) throw new Error(`train.html has no #${id}`);
-  return found as T;
-}
-
-const form = element<HTMLFormElement>('settings');
-const fields = element<HTMLFieldSetElement>('settings-fields');
-const inputs = Object.fromEntries(FIELDS.map((name) => [name, element<HTMLInputElement | HTMLSelectElement>(name)])) as Record<(typeof FIELDS)[number], HTMLInputElement | HTMLSelectElement>;
 const startButton = element<HTMLButtonElement>('start');
 const pauseButton = element<HTMLButtonElement>('pause');
 const resetButton = element<HTMLButtonElement>('reset');
@@ -31,21 +20,12 @@ const settingsError = element('settings-error');
 const statusLine = element('status');
 const modelStatus = element('model-status');
 const modelError = element('model-error');
-const progress = element<HTMLProgressElement>('progress');
-const lossChart = element('loss-chart');
-const accuracyChart = element('accuracy-chart');
-const stats = {
-  iteration: element('stat-iteration'), speed: element('stat-speed'), loss: element('stat-loss'),
-  train: element('stat-train'), test: element('stat-test'), final: element('stat-final'),
-};
+const form = new SettingsForm(settingsError);
+const view = new RunView(() => form.iterations);
 
 let state: State = 'idle';
+/** Whether the Worker holds a network that Save weights can save. */
 let hasNetwork = false;
-let totalIterations = 0;
-let losses: number[] = [];
-let evals: EvalPoint[] = [];
-let redrawTimer: ReturnType<typeof setTimeout> | undefined;
-let lastDrawn = 0;
 
 /** The network last trained, paused or loaded here, for the Draw page (see MODEL_CHANNEL). */
 let shared: { bytes: ArrayBuffer; name: string } | undefined;
@@ -57,15 +37,14 @@ channel?.addEventListener('message', (event: MessageEvent) => {
 
 const worker = new Worker(new URL('./train_worker.js', import.meta.url), { type: 'module', name: 'nabla-train' });
 const send = (message: ToWorker, transfer: Transferable[] = []): void => worker.postMessage(message, transfer);
-
 worker.addEventListener('message', (event: MessageEvent<FromWorker>) => receive(event.data));
-send({ type: 'init', ...threadsAsked() });
 worker.addEventListener('error', (event) => {
   event.preventDefault();
   fail(`The training Worker stopped: ${event.message || 'it could not be started'}. Reload the page to try again.`);
   element('backend').textContent = 'unavailable (the training Worker did not start)';
 });
 worker.addEventListener('messageerror', () => fail('A message from the training Worker could not be read. Reload the page to try again.'));
+send({ type: 'init', ...threadsAsked() });
 
 function receive(message: FromWorker): void {
   switch (message.type) {
@@ -87,15 +66,12 @@ function receive(message: FromWorker): void {
       say(`Training ${message.description} on ${message.trainRows} images.`);
       return;
     case 'progress':
-      totalIterations = message.totalIterations;
-      losses.push(...message.losses);
-      evals.push(...message.evals);
-      showProgress(message.iteration, message.iterationsPerSecond);
+      view.add(message.iteration, message.totalIterations, message.losses, message.evals, message.iterationsPerSecond);
       return;
     case 'paused':
       setState('paused');
       send({ type: 'save', purpose: 'share' });
-      say(`Paused at iteration ${stats.iteration.dataset.value ?? 0}.`);
+      say(`Paused at iteration ${view.iteration}.`);
       return;
     case 'resumed':
       setState('running');
@@ -105,21 +81,18 @@ function receive(message: FromWorker): void {
       setState('finishing');
       say('All iterations done; scoring the network on all the test images…');
       return;
-    case 'done':
-      drawCharts();
+    case 'done': {
+      view.draw();
       setState('done');
       send({ type: 'save', purpose: 'share' });
-      stats.final.textContent = message.testAcc.toFixed(4);
-      stats.final.dataset.value = String(message.testAcc);
-      if (message.seconds > 0) {
-        const perSecond = totalIterations / message.seconds;
-        stats.speed.textContent = perSecond >= 100 ? perSecond.toFixed(0) : perSecond.toFixed(1);
-        stats.speed.dataset.value = String(perSecond);
-      }
-      say(`Done: ${totalIterations} iterations in ${message.seconds.toFixed(2)} s of training (${stats.speed.textContent} per second). Test accuracy ${message.testAcc.toFixed(4)} on all ${message.testImages} test images.`);
+      view.showFinal(message.testAcc);
+      const speed = view.finishedIn(message.seconds);
+      say(`Done: ${view.totalIterations} iterations in ${message.seconds.toFixed(2)} s of training (${speed} per second). Test accuracy ${message.testAcc.toFixed(4)} on all ${message.testImages} test images.`);
       return;
+    }
     case 'reset':
-      clearRun();
+      view.clear();
+      delete modelStatus.dataset.testAcc;
       hasNetwork = false;
       setState('idle');
       say('Reset. Change the settings and press Start.');
@@ -136,15 +109,14 @@ function receive(message: FromWorker): void {
       modelStatus.textContent = `Saved ${message.fileName} (${megabytes(message.bytes.byteLength)}). Check it with: npx nabla evaluate --model ${message.fileName}`;
       return;
     case 'loaded':
-      clearRun();
+      view.clear();
       hasNetwork = true;
       setState('loaded');
       send({ type: 'save', purpose: 'share' });
       modelError.textContent = '';
       modelStatus.textContent = `Loaded ${message.name}: ${message.description}. Test accuracy ${message.testAcc.toFixed(4)} on all ${message.testImages} test images.`;
       modelStatus.dataset.testAcc = String(message.testAcc);
-      stats.final.textContent = message.testAcc.toFixed(4);
-      stats.final.dataset.value = String(message.testAcc);
+      view.showFinal(message.testAcc);
       say(`Loaded ${message.name}. Save weights saves it again; Start trains a new network.`);
       return;
     case 'error':
@@ -158,12 +130,12 @@ function receive(message: FromWorker): void {
         return;
       }
       if (message.during === 'training') {
-        drawCharts();
+        view.draw();
         fail(`Training stopped: ${message.message}. Press Reset to start again.`);
         return;
       }
       // The data could not be fetched or the network not built: nothing is training.
-      clearRun();
+      view.clear();
       hasNetwork = 'holdsNetwork' in message ? message.holdsNetwork : hasNetwork;
       setState(hasNetwork ? 'loaded' : 'idle');
       say('');
@@ -175,7 +147,7 @@ function receive(message: FromWorker): void {
 function setState(next: State): void {
   state = next;
   const busy = next === 'starting' || next === 'running' || next === 'paused' || next === 'finishing';
-  fields.disabled = busy;
+  form.locked = busy;
   startButton.disabled = busy;
   pauseButton.disabled = next !== 'running' && next !== 'paused';
   pauseButton.textContent = next === 'paused' ? 'Resume' : 'Pause';
@@ -190,119 +162,23 @@ function say(text: string): void {
 
 function fail(text: string): void {
   setState('failed');
-  statusLine.textContent = '';
+  say('');
   settingsError.textContent = text;
 }
 
-function clearRun(): void {
-  losses = [];
-  evals = [];
-  totalIterations = 0;
-  progress.value = 0;
-  for (const dd of Object.values(stats)) {
-    dd.textContent = '–';
-    delete dd.dataset.value;
-  }
-  delete modelStatus.dataset.testAcc;
-  drawCharts();
-}
-
-function showProgress(iteration: number, iterationsPerSecond: number): void {
-  progress.max = Math.max(1, totalIterations);
-  progress.value = iteration;
-  stats.iteration.textContent = `${iteration} of ${totalIterations}`;
-  stats.iteration.dataset.value = String(iteration);
-  if (iterationsPerSecond > 0) {
-    stats.speed.textContent = iterationsPerSecond >= 100 ? iterationsPerSecond.toFixed(0) : iterationsPerSecond.toFixed(1);
-    stats.speed.dataset.value = String(iterationsPerSecond);
-  }
-  const recent = losses.slice(-50);
-  if (recent.length > 0) stats.loss.textContent = (recent.reduce((a, b) => a + b, 0) / recent.length).toFixed(4);
-  const last = evals[evals.length - 1];
-  if (last) {
-    stats.train.textContent = last.trainAcc.toFixed(3);
-    stats.test.textContent = last.testAcc.toFixed(3);
-    stats.test.dataset.value = String(last.testAcc);
-  }
-  scheduleCharts();
-}
-
-function scheduleCharts(): void {
-  if (redrawTimer !== undefined) return;
-  const wait = Math.max(0, REDRAW_MS - (performance.now() - lastDrawn));
-  redrawTimer = setTimeout(() => {
-    redrawTimer = undefined;
-    drawCharts();
-  }, wait);
-}
-
-/** Drawn at the width they are shown at, so their text stays readable on a phone. */
-function drawCharts(): void {
-  lastDrawn = performance.now();
-  const width = Math.max(260, Math.min(720, Math.floor(lossChart.clientWidth || 560)));
-  const size = { width, height: width < 420 ? 260 : 320 };
-  const total = totalIterations || Number(inputs.iterations.value) || 1;
-  lossChart.innerHTML = lossSvg(losses, total, size);
-  accuracyChart.innerHTML = accuracySvg(evals, total, size);
-  const lastLoss = losses.length > 0 ? losses[losses.length - 1]!.toFixed(3) : 'none yet';
-  const last = evals[evals.length - 1];
-  lossChart.setAttribute('aria-label', `Training loss over ${losses.length} iterations; latest ${lastLoss}`);
-  accuracyChart.setAttribute('aria-label', last
-    ? `Accuracy after ${last.iteration} iterations: train ${last.trainAcc.toFixed(3)}, test ${last.testAcc.toFixed(3)} (first ${EVAL_IMAGES} images of each)`
-    : 'Accuracy: no evaluation yet');
-}
-
-function settingsText(): SettingsText {
-  return Object.fromEntries(FIELDS.map((name) => [name, inputs[name].value])) as SettingsText;
-}
-
-function describeChoice(): void {
-  const net = inputs.net.value as PageNet;
-  const dtype = inputs.dtype.value === 'float64' ? 'float64' : 'float32';
-  try {
-    element('net-description').textContent = `${describeNetwork(networkSpec({ net, dtype, seed: 42 }))}, in ${dtype}.`;
-  } catch {
-    element('net-description').textContent = '';
-  }
-}
-
-// The optimizer and learning rate follow the network's and the optimizer's defaults until the user sets them.
-const touched = new Set<string>();
-inputs.optimizer.addEventListener('change', () => {
-  touched.add('optimizer');
-  if (!touched.has('learningRate')) inputs.learningRate.value = String(defaultLearningRate(inputs.optimizer.value as TrainSettings['optimizer']));
-});
-inputs.learningRate.addEventListener('input', () => touched.add('learningRate'));
-inputs.net.addEventListener('change', () => {
-  if (!touched.has('optimizer')) inputs.optimizer.value = defaultOptimizer(inputs.net.value as PageNet);
-  if (!touched.has('learningRate')) inputs.learningRate.value = String(defaultLearningRate(inputs.optimizer.value as TrainSettings['optimizer']));
-  describeChoice();
-});
-inputs.dtype.addEventListener('change', describeChoice);
-for (const input of Object.values(inputs)) input.addEventListener('input', () => {
-  input.removeAttribute('aria-invalid');
-  settingsError.textContent = '';
-});
-
-form.addEventListener('submit', (event) => {
+element<HTMLFormElement>('settings').addEventListener('submit', (event) => {
   event.preventDefault();
   if (startButton.disabled) return;
-  const checked = checkSettings(settingsText());
-  if (!checked.ok) {
-    settingsError.textContent = checked.message;
-    inputs[checked.field].setAttribute('aria-invalid', 'true');
-    inputs[checked.field].focus();
-    return;
-  }
+  const settings = form.read();
+  if (settings === undefined) return;
   settingsError.textContent = '';
   modelStatus.textContent = '';
   modelError.textContent = '';
-  clearRun();
-  totalIterations = checked.settings.iterations;
-  drawCharts();
+  delete modelStatus.dataset.testAcc;
+  view.clear(settings.iterations);
   setState('starting');
   say('Starting…');
-  send({ type: 'start', settings: checked.settings });
+  send({ type: 'start', settings });
 });
 
 pauseButton.addEventListener('click', () => {
@@ -321,19 +197,20 @@ loadInput.addEventListener('change', () => {
   const file = loadInput.files?.[0];
   loadInput.value = ''; // the same file picked again is a new load
   if (!file) return;
+  const name = printable(file.name, 200);
   modelStatus.textContent = '';
   modelError.textContent = '';
+  delete modelStatus.dataset.testAcc;
   if (file.size > MAX_MODEL_BYTES) {
-    modelError.textContent = `Could not load: ${file.name}: ${file.size} bytes is far larger than any model file (at most ${MAX_MODEL_BYTES / 1024 / 1024} MB)`;
+    modelError.textContent = `Could not load: ${name}: ${file.size} bytes is far larger than any model file (at most ${MAX_MODEL_BYTES / 1024 / 1024} MB)`;
     return;
   }
-  modelStatus.textContent = `Reading ${file.name}…`;
+  modelStatus.textContent = `Reading ${name}…`;
   file.arrayBuffer().then((bytes) => {
-    const dtype = inputs.dtype.value === 'float64' ? 'float64' : 'float32';
-    send({ type: 'load', bytes, name: file.name, dtype }, [bytes]);
+    send({ type: 'load', bytes, name: file.name, dtype: form.dtype }, [bytes]);
   }, (error: unknown) => {
     modelStatus.textContent = '';
-    modelError.textContent = `Could not load: ${file.name} could not be read (${error instanceof Error ? error.message : String(error)})`;
+    modelError.textContent = `Could not load: ${name} could not be read (${printable(error instanceof Error ? error.message : String(error), 200)})`;
   });
 });
 
@@ -343,7 +220,7 @@ function threadsAsked(): { threads?: number } {
   if (text === null) return {};
   const threads = /^\d{1,3}$/.test(text) ? Number(text) : Number.NaN;
   if (threads >= 1 && threads <= 256) return { threads };
-  settingsError.textContent = `Ignoring ?threads=${text.slice(0, 20)}: it must be a whole number from 1 to 256.`;
+  settingsError.textContent = `Ignoring ?threads=${printable(text, 20)}: it must be a whole number from 1 to 256.`;
   return {};
 }
 
@@ -362,12 +239,4 @@ function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
-let resizeTimer: ReturnType<typeof setTimeout> | undefined;
-window.addEventListener('resize', () => {
-  clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(drawCharts, 150);
-});
-
-describeChoice();
 setState('idle');
-drawCharts();
