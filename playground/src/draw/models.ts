@@ -5,6 +5,7 @@
 
 import { decodeMnistClassifier } from '../../../src/eval/mnist_classifier.js';
 import { describeNetwork, type Network } from '../../../src/index.js';
+import { fetchBytes } from '../lib/fetch_ok.js';
 
 export type ModelOrigin = 'shipped' | 'file' | 'trained';
 
@@ -35,15 +36,7 @@ export function modelFromBytes(bytes: Uint8Array, name: string, origin: ModelOri
 }
 
 export async function fetchShippedModel(name: string): Promise<DrawModel> {
-  const url = `models/${name}.safetensors`;
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch (error) {
-    throw new Error(`${url}: cannot fetch (${error instanceof Error ? error.message : String(error)})`);
-  }
-  if (!response.ok) throw new Error(`${url}: the server answered ${response.status} ${response.statusText}`.trim());
-  return modelFromBytes(new Uint8Array(await response.arrayBuffer()), name, 'shipped');
+  return modelFromBytes(await fetchBytes(`models/${name}.safetensors`), name, 'shipped');
 }
 
 export async function fileModel(file: File): Promise<DrawModel> {

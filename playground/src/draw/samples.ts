@@ -3,6 +3,7 @@
 // on first use (7.8 MB, from this machine), then kept.
 
 import { parseIdx } from '../../../src/index.js';
+import { fetchBytes } from '../lib/fetch_ok.js';
 
 export interface Sample {
   /** Position in the test set, from 0. */
@@ -15,17 +16,6 @@ export interface Sample {
 
 const IMAGES = 'data/t10k-images-idx3-ubyte';
 const LABELS = 'data/t10k-labels-idx1-ubyte';
-
-async function fetchBytes(url: string): Promise<Uint8Array> {
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch (error) {
-    throw new Error(`${url}: cannot fetch (${error instanceof Error ? error.message : String(error)})`);
-  }
-  if (!response.ok) throw new Error(`${url}: the server answered ${response.status} ${response.statusText}`.trim());
-  return new Uint8Array(await response.arrayBuffer());
-}
 
 export class MnistSamples {
   private files: Promise<{ images: Uint8Array; labels: Uint8Array; count: number }> | undefined;

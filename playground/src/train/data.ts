@@ -2,6 +2,7 @@
 // kept as bytes, and turned into tensors of the dtype a run asks for (the tensors of the
 // other dtype are freed first: float64 training images alone are 376 MB).
 
+import { fetchOk } from '../lib/fetch_ok.js';
 import type { DType } from '../../../src/backend/backend.js';
 import { getBackend } from '../../../src/backend/index.js';
 import { MNIST_IDX_NAMES, mnistFromBytes, type MnistIdxBytes, type MnistIdxKey, type MnistTensors } from '../../../src/data/mnist_bytes.js';
@@ -58,13 +59,7 @@ export class MnistCache {
     };
     const parts = await Promise.all(keys.map(async (key) => {
       const url = dataUrl(key, this.base);
-      let response: Response;
-      try {
-        response = await fetch(url);
-      } catch (error) {
-        throw new Error(`${url}: could not be fetched (${error instanceof Error ? error.message : String(error)}); is nabla playground still running?`);
-      }
-      if (!response.ok) throw new Error(`${url}: the server answered ${response.status} ${response.statusText}`.trimEnd());
+      const response = await fetchOk(url, '; is nabla playground still running?');
       totals.set(key, response.headers.get('Content-Encoding') ? 0 : Number(response.headers.get('Content-Length')) || 0);
       return [key, await readAll(response, url, (n) => {
         loaded.set(key, n);
