@@ -131,6 +131,7 @@ export class Trainer {
   private readonly started = performance.now();
   private lossSinceEval = 0;
   private itersSinceEval = 0;
+  private evaluationMs = 0;
   private smoothedLoss: number;
   private i: number;
 
@@ -199,8 +200,17 @@ export class Trainer {
     const epoch = Math.floor(i / this.evalEvery);
     this.i++;
     this.callbacks.onIteration?.({ iteration: i, totalIterations: this.config.iters, epoch, loss });
-    if (i % this.evalEvery === 0) this.evaluate(epoch);
+    if (i % this.evalEvery === 0) {
+      const started = performance.now();
+      this.evaluate(epoch);
+      this.evaluationMs += performance.now() - started;
+    }
     return !this.done;
+  }
+
+  /** Seconds this trainer has spent in evaluations (not counting earlier runs of a resumed training). */
+  get evaluationSeconds(): number {
+    return this.evaluationMs / 1000;
   }
 
   /**

@@ -18,6 +18,7 @@ import { CHECKPOINT_STATE, CheckpointWriter, isRunFileName, loadCheckpoint, WEIG
 import { OutFolderRefusedError, startRunFolder, type RunFolder } from '../../train/run_dir.js';
 import { RUN_FILES, writeConfig, writeMetrics } from '../../train/run_files.js';
 import { RunLock } from '../../train/run_lock.js';
+import { Timeline, timelineRequested } from '../../train/timeline.js';
 import { HISTORY_LOG, journalWeights } from '../../train/history.js';
 import { removeStaleTempFiles } from '../../train/run_manifest.js';
 import { firstRows, iterationsPerEpoch, Trainer, TrainingDivergedError, type TrainResult, type TrainState } from '../../train/train.js';
@@ -144,16 +145,21 @@ export async function trainCommand(argv: readonly string[], io: Output): Promise
     return 0;
   }
   if (positional.length > 0) throw new UsageError(`train: unexpected argument '${positional[0]}'`);
+  // NABLA_TIMELINE=1: where the run's time goes, for the benchmark (a clock read per phase).
+  const timeline = timelineRequested() ? new Timeline() : undefined;
+  timeline?.add('startup', process.uptime());
   selectBackend(f.backend, f.threads);
+  timeline?.lap('backend');
 
   // A new run reads its data and checks its sizes before it makes a folder, so that a
   // typo in a flag leaves no empty run folder behind.
   // The conv nets train for the book's 20 epochs unless --iters or --epochs says otherwise.
   const epochs = f.epochs ?? (isConvNet(f.net as NetName) && !given.has('iters') ? CONV_TRAINING.epochs : undefined);
   const fresh = f.resume === undefined ? loadRunData(newRunSetup(f, given), epochs) : undefined;
+  timeline?.lap('load');
   const opened = f.resume !== undefined ? await openForResume(f.resume) : { folder: await startNewRun(f.out), checkpoint: undefined };
   try {
-    return await trainInFolder(f, given, io, opened.folder, opened.checkpoint, fresh);
+    return await trainInFolder(f, given, io, opened.folder, opened.checkpoint, fresh, timeline);
   } finally {
     opened.folder.lock.release();
   }
@@ -215,7 +221,7 @@ function sizedToData(spec: RunNetworkSpec, inputs: number, [rows, cols]: [number
 
 async function trainInFolder(
   f: TrainFlags, given: ReadonlySet<string>, io: Output, folder: RunFolder, checkpoint: Checkpoint | undefined,
-  fresh: { setup: RunSetup; data: MnistData } | undefined,
+  fresh: { setup: RunSetup; data: MnistData } | undefined, timeline?: Timeline,
 ): Promise<number> {
   const runDir = folder.dir;
   if (checkpoint) checkResumeFlags(f, given, checkpoint.setup, runDir);
@@ -281,14 +287,18 @@ async function trainInFolder(
     `run folder: ${printable(runDir, 1000)}`,
   ]);
 
+  timeline?.lap('setup');
+  let checkpointMs = 0;
   try {
     try {
       let lastYield = performance.now();
       while (!trainer.done && !stop.received) {
         trainer.step();
         if (f.checkpointEvery! > 0 && trainer.iteration % f.checkpointEvery! === 0 && !trainer.done) {
+          const saving = performance.now();
           trainer.checkWeights();
           await writer.save(network, setup, trainer.snapshot());
+          checkpointMs += performance.now() - saving;
         }
         if (performance.now() - lastYield > YIELD_MS) {
           await new Promise((resolveYield) => setImmediate(resolveYield));
@@ -307,6 +317,11 @@ async function trainInFolder(
       throw error;
     }
     display.finish();
+    if (timeline) {
+      timeline.lap('steps');
+      timeline.move('steps', 'evaluations', trainer.evaluationSeconds);
+      timeline.move('steps', 'checkpoints', checkpointMs / 1000);
+    }
 
     const result = trainer.result(stop.received);
     if (writer.lastIteration !== result.state.iteration) await writer.save(network, setup, trainer.snapshot());
@@ -320,7 +335,10 @@ async function trainInFolder(
     await saveNetwork(network, join(runDir, RUN_FILES.model));
     wroteModel = true;
     await writer.markFinished();
-    report(io, f.json === true, runDir, result, finalAccuracy(network, data, result, setup.train));
+    timeline?.lap('files');
+    const final = finalAccuracy(network, data, result, setup.train);
+    timeline?.lap('final score');
+    report(io, f.json === true, runDir, result, final, timeline);
     return 0;
   } finally {
     stop.dispose();
@@ -355,7 +373,8 @@ interface FinalAccuracy {
   trainSample?: number;
 }
 
-function report(io: Output, json: boolean, runDir: string, result: TrainResult, final: FinalAccuracy): void {
+function report(io: Output, json: boolean, runDir: string, result: TrainResult, final: FinalAccuracy, timeline?: Timeline): void {
+  timeline?.add('total', process.uptime());
   if (json) {
     io.out(JSON.stringify({
       epochs: result.epochs.map(({ epoch, trainAcc, testAcc, loss }) => ({ epoch, trainAcc, testAcc, loss })),
@@ -367,9 +386,11 @@ function report(io: Output, json: boolean, runDir: string, result: TrainResult, 
       // As the user waits: from the process's start (module loading and data included) to this line.
       wallSeconds: process.uptime(),
       runDir,
+      ...(timeline ? { timeline: timeline.toJSON() } : {}),
     }));
     return;
   }
+  if (timeline) io.err(`timeline: ${timeline.describe()}`);
   const best = result.epochs.reduce((a, b) => (b.testAcc > a.testAcc ? b : a), result.epochs[0]!);
   io.out('');
   // The final weights count too: a run shorter than an epoch was evaluated only at its start.
