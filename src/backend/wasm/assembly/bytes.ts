@@ -1,0 +1,43 @@
+// Bytes (dataset pixels, 0..255) to floats: out = T(f64(byte) · scale). Each value is
+// computed in f64 and rounded once to T, exactly as JavaScript's `floats[i] = byte * scale`
+// does, so float32 results are the same bits as that loop's (an f32 product would not be).
+
+// Four bytes widened to i32 lanes → four floats at out.
+@inline
+function store4<T>(q: v128, scale: v128, out: usize): void {
+  const a = f64x2.mul(f64x2.convert_low_i32x4_u(q), scale);
+  const b = f64x2.mul(f64x2.convert_low_i32x4_u(v128.shuffle<i32>(q, q, 2, 3, 0, 1)), scale);
+  if (sizeof<T>() == 8) {
+    v128.store(out, a);
+    v128.store(out, b, 16);
+  } else {
+    v128.store(out, v128.shuffle<i32>(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 4, 5));
+  }
+}
+
+// out[0..n) = src[0..n) · scale.
+export function bytesToFloats<T>(n: i32, src: usize, scale: f64, out: usize): void {
+  const size = <usize>sizeof<T>();
+  const s = f64x2.splat(scale);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const v = v128.load(src + <usize>i);
+    const lo = i16x8.extend_low_i8x16_u(v);
+    const hi = i16x8.extend_high_i8x16_u(v);
+    const o = out + <usize>i * size;
+    store4<T>(i32x4.extend_low_i16x8_u(lo), s, o);
+    store4<T>(i32x4.extend_high_i16x8_u(lo), s, o + 4 * size);
+    store4<T>(i32x4.extend_low_i16x8_u(hi), s, o + 8 * size);
+    store4<T>(i32x4.extend_high_i16x8_u(hi), s, o + 12 * size);
+  }
+  for (; i < n; i++) store<T>(out + <usize>i * size, <T>(<f64>load<u8>(src + <usize>i) * scale));
+}
+
+// out[i, :] = src[indices[i], :] · scale; indices: count i32; src: ?×cols bytes; out: count×cols.
+export function gatherBytes<T>(count: i32, indices: usize, cols: i32, src: usize, scale: f64, out: usize): void {
+  const rowBytes = <usize>cols * sizeof<T>();
+  for (let i = 0; i < count; i++) {
+    const row = <usize>load<i32>(indices + (<usize>i << 2));
+    bytesToFloats<T>(cols, src + row * <usize>cols, scale, out + <usize>i * rowBytes);
+  }
+}
