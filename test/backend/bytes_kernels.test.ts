@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Backend, DType, FloatArray } from '../../src/backend/backend.js';
+import type { WasmBackend } from '../../src/backend/wasm/wasm-backend.js';
+import { BYTES_THRESHOLD } from '../../src/backend/wasm/pool.js';
 import { BACKENDS, DTYPES, makeArray, rng } from './helpers.js';
 
 const COLS = [1, 7, 15, 16, 17, 33, 784, 785];
@@ -105,6 +107,23 @@ for (const { label, make } of BACKENDS) {
           assert.throws(() => backend.bytesToFloats(10, src, 4995, 1, new Float64Array(10)), /src has 5000 bytes/);
           assert.throws(() => backend.bytesToFloats(10, src, 0, 1, new Float64Array(9)), /out has 9 elements, needs 10/);
         }
+      }
+    });
+
+    it('bytesToFloats: a block large enough to split across threads, the same bits', () => {
+      const random = rng(13);
+      const n = 2 * BYTES_THRESHOLD + 37; // ranges of 16 and a ragged end
+      for (const dtype of DTYPES) {
+        const src = bytes(backend, 'backend', n + 5, random);
+        const expected = expectedFloats(dtype, src.subarray(3, 3 + n), 1 / 255);
+        const out = makeArray(backend, 'alloc', dtype, n + 1).fill(NaN);
+        const paths = (backend as Partial<WasmBackend>).bytesPaths;
+        const splitBefore = paths?.split ?? 0;
+        backend.bytesToFloats(n, src, 3, 1 / 255, out);
+        assertSameBits(out, expected, n, `bytesToFloats ${dtype} of ${n}`);
+        assert.ok(Number.isNaN(out[n]), 'wrote past n');
+        // The pool splits it wherever there is a second thread.
+        if (paths && (backend as WasmBackend).threads > 1) assert.equal(paths.split, splitBefore + 1, 'not split across the threads');
       }
     });
   });

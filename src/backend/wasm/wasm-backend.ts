@@ -23,6 +23,8 @@ export interface WasmBackend extends Backend {
   readonly convPaths: Readonly<ConvPathCounts>;
   /** Adam updates run so far in wasm, whole or split into ranges of elements. */
   readonly adamPaths: Readonly<ConvPathCounts>;
+  /** Byte-to-float conversions (bytesToFloats) run so far in wasm, whole or split into ranges. */
+  readonly bytesPaths: Readonly<ConvPathCounts>;
 }
 
 export interface ConvPathCounts {
@@ -99,6 +101,7 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
   const gatherPaths: GatherPathCounts = { whole: 0, split: 0 };
   const convPaths: ConvPathCounts = { whole: 0, split: 0 };
   const adamPaths: ConvPathCounts = { whole: 0, split: 0 };
+  const bytesPaths: ConvPathCounts = { whole: 0, split: 0 };
   /** Runs a checked convolution kernel on the pool and counts its path. */
   const conv = (call: ConvCall, bytes: number): void => {
     if (pool.conv(call, bytes)) convPaths.split++;
@@ -112,6 +115,7 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
     gatherPaths,
     convPaths,
     adamPaths,
+    bytesPaths,
 
     alloc: (dtype: DType, length: number) => rt.alloc(dtype, length),
     free: (array: FloatArray) => rt.free(array),
@@ -268,7 +272,9 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
       checkByteBlock('bytesToFloats', n, src, srcOffset, out);
       const t = tableFor(out);
       if (!t || n === 0) return referenceBackend.bytesToFloats(n, src, srcOffset, scale, out);
-      marshalled((ms) => t.bytesToFloats(n, ms.input(src, srcOffset, n), scale, ms.overwrite(out, 0, n)));
+      const split = marshalled((ms) => pool.bytes({ f32: t === rt.f32, n, src: ms.input(src, srcOffset, n), scale, out: ms.overwrite(out, 0, n) }));
+      if (split) bytesPaths.split++;
+      else bytesPaths.whole++;
     },
     argmaxRows(rows, cols, x, out) {
       const t = tableFor(x);

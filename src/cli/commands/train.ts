@@ -2,7 +2,9 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { getBackend, type Backend } from '../../backend/index.js';
-import { defaultMnistDir, loadMnist, type MnistData } from '../../data/mnist.js';
+import { defaultMnistDir, loadMnistBytes, type MnistBytes as MnistData } from '../../data/mnist.js';
+import { BlockScorer, type TrainImages } from '../../train/images.js';
+import type { Labels } from '../../layers/softmax_with_loss.js';
 import { removeInFlightTempFilesSync } from '../../io/atomic.js';
 import { saveNetwork } from '../../io/model.js';
 import { specInputSize, type ConvNetSpec, type Network, type NetworkSpec, type RunNetworkSpec } from '../../nets/network.js';
@@ -201,7 +203,8 @@ function newNetwork(setup: RunSetup, inputSize: number): Network {
  */
 /** `checkpointFile`: the settings come from a resumed run's checkpoint.json, which errors then name. */
 function loadRunData(setup: RunSetup, epochs?: number, checkpointFile?: string): { setup: RunSetup; data: MnistData } {
-  const all = loadMnist({ normalize: true, dtype: setup.dtype, ...(setup.dataDir ? { dataDir: setup.dataDir } : {}) });
+  // Pixels stay bytes, converted per batch and per scoring block: no float copy to make and page in.
+  const all = loadMnistBytes({ normalize: true, dtype: setup.dtype, ...(setup.dataDir ? { dataDir: setup.dataDir } : {}) });
   setup.dataDir = resolve(all.dataDir);
   const rows = all.xTrain.shape[0]!;
   if (setup.trainSize !== undefined && setup.trainSize > rows) throw new UsageError(`train: --train-size ${setup.trainSize} exceeds the ${rows} training images in ${all.dataDir}`);
@@ -351,17 +354,19 @@ async function trainInFolder(
  * was last evaluated after its first iteration); the final weights are then scored.
  */
 function finalAccuracy(network: Network, data: MnistData, result: TrainResult, train: RunSetup['train']): FinalAccuracy {
+  const scorer = new BlockScorer();
+  const accuracy = (x: TrainImages, t: Labels): number => scorer.accuracy(network, x, t);
   const last = result.epochs[result.epochs.length - 1];
   const sample = train.evaluateSampleNumPerEpoch;
   if (sample !== undefined) {
     // As the book's Trainer ends: the whole test set once; the training set's figure is the last epoch's sample.
-    const trainAcc = last && last.iteration === train.iters ? last.trainAcc : network.accuracy(...firstRows(data.xTrain, data.trainLabels, sample));
-    const testAcc = network.accuracy(data.xTest, data.testLabels);
+    const trainAcc = last && last.iteration === train.iters ? last.trainAcc : accuracy(...firstRows(data.xTrain, data.trainLabels, sample));
+    const testAcc = accuracy(data.xTest, data.testLabels);
     return { trainAcc, testAcc, ...(sample < data.trainLabels.length ? { trainSample: sample } : {}), testImages: data.testLabels.length };
   }
   const testImages = data.testLabels.length;
   if (last && last.iteration === train.iters) return { trainAcc: last.trainAcc, testAcc: last.testAcc, testImages };
-  return { trainAcc: network.accuracy(data.xTrain, data.trainLabels), testAcc: network.accuracy(data.xTest, data.testLabels), testImages };
+  return { trainAcc: accuracy(data.xTrain, data.trainLabels), testAcc: accuracy(data.xTest, data.testLabels), testImages };
 }
 
 interface FinalAccuracy {
