@@ -9,6 +9,7 @@
 //
 // Usage: node dist/bench/autograd.js [--iters N] [--rounds N] [--dtype float64|float32|both]
 
+import '../src/platform/node/register.js'; // the wasm kernels on worker threads, as `import 'nabla'` gives in Node
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';

@@ -7,6 +7,7 @@
 //
 // Usage: node dist/bench/conv.js [--dtype float64|float32] [--iters N] [--data-dir DIR]
 
+import '../src/platform/node/register.js'; // the wasm kernels on worker threads, as `import 'nabla'` gives in Node
 import { parseArgs } from 'node:util';
 import { getBackend } from '../src/backend/index.js';
 import { loadMnist } from '../src/data/mnist.js';

@@ -4,6 +4,7 @@
 // for at least --min-ms), with arrays in wasm memory as a training run keeps them.
 // --batch 1 … 8 shows where splitting by images starts to pay (CONV_THRESHOLD_BYTES).
 
+import '../src/platform/node/register.js'; // the wasm kernels on worker threads, as `import 'nabla'` gives in Node
 import { performance } from 'node:perf_hooks';
 import type { Backend, ConvGeometry, DType, FloatArray } from '../src/backend/backend.js';
 import { convGeometry } from '../src/backend/conv_geometry.js';

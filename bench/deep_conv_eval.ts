@@ -7,6 +7,7 @@
 // Usage: node dist/bench/deep_conv_eval.js [--dtype float64|float32] [--images N] [--data-dir DIR]
 // (--images: score only the first N test images; default all 10000)
 
+import '../src/platform/node/register.js'; // the wasm kernels on worker threads, as `import 'nabla'` gives in Node
 import { parseArgs } from 'node:util';
 import { getBackend } from '../src/backend/index.js';
 import { loadMnist } from '../src/data/mnist.js';

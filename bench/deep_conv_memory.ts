@@ -8,6 +8,7 @@
 //
 // Usage: node dist/bench/deep_conv_memory.js [--dtype float64|float32] [--steps N]
 
+import '../src/platform/node/register.js'; // the wasm kernels on worker threads, as `import 'nabla'` gives in Node
 import { parseArgs } from 'node:util';
 import { getBackend } from '../src/backend/index.js';
 import { getRuntime } from '../src/backend/wasm/runtime.js';

@@ -3,6 +3,7 @@
 // Prints GFLOP/s (2·m·n·k per call) as the best of several timed samples, since the
 // machine is shared and noise only ever makes a run slower.
 
+import '../src/platform/node/register.js'; // the wasm kernels on worker threads, as `import 'nabla'` gives in Node
 import { performance } from 'node:perf_hooks';
 import type { Backend, DType, FloatArray } from '../src/backend/backend.js';
 import { referenceBackend } from '../src/backend/reference/index.js';

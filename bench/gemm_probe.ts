@@ -4,6 +4,7 @@
 //   node dist/bench/gemm_probe.js [--quick]
 // Prints one JSON line: { records: GemmRecord[], unavailable: { [column]: reason } }.
 
+import '../src/platform/node/register.js'; // the wasm kernels on worker threads, as `import 'nabla'` gives in Node
 import { parseArgs } from 'node:util';
 import type { Backend, DType, FloatArray } from '../src/backend/backend.js';
 import { createBackend } from '../src/backend/index.js';

@@ -5,6 +5,7 @@
 //
 // Usage: node dist/bench/mlp_adam.js [--dtype float64|float32] [--iters N]
 
+import '../src/platform/node/register.js'; // the wasm kernels on worker threads, as `import 'nabla'` gives in Node
 import { parseArgs } from 'node:util';
 import { loadMnist } from '../src/data/mnist.js';
 import { MultiLayerNet } from '../src/nets/multi_layer_net.js';

@@ -2,6 +2,7 @@
 // Every run is its own child process, one at a time (they would otherwise fight over the
 // cores); progress goes to stderr, the report to stdout.
 
+import '../src/platform/node/register.js'; // the wasm kernels on worker threads, as `import 'nabla'` gives in Node
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

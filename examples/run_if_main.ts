@@ -1,3 +1,4 @@
+import '../src/platform/node/register.js'; // the wasm kernels on worker threads, as `import 'nabla'` gives in Node
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

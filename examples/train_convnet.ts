@@ -4,7 +4,7 @@
 // simple-conv does the same with plots and checkpoints).
 import { existsSync } from 'node:fs';
 import { loadMnist } from '../src/data/mnist.js';
-import { saveNetwork } from '../src/io/model.js';
+import { saveNetwork } from '../src/io/model_file.js';
 import { SimpleConvNet } from '../src/nets/simple_conv_net.js';
 import { iterationsPerEpoch, Trainer } from '../src/train/train.js';
 import { runIfMain } from './run_if_main.js';

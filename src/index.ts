@@ -1,7 +1,10 @@
-// nabla's public API: tensors → backends → layers → networks → training.
+// nabla's public API: tensors → backends → layers → networks → training. It imports nothing
+// from Node, so it runs in a browser, a Web Worker, Node, Deno and Bun; in Node, `import
+// 'nabla'` gives node.ts, which adds files, MNIST from disk, PNG and worker threads.
 export type { Backend, ConvGeometry, DType, FloatArray } from './backend/backend.js';
 export { convGeometry } from './backend/conv_geometry.js';
-export { BACKEND_NAMES, createBackend, getBackend, referenceBackend, setBackend, type BackendName } from './backend/index.js';
+export { BACKEND_NAMES, backendReport, createBackend, getBackend, referenceBackend, setBackend, type BackendName, type BackendReport } from './backend/index.js';
+export { initWasm, type InitWasmOptions } from './backend/init_wasm.js';
 
 export { Tensor, type NestedArray, type Placement } from './tensor/tensor.js';
 export { Random } from './tensor/random.js';
@@ -54,17 +57,15 @@ export {
   type TrainConfig, type TrainData, type TrainCallbacks, type TrainResult, type TrainState, type EpochResult, type IterationInfo,
 } from './train/train.js';
 
-export { loadMnist, oneHot, defaultMnistDir, MNIST_FILES, type LoadMnistOptions, type MnistData } from './data/mnist.js';
 export { parseIdx, DataFormatError, type IdxArray } from './data/idx.js';
 
 export { Trainer } from './train/train.js';
-export { saveCheckpoint, loadCheckpoint, type Checkpoint, type RunSetup, type SavedTrainConfig } from './train/checkpoint.js';
-export { saveNetwork, loadNetwork, type LoadedNetwork } from './io/model.js';
-export { encodeSafetensors, decodeSafetensors, readSafetensorsFile, writeSafetensorsFile, SafetensorsError, type SafetensorsTensor, type SafetensorsContents } from './io/safetensors.js';
+export { encodeNetwork, decodeNetwork, type LoadedNetwork } from './io/model.js';
+export { encodeSafetensors, decodeSafetensors, SafetensorsError, type SafetensorsTensor, type SafetensorsContents } from './io/safetensors.js';
 export { lineChart, accuracyChart, lossChart, smooth, type Series, type LineChartOptions } from './plot/svg.js';
 export { toMnistInput } from './data/digit_image.js';
-export { decodePng, decodeJpeg, decodeImage, readImageFile, ImageFormatError, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, type GrayImage } from './data/image_file.js';
-export { encodePng, digitGridSvg } from './data/digit_grid.js';
+export { rgbaToGray, type GrayImage } from './data/gray_image.js';
+export { classify, type Classification } from './eval/classify.js';
 export { NABLA_VERSION } from './version.js';
 
 // DeZero-style autograd (Variable, Function, backward, createGraph), also at 'nabla/autograd'.

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
 import {
   createBackend, getBackend, loadMnist, setBackend, SoftmaxWithLoss, Tensor, train, Trainer, TwoLayerNet, Random, type TrainConfig,
-} from '../src/index.js';
+} from '../src/node.js';
 import { randomTensor } from './helpers.js';
 
 function refuses(fn: () => unknown, pattern: RegExp, what: string): void {

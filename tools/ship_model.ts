@@ -4,13 +4,14 @@
 //
 //   node dist/tools/ship_model.js RUN_DIR NAME "TRAINING COMMAND"
 
+import '../src/platform/node/register.js'; // the wasm kernels on worker threads, as `import 'nabla'` gives in Node
 import { mkdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getBackend } from '../src/backend/index.js';
 import { loadMnist } from '../src/data/mnist.js';
-import { loadNetwork, saveNetwork } from '../src/io/model.js';
+import { loadNetwork, saveNetwork } from '../src/io/model_file.js';
 import { CHECKPOINT_STATE } from '../src/train/checkpoint.js';
 import { RUN_FILES } from '../src/train/run_files.js';
 import { NABLA_VERSION } from '../src/version.js';

@@ -1,9 +1,11 @@
+import '../platform/node/register.js'; // first: the wasm kernels on worker threads
 import { appleCommand, appleHelp } from './commands/apple.js';
 import { experimentCommand, experimentHelp } from './commands/experiment.js';
 import { evaluateCommand, evaluateHelp } from './commands/evaluate.js';
 import { filtersCommand, filtersHelp } from './commands/filters.js';
 import { gradcheckCommand, gradcheckHelp } from './commands/gradcheck.js';
 import { graphCommand, graphHelp } from './commands/graph.js';
+import { playgroundCommand, playgroundHelp } from './commands/playground.js';
 import { predictCommand, predictHelp } from './commands/predict.js';
 import { trainCommand, trainHelp } from './commands/train.js';
 import { UsageError } from './args.js';
@@ -22,6 +24,7 @@ const commands: Record<string, { run: Command; help: string; summary: string }> 
   filters: { run: filtersCommand, help: filtersHelp, summary: "draw a conv net's first-layer filters (and their feature maps for a digit) as an SVG" },
   graph: { run: graphCommand, help: graphHelp, summary: 'print and draw an autograd computational graph (buy_apple, TwoLayerNet, or an --expr) with its gradients' },
   gradcheck: { run: gradcheckCommand, help: gradcheckHelp, summary: 'backprop vs numerical gradients of TwoLayerNet or a MultiLayerNet on MNIST' },
+  playground: { run: playgroundCommand, help: playgroundHelp, summary: 'serve the playground on localhost: the graphs, training and digit drawing in your browser' },
   predict: { run: predictCommand, help: predictHelp, summary: 'classify PNG or JPEG pictures of handwritten digits with a saved model' },
   train: { run: trainCommand, help: trainHelp, summary: 'train TwoLayerNet, a MultiLayerNet or the book\'s conv nets on MNIST with any of six optimizers' },
 };

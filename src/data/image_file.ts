@@ -8,14 +8,9 @@ import { inflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { printable } from '../io/printable.js';
+import { rgbaToGray, type GrayImage } from './gray_image.js';
 import { openRegularFile, type RegularFile } from '../io/regular_file.js';
 
-export interface GrayImage {
-  width: number;
-  height: number;
-  /** Row-major luminance, 0 = black .. 1 = white. */
-  pixels: Float64Array;
-}
 
 /** The most pixels an image may have: 16 megapixels, more than a 12 MP phone photo. */
 export const MAX_IMAGE_PIXELS = 16 * 1024 * 1024;
@@ -221,21 +216,6 @@ export function decodeJpeg(bytes: Uint8Array, source = '<buffer>'): GrayImage {
 
 // ---------------------------------------------------------------------------------------
 // Both
-
-function rgbaToGray(width: number, height: number, data: Uint8Array, alpha: boolean): GrayImage {
-  const pixels = new Float64Array(width * height);
-  for (let i = 0; i < pixels.length; i++) {
-    const r = data[4 * i]!;
-    const g = data[4 * i + 1]!;
-    const b = data[4 * i + 2]!;
-    const a = alpha ? data[4 * i + 3]! / 255 : 1;
-    // Rec. 601 luma (what PIL's "L" mode uses), composited over white: a transparent
-    // background is paper, not ink.
-    const luma = (0.299 * r + 0.587 * g + 0.114 * b) / 255;
-    pixels[i] = luma * a + (1 - a);
-  }
-  return { width, height, pixels };
-}
 
 /** Decodes a PNG or JPEG held in memory, whichever its first bytes say it is. */
 export function decodeImage(bytes: Uint8Array, source = '<buffer>'): GrayImage {

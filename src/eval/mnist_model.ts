@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DType } from '../backend/backend.js';
 import { MNIST_CLASSES } from '../data/mnist.js';
-import { loadNetwork } from '../io/model.js';
+import { loadNetwork } from '../io/model_file.js';
 import { printable } from '../io/printable.js';
 import { specInputSize, type Network, type NetworkSpec } from '../nets/network.js';
 import { RUN_FILES } from '../train/run_files.js';

@@ -6,7 +6,7 @@ import { countNonFinite } from '../tensor/finite.js';
 import { formatShape } from '../tensor/shape.js';
 import { NABLA_VERSION } from '../version.js';
 import { briefJson, printable } from './printable.js';
-import { readSafetensorsFile, SafetensorsError, writeSafetensorsFile, type SafetensorsTensor } from './safetensors.js';
+import { decodeSafetensors, encodeSafetensors, SafetensorsError, type SafetensorsTensor } from './safetensors.js';
 
 /**
  * The longest header a model or checkpoint file needs: a few dozen tensors and a spec are a
@@ -38,9 +38,9 @@ export function networkMetadata(network: Network): Record<string, string> {
   return { kind: spec.type, ...sizes, dtype: spec.dtype, [SPEC_KEY]: JSON.stringify(spec), nablaVersion: NABLA_VERSION };
 }
 
-/** Saves the network's parameters and buffers as safetensors, atomically, with its spec in the metadata. */
-export async function saveNetwork(network: Network, path: string, extra: Record<string, string> = {}): Promise<void> {
-  await writeSafetensorsFile(path, networkTensors(network), { ...extra, ...networkMetadata(network) });
+/** The bytes of a model file: what saveNetwork writes, for a browser to offer as a download. */
+export function encodeNetwork(network: Network, extra: Record<string, string> = {}, source = '<model>'): Uint8Array {
+  return encodeSafetensors(networkTensors(network), { ...extra, ...networkMetadata(network) }, source);
 }
 
 export interface LoadedNetwork {
@@ -50,15 +50,10 @@ export interface LoadedNetwork {
   metadata: Record<string, string>;
 }
 
-/**
- * Rebuilds the network a safetensors file written by saveNetwork holds, from the spec in
- * its metadata. A file without one (written before nabla saved specs, or by anyone else
- * with tensors W1 [in, hidden], b1 [hidden], W2 [hidden, out], b2 [out]) is a TwoLayerNet.
- * `dtype` converts on load; by default the file's dtype is kept.
- */
-export async function loadNetwork(path: string, dtype?: DType): Promise<LoadedNetwork> {
-  const { tensors, metadata } = await readSafetensorsFile(path, { maxHeaderBytes: MODEL_HEADER_BYTES });
-  return networkFromTensors(path, tensors, metadata, dtype);
+/** loadNetwork's work on bytes already in memory (a file a browser user picked, or fetched). */
+export function decodeNetwork(bytes: Uint8Array, source = '<model>', dtype?: DType): LoadedNetwork {
+  const { tensors, metadata } = decodeSafetensors(bytes, source);
+  return networkFromTensors(source, tensors, metadata, dtype);
 }
 
 /** loadNetwork's work on a file already read (a checkpoint reads its own, which holds more). */

@@ -7,9 +7,7 @@
 // fails with one message naming the file and the problem, never with a RangeError
 // from deep inside a typed-array constructor or a huge allocation.
 
-import { writeFileAtomic } from './atomic.js';
 import { briefJson, printable } from './printable.js';
-import { openRegularFile } from './regular_file.js';
 import type { DType, FloatArray } from '../backend/backend.js';
 
 export interface SafetensorsTensor {
@@ -34,7 +32,7 @@ export class SafetensorsError extends Error {
 const METADATA_KEY = '__metadata__';
 // Far above any header nabla writes (a few hundred bytes); guards against a corrupt
 // length field making us decode or allocate gigabytes.
-const MAX_HEADER_BYTES = 100_000_000;
+export const MAX_HEADER_BYTES = 100_000_000;
 // nabla writes three levels (header, tensor, shape); other writers a few more.
 const MAX_HEADER_DEPTH = 32;
 
@@ -115,7 +113,7 @@ function writeLittleEndian(out: Uint8Array, pos: number, data: FloatArray): void
 // ---------------------------------------------------------------------------------------
 // Decoding
 
-interface Entry {
+export interface Entry {
   name: string;
   dtype: DType;
   shape: number[];
@@ -131,12 +129,12 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<buffer>'): Safet
   return { tensors: buildTensors(entries, bytes.subarray(8 + n)), metadata };
 }
 
-function failer(source: string): (problem: string) => never {
+export function failer(source: string): (problem: string) => never {
   return (problem) => { throw new SafetensorsError(source, problem); };
 }
 
 /** The header length from the first 8 bytes, checked against the file's size. */
-function headerLength(first8: Uint8Array, fileSize: number, fail: (p: string) => never, limit = MAX_HEADER_BYTES): number {
+export function headerLength(first8: Uint8Array, fileSize: number, fail: (p: string) => never, limit = MAX_HEADER_BYTES): number {
   const length = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
   if (length > BigInt(limit)) {
     fail(limit === MAX_HEADER_BYTES
@@ -152,7 +150,7 @@ function headerLength(first8: Uint8Array, fileSize: number, fail: (p: string) =>
  * Parses and checks the header against a data section of `dataLength` bytes, which need
  * not have been read yet: everything the header claims is settled before any tensor is.
  */
-function parseHeader(headerBytes: Uint8Array, dataLength: number, fail: (p: string) => never): { entries: Entry[]; metadata: Record<string, string> } {
+export function parseHeader(headerBytes: Uint8Array, dataLength: number, fail: (p: string) => never): { entries: Entry[]; metadata: Record<string, string> } {
   let text = '';
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(headerBytes);
@@ -211,7 +209,7 @@ function parseHeader(headerBytes: Uint8Array, dataLength: number, fail: (p: stri
   return { entries, metadata };
 }
 
-function buildTensors(entries: Entry[], data: Uint8Array): Record<string, SafetensorsTensor> {
+export function buildTensors(entries: Entry[], data: Uint8Array): Record<string, SafetensorsTensor> {
   const tensors: Record<string, SafetensorsTensor> = {};
   for (const e of entries) {
     // Copied into a fresh ArrayBuffer so the offset alignment in the file never matters
@@ -343,51 +341,4 @@ export function findDuplicateKey(text: string): { key: string; depth: number } |
     }
   }
   return undefined;
-}
-
-// ---------------------------------------------------------------------------------------
-// Files
-
-/**
- * Writes atomically: the bytes go to a temporary file in the same directory, are fsynced,
- * and only then renamed over `path`, so a crash leaves either the old file or the
- * complete new one, never a torn mix. Encoding happens before anything touches the disk.
- */
-export async function writeSafetensorsFile(
-  path: string,
-  tensors: Record<string, SafetensorsTensor>,
-  metadata: Record<string, string> = {},
-): Promise<void> {
-  await writeFileAtomic(path, encodeSafetensors(tensors, metadata, path));
-}
-
-/**
- * Reads and decodes a safetensors file, refusing anything but a regular file. The header
- * is read and checked first, then exactly the data section it describes, so a file that
- * is not safetensors (or /dev/zero, or a FIFO) is refused without reading its body.
- */
-export interface ReadSafetensorsOptions {
-  /**
-   * The longest header to read (the spec allows 100 MB). A reader that knows what the file
-   * should hold (a model's few tensors) passes less, so a header of a million entries is
-   * refused before it is parsed.
-   */
-  maxHeaderBytes?: number;
-}
-
-export async function readSafetensorsFile(path: string, options: ReadSafetensorsOptions = {}): Promise<SafetensorsContents> {
-  const fail = failer(path);
-  const file = await openRegularFile(path);
-  try {
-    if (file.size < 8) fail(`file is ${file.size} bytes, too short for the 8-byte header length`);
-    const n = headerLength(await file.read(0, 8), file.size, fail, Math.min(options.maxHeaderBytes ?? MAX_HEADER_BYTES, MAX_HEADER_BYTES));
-    // The spec requires the header to start with '{': checking that one byte refuses most
-    // files that are not safetensors before the rest of a long header is read.
-    if (n > 0 && (await file.read(8, 1))[0] !== 0x7b) fail("header does not start with '{'; not a safetensors file?");
-    const dataLength = file.size - 8 - n;
-    const { entries, metadata } = parseHeader(await file.read(8, n), dataLength, fail);
-    return { tensors: buildTensors(entries, await file.read(8 + n, dataLength)), metadata };
-  } finally {
-    await file.close();
-  }
 }

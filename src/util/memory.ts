@@ -2,8 +2,8 @@
 // allocated, so that an impossible size is refused at once, naming it, instead of
 // growing the process for minutes and dying with an allocator's message.
 
-import { totalmem } from 'node:os';
 import type { DType } from '../backend/backend.js';
+import { totalMemoryBytes } from './machine.js';
 
 /**
  * The longest typed array every supported Node can make (V8 refuses 2^32 + 1 elements on
@@ -21,7 +21,7 @@ export interface MemoryLimit {
 }
 
 /** What a computation on the named backend can use: the machine's memory, and the wasm memory's size on wasm. */
-export function memoryLimit(backendName: string, machineBytes: number = totalmem()): MemoryLimit {
+export function memoryLimit(backendName: string, machineBytes: number = totalMemoryBytes()): MemoryLimit {
   const machine: MemoryLimit = { bytes: machineBytes, what: `the ${formatBytes(machineBytes)} of memory this machine has` };
   if (backendName === 'wasm' && WASM_MEMORY_BYTES < machineBytes) return { bytes: WASM_MEMORY_BYTES, what: `the ${formatBytes(WASM_MEMORY_BYTES)} the wasm backend can address` };
   return machine;

@@ -10,8 +10,11 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { DType, FloatArray } from '../../src/backend/backend.js';
 import { referenceBackend } from '../../src/backend/reference/index.js';
-import { createWasmBackend, GATHER_THRESHOLD_BYTES, THREADING_THRESHOLD, WORKER_SPIN_MS } from '../../src/backend/wasm/index.js';
+import { createWasmBackend, GATHER_THRESHOLD_BYTES, THREADING_THRESHOLD, WORKER_SPIN_MS, wasmHost } from '../../src/backend/wasm/index.js';
 import { ThreadPool } from '../../src/backend/wasm/pool.js';
+
+/** What the Node entry imports first; a child process that imports deep modules needs it too. */
+const REGISTER_NODE_HOST = new URL('../../src/platform/node/register.js', import.meta.url).href;
 import { getRuntime } from '../../src/backend/wasm/runtime.js';
 import { DTYPES, randomArray, rng } from './helpers.js';
 
@@ -109,7 +112,7 @@ describe('wasm backend: threads', () => {
 
   it('reports a task that failed in any thread, and keeps working after it', () => {
     const rt = getRuntime();
-    const pool = new ThreadPool(rt, 2);
+    const pool = new ThreadPool(rt, 2, wasmHost());
     const m = 256, n = 64, k = 64;
     const a = rt.alloc('float64', m * k).fill(1), b = rt.alloc('float64', k * n).fill(1);
     const c = rt.alloc('float64', m * n);
@@ -125,6 +128,7 @@ describe('wasm backend: threads', () => {
     // split GEMMs: a worker still polling would use about all of it.
     const url = new URL('../../src/backend/wasm/index.js', import.meta.url).href;
     const script = `
+      await import(${JSON.stringify(REGISTER_NODE_HOST)});
       const { createWasmBackend, WORKER_SPIN_MS } = await import(${JSON.stringify(url)});
       const b = createWasmBackend({ threads: 2 });
       const n = 128, a = b.alloc('float64', n * n), c = b.alloc('float64', n * n);
@@ -141,6 +145,7 @@ describe('wasm backend: threads', () => {
   it('lets a process that used worker threads exit on its own', () => {
     const url = new URL('../../src/backend/wasm/index.js', import.meta.url).href;
     const script = `
+      await import(${JSON.stringify(REGISTER_NODE_HOST)});
       const { createWasmBackend } = await import(${JSON.stringify(url)});
       const b = createWasmBackend({ threads: 2 });
       const n = 256, a = b.alloc('float64', n * n), c = b.alloc('float64', n * n);

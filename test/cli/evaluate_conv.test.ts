@@ -14,7 +14,7 @@ import { encodePng } from '../../src/data/digit_grid.js';
 import { toMnistInput } from '../../src/data/digit_image.js';
 import { decodePng } from '../../src/data/image_file.js';
 import { loadMnist, type MnistData } from '../../src/data/mnist.js';
-import { saveNetwork } from '../../src/io/model.js';
+import { saveNetwork } from '../../src/io/model_file.js';
 import { SimpleConvNet } from '../../src/nets/simple_conv_net.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { capture } from './capture.js';

@@ -15,7 +15,7 @@ import { encodePng } from '../../src/data/digit_grid.js';
 import { resize, toMnistInput } from '../../src/data/digit_image.js';
 import { decodeImage, decodePng } from '../../src/data/image_file.js';
 import { defaultMnistDir, loadMnist, type MnistData } from '../../src/data/mnist.js';
-import { saveNetwork } from '../../src/io/model.js';
+import { saveNetwork } from '../../src/io/model_file.js';
 import { TwoLayerNet } from '../../src/nets/two_layer_net.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { train } from '../../src/train/train.js';

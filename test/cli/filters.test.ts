@@ -13,7 +13,7 @@ import { main } from '../../src/cli/main.js';
 import { encodePng } from '../../src/data/digit_grid.js';
 import { toMnistInput } from '../../src/data/digit_image.js';
 import { readImageFile } from '../../src/data/image_file.js';
-import { saveNetwork } from '../../src/io/model.js';
+import { saveNetwork } from '../../src/io/model_file.js';
 import { DeepConvNet } from '../../src/nets/deep_conv_net.js';
 import { SimpleConvNet } from '../../src/nets/simple_conv_net.js';
 import { TwoLayerNet } from '../../src/nets/two_layer_net.js';

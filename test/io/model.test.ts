@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadNetwork, saveNetwork } from '../../src/io/model.js';
-import { writeSafetensorsFile, type SafetensorsTensor } from '../../src/io/safetensors.js';
+import { loadNetwork, saveNetwork } from '../../src/io/model_file.js';
+import { type SafetensorsTensor } from '../../src/io/safetensors.js';
+import { writeSafetensorsFile } from '../../src/io/safetensors_file.js';
 import { TwoLayerNet } from '../../src/nets/two_layer_net.js';
 import { assertCheap, costInChild } from '../helpers.js';
 
@@ -74,7 +75,7 @@ describe('loadNetwork', () => {
     }
     appendFileSync(path, '}');
     appendFileSync(path, Buffer.alloc(8 * count));
-    const cost = costInChild({ model: 'dist/src/io/model.js' }, `await model.loadNetwork(${JSON.stringify(path)});`);
+    const cost = costInChild({ model: 'dist/src/io/model_file.js' }, `await model.loadNetwork(${JSON.stringify(path)});`);
     assert.equal(cost.message, `${path}: header length ${headerLength} is more than the 1048576 bytes this kind of file needs`);
     assertCheap(cost, 'a header of a million entries');
   }));

@@ -10,10 +10,9 @@ import {
   decodeSafetensors,
   encodeSafetensors,
   findDuplicateKey,
-  readSafetensorsFile,
-  writeSafetensorsFile,
   type SafetensorsTensor,
 } from '../../src/io/safetensors.js';
+import { readSafetensorsFile, writeSafetensorsFile } from '../../src/io/safetensors_file.js';
 import { assertCheap, costInChild, makeFifo } from '../helpers.js';
 
 // Compiled to dist/test/io/, the fixture stays in the source tree.
@@ -310,7 +309,7 @@ describe('hostile safetensors files', () => {
     try { await fn(dir); } finally { rmSync(dir, { recursive: true, force: true }); }
   };
   /** Reads `path` in a fresh process: what it said, how long it took, its peak memory. */
-  const readInChild = (path: string) => costInChild({ st: 'dist/src/io/safetensors.js' }, `await st.readSafetensorsFile(${JSON.stringify(path)});`, 20_000);
+  const readInChild = (path: string) => costInChild({ st: 'dist/src/io/safetensors_file.js' }, `await st.readSafetensorsFile(${JSON.stringify(path)});`, 20_000);
   /** A sparse file of `size` bytes starting with `head`: huge on paper, nothing on disk. */
   const sparse = (path: string, head: Uint8Array, size: number) => {
     const fd = openSync(path, 'w');

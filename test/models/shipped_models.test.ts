@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadMnist } from '../../src/data/mnist.js';
-import { loadNetwork } from '../../src/io/model.js';
+import { loadNetwork } from '../../src/io/model_file.js';
 import { root } from '../cli/train_helpers.js';
 
 // The trained weights shipped in the package (models/), made by tools/ship_model.ts from a

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { getBackend, referenceBackend, setBackend, type Backend } from '../../src/backend/index.js';
-import { loadNetwork, saveNetwork } from '../../src/io/model.js';
+import { loadNetwork, saveNetwork } from '../../src/io/model_file.js';
 import { DeepConvNet } from '../../src/nets/deep_conv_net.js';
 import type { Network } from '../../src/nets/network.js';
 import { buildNetwork, describeNetwork, parseNetworkSpec, specTensorShapes } from '../../src/nets/network_spec.js';

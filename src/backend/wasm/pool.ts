@@ -11,7 +11,7 @@
 // there are more threads than cores, where a watching thread would hold up a working one.
 
 import type { Block } from './allocator.js';
-import { canBlock, cores, spawnWorker } from './platform.js';
+import type { WasmHost } from './host.js';
 import {
   CONTROL_INTS, DONE, drain, FAILED, REMAIN, runConv, spinWhileEqual, WAKE, writeAdam, writeBytes, writeConv, writeGather, writeJob,
   type AdamJob, type BytesJob, type ConvJob, type GatherJob, type GemmJob,
@@ -93,10 +93,14 @@ export class ThreadPool {
   private readonly scratch: Block[] = [];
   private ctl: Int32Array | undefined;
   private readonly mainSpinMs: number;
+  /** Whether main may sleep while workers finish; where it may not (a page), it watches instead. */
+  private readonly canBlock: boolean;
 
-  constructor(private readonly rt: Runtime, threads: number) {
-    this.threads = canBlock ? threads : 1;
-    const spin = this.threads <= cores();
+  constructor(private readonly rt: Runtime, threads: number, host: WasmHost) {
+    // Workers need the memory shared; a page that is not cross-origin isolated has none.
+    this.threads = rt.shared ? threads : 1;
+    this.canBlock = host.canBlock();
+    const spin = this.threads <= host.cores();
     this.mainSpinMs = spin ? MAIN_SPIN_MS : 0;
     // One scratch area per thread (packed panels of B); blocks are never given back, as
     // the pool lives as long as the process.
@@ -104,7 +108,7 @@ export class ThreadPool {
     this.control = rt.allocateBlock(CONTROL_INTS * 4);
     new Int32Array(rt.buffer(), this.control.ptr, CONTROL_INTS).fill(0);
     for (let t = 1; t < this.threads; t++) {
-      spawnWorker({
+      host.spawnWorker({
         module: rt.module, memory: rt.memory, control: this.control.ptr, scratch: this.scratch[t]!.ptr,
         spinMs: spin ? WORKER_SPIN_MS : 0,
       });
@@ -225,7 +229,7 @@ export class ThreadPool {
     Atomics.notify(ctl, WAKE); // cheap when every worker is watching rather than sleeping
     drain(ctl, this.rt.f64, this.rt.f32, mainScratch);
     for (let done = Atomics.load(ctl, DONE); done < total; done = Atomics.load(ctl, DONE)) {
-      if (!spinWhileEqual(ctl, DONE, done, this.mainSpinMs)) Atomics.wait(ctl, DONE, done);
+      if (!spinWhileEqual(ctl, DONE, done, this.mainSpinMs) && this.canBlock) Atomics.wait(ctl, DONE, done);
     }
     if (Atomics.load(ctl, FAILED) !== 0) throw new Error(`nabla wasm backend: ${what} task failed in a worker thread`);
   }

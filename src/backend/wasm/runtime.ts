@@ -1,14 +1,20 @@
-// The one instance of the kernels per process: compiled module, shared memory, the main
+// The one instance of the kernels per process (or page): compiled module, memory, the main
 // thread's instance and the allocator. Every wasm backend object shares it, so storage
 // from one is native to all of them.
 
 import type { DType, FloatArray } from '../backend.js';
 import { Allocator, type Block } from './allocator.js';
 import { kernelsFor, type ModuleExports, type TypedKernels } from './exports.js';
-import { readWasmBytes } from './platform.js';
+import { registeredWasmHost } from './host.js';
 
 const INITIAL_PAGES = 256; // 16 MiB; ≥ the module's declared minimum (32)
 const MAXIMUM_PAGES = 65536; // 4 GiB; must equal the module's declared maximum
+/**
+ * Plain (unshared) memory is made at its full size and never grown: growing it would detach
+ * every typed array made over it, and tensors hold such arrays. Past it, alloc hands out
+ * heap arrays. 256 MiB is reserved address space; pages cost memory only once written.
+ */
+export const SINGLE_PAGES = 4096;
 /**
  * Tracked storage (alloc) is given back only after its array is collected and the event
  * loop turns, which a synchronous loop that keeps making networks or datasets never lets
@@ -22,6 +28,8 @@ export const TRACKED_BUDGET_BYTES = 1024 ** 3;
 export interface Runtime {
   readonly module: WebAssembly.Module;
   readonly memory: WebAssembly.Memory;
+  /** Whether the memory is shared, so that worker threads can run kernels over it. */
+  readonly shared: boolean;
   readonly f64: TypedKernels;
   readonly f32: TypedKernels;
   readonly allocator: Allocator;
@@ -44,38 +52,58 @@ export interface Runtime {
   allocateBlock(bytes: number): Block;
   releaseBlock(block: Block): void;
   /** The current memory as bytes; refetch after anything that may allocate. */
-  buffer(): SharedArrayBuffer;
+  buffer(): ArrayBufferLike;
 }
 
 let runtime: Runtime | undefined;
 
+/** The runtime, made on first use from the kernels the platform can read synchronously (Node). */
 export function getRuntime(): Runtime {
-  runtime ??= createRuntime();
-  return runtime;
-}
-
-function createRuntime(): Runtime {
-  if (typeof SharedArrayBuffer === 'undefined') {
-    throw new Error('SharedArrayBuffer is unavailable, so the wasm kernels cannot share memory');
+  if (runtime) return runtime;
+  const host = registeredWasmHost();
+  if (!host?.readKernels) {
+    throw new Error("the WebAssembly kernels are not loaded here yet: await initWasm() first (Node: import 'nabla', which loads them)");
   }
-  const bytes = readWasmBytes();
+  const shared = host.sharedMemory();
+  const bytes = host.readKernels(shared ? 'shared' : 'single');
   let module: WebAssembly.Module;
   try {
     module = new WebAssembly.Module(bytes);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`WebAssembly SIMD or threads are unavailable here (${reason})`);
+    throw new Error(`WebAssembly SIMD or threads are unavailable here (${error instanceof Error ? error.message : String(error)})`);
   }
-  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
+  runtime = createRuntime(module, shared);
+  return runtime;
+}
+
+/** The runtime if one was made. */
+export function currentRuntime(): Runtime | undefined {
+  return runtime;
+}
+
+/** Makes the runtime from kernels compiled elsewhere (initWasm, asynchronously); the first one stays. */
+export function installRuntime(module: WebAssembly.Module, shared: boolean): Runtime {
+  runtime ??= createRuntime(module, shared);
+  return runtime;
+}
+
+function createRuntime(module: WebAssembly.Module, shared: boolean): Runtime {
+  if (shared && typeof SharedArrayBuffer === 'undefined') {
+    throw new Error('SharedArrayBuffer is unavailable, so the wasm kernels cannot share memory');
+  }
+  const pages = shared ? MAXIMUM_PAGES : SINGLE_PAGES;
+  const memory = shared
+    ? new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true })
+    : new WebAssembly.Memory({ initial: SINGLE_PAGES, maximum: SINGLE_PAGES });
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const exports = instance.exports as unknown as ModuleExports;
-  const allocator = new Allocator(memory, exports.heapBase(), MAXIMUM_PAGES);
+  const allocator = new Allocator(memory, exports.heapBase(), pages);
 
-  // Every SharedArrayBuffer object this memory has shown us. memory.grow makes a new one,
-  // and arrays made earlier keep the old one, so "is this ours" asks about all of them.
+  // Every buffer object this memory has shown us. memory.grow makes a new one, and arrays
+  // made earlier keep the old one, so "is this ours" asks about all of them.
   const ownBuffers = new WeakSet<ArrayBufferLike>();
-  const buffer = (): SharedArrayBuffer => {
-    const current = memory.buffer as unknown as SharedArrayBuffer;
+  const buffer = (): ArrayBufferLike => {
+    const current = memory.buffer;
     ownBuffers.add(current);
     return current;
   };
@@ -93,6 +121,7 @@ function createRuntime(): Runtime {
   return {
     module,
     memory,
+    shared,
     f64: kernelsFor(instance.exports, 'f64'),
     f32: kernelsFor(instance.exports, 'f32'),
     allocator,

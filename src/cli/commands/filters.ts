@@ -5,7 +5,7 @@ import { toMnistInput } from '../../data/digit_image.js';
 import { readImageFile } from '../../data/image_file.js';
 import { resolveModelPath } from '../../eval/mnist_model.js';
 import { writeFileAtomic } from '../../io/atomic.js';
-import { loadNetwork } from '../../io/model.js';
+import { loadNetwork } from '../../io/model_file.js';
 import { printable } from '../../io/printable.js';
 import { isShippedModel, MODEL_FLAG_HELP, resolveModelArg, SHIPPED_MODELS_NOTE, type ModelArgOptions } from '../../io/shipped_models.js';
 import { Convolution } from '../../layers/convolution.js';

@@ -6,7 +6,7 @@ import { defaultMnistDir, loadMnistBytes, type MnistBytes as MnistData } from '.
 import { BlockScorer, type TrainImages } from '../../train/images.js';
 import type { Labels } from '../../layers/softmax_with_loss.js';
 import { removeInFlightTempFilesSync } from '../../io/atomic.js';
-import { saveNetwork } from '../../io/model.js';
+import { saveNetwork } from '../../io/model_file.js';
 import { specInputSize, type ConvNetSpec, type Network, type NetworkSpec, type RunNetworkSpec } from '../../nets/network.js';
 import type { LayeredSizes } from '../../util/memory.js';
 import { CONV_EVAL_BATCH, type InputDim } from '../../nets/conv_images.js';

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 
-const index = new URL('../../../src/index.js', import.meta.url).href;
-const platform = new URL('../../../src/backend/wasm/platform.js', import.meta.url).href;
+const index = new URL('../../../src/node.js', import.meta.url).href;
+const platform = new URL('../../../src/backend/wasm/host.js', import.meta.url).href;
 
 // One large product (far above THREADING_THRESHOLD, so the pool splits it), then a wait
 // for the worker to report that it runs; prints what the test checks.

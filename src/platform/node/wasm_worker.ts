@@ -6,9 +6,9 @@
 // It never returns to its event loop; the pool unref()s it, so process exit ends it.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { kernelsFor } from './exports.js';
-import type { WorkerInit } from './platform.js';
-import { CONTROL_INTS, drain, spinWhileEqual, WAKE } from './protocol.js';
+import { kernelsFor } from '../../backend/wasm/exports.js';
+import type { WorkerInit } from '../../backend/wasm/host.js';
+import { CONTROL_INTS, drain, spinWhileEqual, WAKE } from '../../backend/wasm/protocol.js';
 
 const init = workerData as WorkerInit;
 // Instantiation re-applies the module's data segments (constant math tables) with the very
@@ -17,7 +17,7 @@ const instance = new WebAssembly.Instance(init.module, { env: { memory: init.mem
 const f64 = kernelsFor(instance.exports, 'f64');
 const f32 = kernelsFor(instance.exports, 'f32');
 const ctl = new Int32Array(init.memory.buffer, init.control, CONTROL_INTS);
-parentPort?.postMessage('ready'); // the pool's count of working threads (platform.ts)
+parentPort?.postMessage('ready'); // the pool's count of working threads (wasm_host.ts)
 
 let seen = Atomics.load(ctl, WAKE);
 for (;;) {

@@ -1,0 +1,5 @@
+// The index page: links to the pages, and the backend line, with the WebAssembly kernels
+// loaded as the Train and Draw pages load them.
+import { showBackend } from './lib/footer.js';
+
+void showBackend();

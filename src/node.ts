@@ -1,0 +1,14 @@
+// nabla for Node: everything in index.ts, the WebAssembly kernels loaded on first use with
+// worker threads, and what needs Node: files, MNIST from disk, PNG/JPEG, checkpoints. In
+// Node, `import 'nabla'` resolves here (package.json's "node" condition); `nabla/node` too.
+
+import './platform/node/register.js';
+
+export * from './index.js';
+
+export { loadMnist, oneHot, defaultMnistDir, MNIST_FILES, type LoadMnistOptions, type MnistData } from './data/mnist.js';
+export { saveCheckpoint, loadCheckpoint, type Checkpoint, type RunSetup, type SavedTrainConfig } from './train/checkpoint.js';
+export { saveNetwork, loadNetwork } from './io/model_file.js';
+export { readSafetensorsFile, writeSafetensorsFile } from './io/safetensors_file.js';
+export { decodePng, decodeJpeg, decodeImage, readImageFile, ImageFormatError, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from './data/image_file.js';
+export { encodePng, digitGridSvg } from './data/digit_grid.js';
