@@ -122,4 +122,17 @@ describe('training from bytes', () => {
     const net = new SimpleConvNet({ inputDim: [1, 8, 8], convParam: { filterNum: 2, filterSize: 3, pad: 0, stride: 1 }, hiddenSize: 6, outputSize: 3, weightInitStd: 0.5 });
     assert.equal(new BlockScorer().accuracy(net, x, labels), net.accuracy(x.toFloats(), labels));
   });
+
+  it('BlockScorer cuts blocks smaller than the network\'s own to fit its byte budget, with the same count', () => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      const x = new ByteImages(pixels(250, 64, 8), [250, 64], 1 / 255, dtype);
+      const labels = labelsOf(250, 4, 9);
+      const net = new TwoLayerNet(64, 20, 4, { dtype, weightInitStd: 0.5, seed: 4 });
+      const whole = net.accuracy(x.toFloats(), labels);
+      assert.ok(whole > 0.2 && whole < 0.8, `a count that blocks could get wrong: ${whole}`);
+      // 7 rows of 64 values per block, and a ragged last block.
+      assert.equal(new BlockScorer(7 * 64 * (dtype === 'float32' ? 4 : 8)).accuracy(net, x, labels), whole);
+      assert.equal(new BlockScorer(1).accuracy(net, x, labels), whole); // one row at a time
+    }
+  });
 });
