@@ -66,6 +66,8 @@ export { lineChart, accuracyChart, lossChart, smooth, type Series, type LineChar
 export { toMnistInput } from './data/digit_image.js';
 export { rgbaToGray, type GrayImage } from './data/gray_image.js';
 export { classify, type Classification } from './eval/classify.js';
+export { drawingToMnistInput } from './data/drawn_digit.js';
+export { decodeMnistClassifier, classifyDigit } from './eval/mnist_classifier.js';
 export { NABLA_VERSION } from './version.js';
 
 // DeZero-style autograd (Variable, Function, backward, createGraph), also at 'nabla/autograd'.

