@@ -58,6 +58,7 @@ export {
 } from './train/train.js';
 
 export { parseIdx, DataFormatError, type IdxArray } from './data/idx.js';
+export { mnistFromBytes, MNIST_IDX_NAMES, type MnistIdxBytes, type MnistFromBytesOptions, type MnistTensors } from './data/mnist_bytes.js';
 
 export { Trainer } from './train/train.js';
 export { encodeNetwork, decodeNetwork, type LoadedNetwork } from './io/model.js';
