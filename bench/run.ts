@@ -16,6 +16,8 @@ import { mlpAdam, renderMlpAdam } from './lib/mlp_adam.js';
 import { convBenchmarks, torchMissing, type ConvResults } from './lib/conv_runs.js';
 import { convTargets, renderConv } from './lib/conv_report.js';
 import { renderReport } from './lib/report.js';
+import { seedRounds, stressNgMissing } from './lib/seed_rounds.js';
+import { renderSeed, seedTargets } from './lib/seed_report.js';
 import type { MlpAdamResults } from './lib/mlp_adam.js';
 import type { GemmResults, GradcheckRun, Results, TrainRun } from './lib/results.js';
 import * as run from './lib/runners.js';
@@ -47,6 +49,16 @@ Options:
   --conv-iters N     SimpleConvNet training steps (default 600, one epoch; 100 with --quick,
                      which also scores 1000 test images instead of 10000)
   --conv-rounds N    interleaved rounds of the SimpleConvNet runs (default 1)
+  --only-seed        run only the seed's run as the user waits: whole processes (spawn to
+                     exit) of nabla train (defaults, checkpoints on; float64 and float32),
+                     lean NumPy, PyTorch CPU (all cores), and, in the first --info-rounds
+                     rounds, the book-style NumPy and TensorFlow.js, interleaved
+  --rounds N         interleaved rounds of --only-seed (default 4; 1 with --quick)
+  --info-rounds N    rounds in which --only-seed's information-only and slow columns run
+                     (book-style NumPy, TensorFlow.js; default 1)
+  --load             run --only-seed with 'stress-ng --cpu 1' beside (refused, saying so,
+                     when stress-ng is missing: apt-get install -y stress-ng)
+  --skip-torch       leave the PyTorch column out of --only-seed
   --markdown         print the report as Markdown (for BENCHMARKS.md)
   --save FILE        also write every measurement as JSON to FILE
   --help             show this help
@@ -68,6 +80,11 @@ interface Options {
   onlyConv: boolean;
   convIters: number;
   convRounds: number;
+  onlySeed: boolean;
+  rounds: number;
+  infoRounds: number;
+  load: boolean;
+  skipTorch: boolean;
   markdown: boolean;
   save?: string;
 }
@@ -91,6 +108,11 @@ function parseOptions(argv: string[]): Options | undefined {
       'only-conv': { type: 'boolean', default: false },
       'conv-iters': { type: 'string' },
       'conv-rounds': { type: 'string' },
+      'only-seed': { type: 'boolean', default: false },
+      rounds: { type: 'string' },
+      'info-rounds': { type: 'string' },
+      load: { type: 'boolean', default: false },
+      'skip-torch': { type: 'boolean', default: false },
       markdown: { type: 'boolean', default: false },
       save: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -106,6 +128,16 @@ function parseOptions(argv: string[]): Options | undefined {
   const convRounds = values['conv-rounds'] === undefined ? 1 : Number(values['conv-rounds']);
   if (!Number.isInteger(convRounds) || convRounds < 1) throw new RangeError(`--conv-rounds must be a positive integer, got '${values['conv-rounds']}'`);
   if (values['only-conv'] && (values['only-mlp'] || values['skip-conv'])) throw new RangeError('--only-conv cannot be combined with --only-mlp or --skip-conv');
+  const rounds = values.rounds === undefined ? (values.quick ? 1 : 4) : Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`--rounds must be a positive integer, got '${values.rounds}'`);
+  const infoRounds = values['info-rounds'] === undefined ? 1 : Number(values['info-rounds']);
+  if (!Number.isInteger(infoRounds) || infoRounds < 0) throw new RangeError(`--info-rounds must be an integer ≥ 0, got '${values['info-rounds']}'`);
+  if (values['only-seed'] && (values['only-mlp'] || values['only-conv'])) throw new RangeError('--only-seed cannot be combined with --only-mlp or --only-conv');
+  if (!values['only-seed']) {
+    for (const flag of ['rounds', 'info-rounds', 'load', 'skip-torch'] as const) {
+      if (values[flag] !== undefined && values[flag] !== false) throw new RangeError(`--${flag} applies to --only-seed`);
+    }
+  }
   return {
     quick: values.quick,
     iters,
@@ -121,6 +153,11 @@ function parseOptions(argv: string[]): Options | undefined {
     onlyConv: values['only-conv'],
     convIters,
     convRounds,
+    onlySeed: values['only-seed'],
+    rounds,
+    infoRounds,
+    load: values.load,
+    skipTorch: values['skip-torch'],
     markdown: values.markdown,
     ...(values.save !== undefined ? { save: values.save } : {}),
   };
@@ -157,6 +194,7 @@ async function measureAll(options: Options, ctx: run.RunContext, started: number
   const machine = describeMachine(root);
   if (options.onlyMlp) return measureMlpOnly(options, ctx, machine, started);
   if (options.onlyConv) return measureConvOnly(options, ctx, machine, started);
+  if (options.onlySeed) return measureSeedOnly(options, ctx, machine, started);
   const training: TrainRun[] = [];
   const gradcheck: GradcheckRun[] = [];
   const skipped: string[] = [];
@@ -252,6 +290,24 @@ async function measureConvOnly(options: Options, ctx: run.RunContext, machine: R
   };
 }
 
+async function measureSeedOnly(options: Options, ctx: run.RunContext, machine: Results['machine'], started: number): Promise<Results> {
+  say(`${machine.cpu}, ${machine.cores} cores, load ${machine.loadAtStart.toFixed(2)}; the seed's run as the user waits, ${options.rounds} round(s) of ${ctx.iters} iterations${options.load ? ', with stress-ng --cpu 1 beside' : ''}`);
+  const notes: string[] = [];
+  const numpyMissing = options.skipNumpy ? 'skipped (--skip-numpy)' : await run.numpyMissing(ctx);
+  if (numpyMissing) notes.push(`NumPy rows left out: ${numpyMissing}`);
+  const torchAbsent = options.skipTorch ? 'skipped (--skip-torch)' : numpyMissing ? `${numpyMissing} (the PyTorch script reads MNIST with NumPy)` : await torchMissing(ctx);
+  if (torchAbsent) notes.push(`PyTorch rows left out: ${torchAbsent}`);
+  if (options.skipTfjs) notes.push('TensorFlow.js row left out: skipped (--skip-tfjs)');
+  notes.push('jax-js: not run (not among the dev dependencies; @jax-js/jax is on npm)');
+  for (const note of notes) say(note);
+  const seed = await seedRounds(ctx, { rounds: options.rounds, infoRounds: options.infoRounds, load: options.load, numpy: !numpyMissing, torch: !torchAbsent, tfjs: !options.skipTfjs }, notes);
+  return {
+    quick: options.quick, iters: options.iters, machine, versions: ctx.versions, training: [], gradcheck: [],
+    gemm: { records: [], source: 'nothing (--only-seed)', notes: [] }, skipped: [], seed, loadAtEnd: currentLoad(),
+    totalSeconds: (performance.now() - started) / 1000,
+  };
+}
+
 async function main(): Promise<number> {
   let options: Options | undefined;
   try {
@@ -264,7 +320,28 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  if (options.load) {
+    // A loaded benchmark run without its load would be reported under the wrong name.
+    const missing = stressNgMissing();
+    if (missing) {
+      process.stderr.write(`bench: --load needs stress-ng: ${missing}\n`);
+      return 1;
+    }
+  }
   const results = await benchmark(options);
+  if (results.seed) {
+    const m = results.machine;
+    const header = [
+      `CPU: ${m.cpu}, ${m.cores} cores; Node ${m.node}; nabla at ${m.commit}`,
+      `1-minute load average: ${m.loadAtStart.toFixed(2)} at the start, ${results.loadAtEnd.toFixed(2)} at the end${results.seed.loaded ? ' (stress-ng --cpu 1 adds about 1)' : ''}; total ${(results.totalSeconds / 60).toFixed(1)} min`,
+    ];
+    process.stdout.write(renderSeed(results.seed, options.markdown, header));
+    if (options.save) {
+      writeFileSync(options.save, `${JSON.stringify({ ...results, targets: seedTargets(results.seed) }, null, 2)}\n`);
+      say(`measurements written to ${options.save}`);
+    }
+    return 0;
+  }
   const only = options.onlyMlp || options.onlyConv;
   if (!only) process.stdout.write(renderReport(results, options.markdown));
   if (results.mlpAdam) process.stdout.write(`${only ? '' : '\n'}${renderMlpAdam(results.mlpAdam, options.markdown)}`);

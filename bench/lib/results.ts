@@ -5,6 +5,7 @@ import type { GemmRecord } from './gemm_records.js';
 import type { Machine } from './machine.js';
 import type { ConvResults } from './conv_runs.js';
 import type { MlpAdamResults } from './mlp_adam.js';
+import type { SeedResults } from './seed_rounds.js';
 
 export type Impl = 'nabla' | 'NumPy' | 'tfjs';
 export type DType = 'float64' | 'float32';
@@ -68,6 +69,8 @@ export interface Results {
   mlpAdam?: MlpAdamResults;
   /** SimpleConvNet training, DeepConvNet scoring and memory (--only-conv / --skip-conv). */
   conv?: ConvResults;
+  /** The seed's run as the user waits (--only-seed). */
+  seed?: SeedResults;
   /** Columns left out, each with its reason. */
   skipped: string[];
   loadAtEnd: number;

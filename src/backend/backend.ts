@@ -107,6 +107,21 @@ export interface Backend {
 
   /** out[i, :] = src[indices[i], :] for i < indices.length; src: ?×cols, out: indices.length×cols. */
   gatherRows(indices: Int32Array, cols: number, src: FloatArray, out: FloatArray): void;
+  /**
+   * Zero-filled storage for `length` bytes (a dataset's pixels, kept as bytes rather than
+   * floats), which gatherBytes and bytesToFloats read without copying.
+   */
+  allocBytes(length: number): Uint8Array;
+  /**
+   * out[i, j] = src[indices[i]·cols + j] · scale for i < indices.length, j < cols: rows of
+   * bytes gathered as floats (a mini-batch of pixels). Each value is the float64 product
+   * byte · scale rounded once to out's type, exactly what `out[k] = byte * scale` stores in
+   * JavaScript, so every backend gives the same bits. An index outside the rows src holds
+   * (src.length / cols, rounded down) throws a RangeError.
+   */
+  gatherBytes(indices: Int32Array, cols: number, src: Uint8Array, scale: number, out: FloatArray): void;
+  /** out[i] = src[srcOffset + i] · scale for i < n, rounded as gatherBytes does (a block of rows to score). */
+  bytesToFloats(n: number, src: Uint8Array, srcOffset: number, scale: number, out: FloatArray): void;
   /** out[i] = index of the first maximum of row i; x: rows×cols. */
   argmaxRows(rows: number, cols: number, x: FloatArray, out: Int32Array): void;
   /** y += alpha · x; n elements (the SGD update). */

@@ -2,6 +2,8 @@ import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { DType } from '../backend/backend.js';
+import { getBackend } from '../backend/index.js';
+import { ByteImages } from './byte_images.js';
 import type { Labels } from '../layers/softmax_with_loss.js';
 import { Tensor } from '../tensor/tensor.js';
 import { describeFsError } from '../io/regular_file.js';
@@ -53,14 +55,7 @@ export function defaultMnistDir(): string {
 export function loadMnist(options: LoadMnistOptions = {}): MnistData {
   checkLoadMnistOptions(options);
   const { normalize = true, flatten = true, oneHotLabel = false, dtype = 'float64' } = options;
-  const dataDir = options.dataDir ?? defaultMnistDir();
-  const train = loadSplit(dataDir, MNIST_FILES.trainImages, MNIST_FILES.trainLabels);
-  const test = loadSplit(dataDir, MNIST_FILES.testImages, MNIST_FILES.testLabels);
-  const [, trainRows, trainCols] = train.images.dims as [number, number, number];
-  const [, testRows, testCols] = test.images.dims as [number, number, number];
-  if (trainRows !== testRows || trainCols !== testCols) {
-    throw new DataFormatError(dataDir, `training images are ${trainRows}×${trainCols} but test images are ${testRows}×${testCols}`);
-  }
+  const { dataDir, train, test, trainRows, trainCols } = loadSplits(options.dataDir);
   const toImages = (images: IdxArray): Tensor => {
     const [n, rows, cols] = images.dims as [number, number, number];
     // Batches are gathered from it every step: the backend's own storage.
@@ -82,17 +77,73 @@ export function loadMnist(options: LoadMnistOptions = {}): MnistData {
   };
 }
 
+/** MNIST with its images kept as bytes: what loadMnistBytes returns. */
+export interface MnistBytes {
+  /** The pixels as bytes in the backend's storage, read as `dtype` floats (scaled to 0..1 when normalize) per batch or block. */
+  xTrain: ByteImages;
+  xTest: ByteImages;
+  trainLabels: Int32Array;
+  testLabels: Int32Array;
+  imageSize: [rows: number, cols: number];
+  dataDir: string;
+}
+
+export type LoadMnistBytesOptions = Omit<LoadMnistOptions, 'oneHotLabel'>;
+
+/**
+ * loadMnist's data with the images kept as bytes (55 MB for MNIST's 70000, instead of
+ * 440 MB of float64 to allocate, fill and page in): the trainer gathers each mini-batch
+ * and scores each block as floats of `dtype`, with exactly the values loadMnist's tensors
+ * would hold. `xTrain.toFloats()` gives loadMnist's tensor when one is needed.
+ */
+export function loadMnistBytes(options: LoadMnistBytesOptions = {}): MnistBytes {
+  checkLoadMnistOptions(options, 'loadMnistBytes', LOAD_MNIST_BYTES_OPTIONS);
+  const { normalize = true, flatten = true, dtype = 'float64' } = options;
+  const { dataDir, train, test, trainRows, trainCols } = loadSplits(options.dataDir);
+  const toImages = (images: IdxArray): ByteImages => {
+    const [n, rows, cols] = images.dims as [number, number, number];
+    // Batches are gathered from it every step: the backend's own storage.
+    const bytes = getBackend().allocBytes(images.data.length);
+    bytes.set(images.data);
+    return new ByteImages(bytes, flatten ? [n, rows * cols] : [n, 1, rows, cols], normalize ? 1 / 255 : 1, dtype);
+  };
+  return {
+    xTrain: toImages(train.images),
+    xTest: toImages(test.images),
+    trainLabels: train.labels,
+    testLabels: test.labels,
+    imageSize: [trainRows, trainCols],
+    dataDir,
+  };
+}
+
+/** Both splits, read and checked against each other. */
+function loadSplits(dir: string | undefined): { dataDir: string; train: Split; test: Split; trainRows: number; trainCols: number } {
+  const dataDir = dir ?? defaultMnistDir();
+  const train = loadSplit(dataDir, MNIST_FILES.trainImages, MNIST_FILES.trainLabels);
+  const test = loadSplit(dataDir, MNIST_FILES.testImages, MNIST_FILES.testLabels);
+  const [, trainRows, trainCols] = train.images.dims as [number, number, number];
+  const [, testRows, testCols] = test.images.dims as [number, number, number];
+  if (trainRows !== testRows || trainCols !== testCols) {
+    throw new DataFormatError(dataDir, `training images are ${trainRows}×${trainCols} but test images are ${testRows}×${testCols}`);
+  }
+  return { dataDir, train, test, trainRows, trainCols };
+}
+
+type Split = { images: IdxArray; labels: Int32Array };
+
+const LOAD_MNIST_BYTES_OPTIONS = ['normalize', 'flatten', 'dataDir', 'dtype'] as const satisfies readonly (keyof LoadMnistBytesOptions)[];
 const LOAD_MNIST_OPTIONS = ['normalize', 'flatten', 'oneHotLabel', 'dataDir', 'dtype'] as const satisfies readonly (keyof LoadMnistOptions)[];
 
-function checkLoadMnistOptions(options: LoadMnistOptions): void {
-  checkOptions('loadMnist', options, LOAD_MNIST_OPTIONS);
+function checkLoadMnistOptions(options: LoadMnistOptions, where = 'loadMnist', keys: readonly string[] = LOAD_MNIST_OPTIONS): void {
+  checkOptions(where, options, keys as readonly (keyof LoadMnistOptions)[]);
   for (const key of ['normalize', 'flatten', 'oneHotLabel'] as const) {
-    if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new TypeError(`loadMnist: ${key} must be true or false, got ${describeValue(options[key])}`);
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new TypeError(`${where}: ${key} must be true or false, got ${describeValue(options[key])}`);
   }
   if (options.dataDir !== undefined && (typeof options.dataDir !== 'string' || options.dataDir === '')) {
-    throw new TypeError(`loadMnist: dataDir must be a folder name, got ${describeValue(options.dataDir)}`);
+    throw new TypeError(`${where}: dataDir must be a folder name, got ${describeValue(options.dataDir)}`);
   }
-  if (options.dtype !== undefined) checkDType('loadMnist', options.dtype);
+  if (options.dtype !== undefined) checkDType(where, options.dtype);
 }
 
 /** One-hot rows: [n, classes] with a 1 at each label. */
@@ -105,7 +156,7 @@ export function oneHot(labels: Int32Array, classes: number, dtype: DType = 'floa
   return t;
 }
 
-function loadSplit(dataDir: string, imagesName: string, labelsName: string): { images: IdxArray; labels: Int32Array } {
+function loadSplit(dataDir: string, imagesName: string, labelsName: string): Split {
   const imagesPath = findIdxFile(dataDir, imagesName);
   const labelsPath = findIdxFile(dataDir, labelsName);
   const images = readIdxFile(imagesPath, 3);

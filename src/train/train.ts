@@ -6,6 +6,7 @@ import { Random, type RandomState } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkOptions } from '../util/options.js';
 import { BatchSampler } from './batch_sampler.js';
+import { BlockScorer, type TrainImages } from './images.js';
 import { describeNonFinite, findNonFinite } from './finite.js';
 
 export interface TrainConfig {
@@ -31,10 +32,11 @@ export interface TrainConfig {
   optimizerOptions?: Omit<OptimizerOptions, 'lr'>;
 }
 
-export interface TrainData {
-  xTrain: Tensor;
+/** X: float rows (Tensor), or ByteImages (loadMnistBytes), converted per batch and per scoring block. */
+export interface TrainData<X extends TrainImages = Tensor> {
+  xTrain: X;
   trainLabels: Int32Array;
-  xTest: Tensor;
+  xTest: X;
   testLabels: Labels;
 }
 
@@ -131,12 +133,14 @@ export class Trainer {
   private readonly started = performance.now();
   private lossSinceEval = 0;
   private itersSinceEval = 0;
+  private evaluationMs = 0;
+  private readonly scorer = new BlockScorer();
   private smoothedLoss: number;
   private i: number;
 
   constructor(
     readonly network: TrainableNetwork,
-    private readonly data: TrainData,
+    private readonly data: TrainData<TrainImages>,
     readonly config: TrainConfig,
     private readonly callbacks: TrainCallbacks = {},
     resume?: TrainState,
@@ -199,8 +203,17 @@ export class Trainer {
     const epoch = Math.floor(i / this.evalEvery);
     this.i++;
     this.callbacks.onIteration?.({ iteration: i, totalIterations: this.config.iters, epoch, loss });
-    if (i % this.evalEvery === 0) this.evaluate(epoch);
+    if (i % this.evalEvery === 0) {
+      const started = performance.now();
+      this.evaluate(epoch);
+      this.evaluationMs += performance.now() - started;
+    }
     return !this.done;
+  }
+
+  /** Seconds this trainer has spent in evaluations (not counting earlier runs of a resumed training). */
+  get evaluationSeconds(): number {
+    return this.evaluationMs / 1000;
   }
 
   /**
@@ -273,8 +286,8 @@ export class Trainer {
     const result: EpochResult = {
       epoch,
       iteration: this.i,
-      trainAcc: this.network.accuracy(...firstRows(this.data.xTrain, this.data.trainLabels, this.config.evaluateSampleNumPerEpoch)),
-      testAcc: this.network.accuracy(...firstRows(this.data.xTest, this.data.testLabels, this.config.evaluateSampleNumPerEpoch)),
+      trainAcc: this.scorer.accuracy(this.network, ...firstRows(this.data.xTrain, this.data.trainLabels, this.config.evaluateSampleNumPerEpoch)),
+      testAcc: this.scorer.accuracy(this.network, ...firstRows(this.data.xTest, this.data.testLabels, this.config.evaluateSampleNumPerEpoch)),
       loss: this.lossSinceEval / this.itersSinceEval,
       seconds: this.seconds,
     };
@@ -285,11 +298,10 @@ export class Trainer {
   }
 }
 
-/** The first `n` rows of inputs and their targets (views, no copies); all of them when n is undefined. */
-/** The first n rows of x and t (all of them when n is absent or larger). */
-export function firstRows(x: Tensor, t: Labels, n: number | undefined): [Tensor, Labels] {
+/** The first n rows of x and t (views, no copies; all of them when n is absent or larger). */
+export function firstRows<X extends TrainImages>(x: X, t: Labels, n: number | undefined): [X, Labels] {
   if (n === undefined || n >= x.shape[0]!) return [x, t];
-  return [x.slice(0, n), t instanceof Tensor ? t.slice(0, n) : t.subarray(0, n)];
+  return [x.slice(0, n) as X, t instanceof Tensor ? t.slice(0, n) : t.subarray(0, n)];
 }
 
 /** Trains to the end (or until callbacks.shouldStop() says so) and returns the results. */
@@ -313,7 +325,7 @@ export function checkResumedHistory(state: TrainState, evalEvery: number): void 
   });
 }
 
-export function train(network: TrainableNetwork, data: TrainData, config: TrainConfig, callbacks: TrainCallbacks = {}, resume?: TrainState): TrainResult {
+export function train(network: TrainableNetwork, data: TrainData<TrainImages>, config: TrainConfig, callbacks: TrainCallbacks = {}, resume?: TrainState): TrainResult {
   const trainer = new Trainer(network, data, config, callbacks, resume);
   while (trainer.step()) {
     if (callbacks.shouldStop?.()) return trainer.result(true);

@@ -2,6 +2,7 @@ import type { Backend, DType, FloatArray } from '../backend.js';
 import { adamReference } from './adam.js';
 import { col2imReference, im2colReference, maxPoolBackwardReference, maxPoolForwardReference, transposeBatchReference } from './conv.js';
 import { gemmReference } from './gemm.js';
+import { checkByteBlock, checkByteRows } from './bytes.js';
 
 const CROSS_ENTROPY_DELTA = 1e-7; // the book's guard against log(0)
 
@@ -99,6 +100,22 @@ export const referenceBackend: Backend = {
       const to = i * cols;
       for (let j = 0; j < cols; j++) out[to + j] = src[from + j]!;
     }
+  },
+
+  allocBytes(length) {
+    return new Uint8Array(length);
+  },
+  gatherBytes(indices, cols, src, scale, out) {
+    checkByteRows('gatherBytes', indices, cols, src, out);
+    for (let i = 0; i < indices.length; i++) {
+      const from = indices[i]! * cols;
+      const to = i * cols;
+      for (let j = 0; j < cols; j++) out[to + j] = src[from + j]! * scale;
+    }
+  },
+  bytesToFloats(n, src, srcOffset, scale, out) {
+    checkByteBlock('bytesToFloats', n, src, srcOffset, out);
+    for (let i = 0; i < n; i++) out[i] = src[srcOffset + i]! * scale;
   },
 
   argmaxRows(rows, cols, x, out) {

@@ -29,6 +29,10 @@ export interface TypedKernels {
   sceBackwardLabels(rows: number, cols: number, y: number, labels: number, scale: number, dx: number): void;
   sceBackwardOneHot(rows: number, cols: number, y: number, t: number, scale: number, dx: number): void;
   gatherRows(count: number, indices: number, cols: number, src: number, out: number): void;
+  /** out[i, :] = src[indices[i], :] · scale, src rows of cols bytes (assembly/bytes.ts). */
+  gatherBytes(count: number, indices: number, cols: number, src: number, scale: number, out: number): void;
+  /** out[0..n) = src[0..n) · scale, src bytes. */
+  bytesToFloats(n: number, src: number, scale: number, out: number): void;
   argmaxRows(rows: number, cols: number, x: number, out: number): void;
   axpy(n: number, alpha: number, x: number, y: number): void;
   /** Adam's step over elements i0..i1 of param, grad, m, v (assembly/optim.ts). */
@@ -60,7 +64,7 @@ export interface ModuleExports {
 const KERNEL_NAMES = [
   'gemm', 'gemmSparse', 'countZeros', 'addRowVector', 'sumRows', 'reluForward', 'reluBackward', 'sigmoidForward',
   'sigmoidBackward', 'softmaxRows', 'crossEntropyLabels', 'crossEntropyOneHot', 'sceBackwardLabels',
-  'sceBackwardOneHot', 'gatherRows', 'argmaxRows', 'axpy', 'adamUpdate', 'im2col', 'col2im', 'transposeBatch', 'maxPoolForward',
+  'sceBackwardOneHot', 'gatherRows', 'gatherBytes', 'bytesToFloats', 'argmaxRows', 'axpy', 'adamUpdate', 'im2col', 'col2im', 'transposeBatch', 'maxPoolForward',
   'maxPoolBackward',
 ] as const satisfies readonly (keyof TypedKernels)[];
 

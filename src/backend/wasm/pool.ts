@@ -13,8 +13,8 @@
 import type { Block } from './allocator.js';
 import type { WasmHost } from './host.js';
 import {
-  CONTROL_INTS, DONE, drain, FAILED, REMAIN, runConv, spinWhileEqual, WAKE, writeAdam, writeConv, writeGather, writeJob,
-  type AdamJob, type ConvJob, type GatherJob, type GemmJob,
+  CONTROL_INTS, DONE, drain, FAILED, REMAIN, runConv, spinWhileEqual, WAKE, writeAdam, writeBytes, writeConv, writeGather, writeJob,
+  type AdamJob, type BytesJob, type ConvJob, type GatherJob, type GemmJob,
 } from './protocol.js';
 import type { Runtime } from './runtime.js';
 
@@ -59,6 +59,14 @@ const CONV_TASKS_PER_THREAD = 2;
 export const ADAM_THRESHOLD = 1 << 16;
 /** Ranges per thread in a split Adam update, so a late worker leaves main less to wait for. */
 const ADAM_TASKS_PER_THREAD = 2;
+/**
+ * A block of bytes converted to floats (bytesToFloats) of at least this many elements is
+ * split across the threads into ranges: an evaluation block of 10000 MNIST rows is 7.8M
+ * elements, written as 31–63 MB, where one thread is bound by its own store bandwidth.
+ */
+export const BYTES_THRESHOLD = 1 << 17;
+/** Ranges per thread in a split conversion, so a late worker leaves main less to wait for. */
+const BYTES_TASKS_PER_THREAD = 2;
 /** Work per task when a GEMM is large enough to be split finer than one task per thread. */
 const TASK_WORK = 1 << 23;
 /** Bands are whole micro-tiles: 4 rows, or 8 columns (f32 tiles; two f64 tiles). */
@@ -77,6 +85,7 @@ export type GemmCall = Omit<GemmJob, 'byRows' | 'chunk'>;
 export type GatherCall = Omit<GatherJob, 'chunk'>;
 export type ConvCall = Omit<ConvJob, 'chunk'>;
 export type AdamCall = Omit<AdamJob, 'chunk'>;
+export type BytesCall = Omit<BytesJob, 'chunk'>;
 
 export class ThreadPool {
   readonly threads: number;
@@ -189,6 +198,24 @@ export class ThreadPool {
     const ctl = this.controlView();
     writeAdam(ctl, { ...call, chunk });
     this.run(ctl, total, 'an Adam update');
+    return true;
+  }
+
+  /**
+   * Converts call.n bytes to floats (arguments already checked), whole here or split into
+   * ranges when there are at least BYTES_THRESHOLD; returns whether it was split.
+   */
+  bytes(call: BytesCall): boolean {
+    // Ranges are whole runs of 16, the kernel's vector step.
+    const chunk = 16 * Math.ceil(call.n / (16 * this.threads * BYTES_TASKS_PER_THREAD));
+    const total = chunk > 0 ? Math.ceil(call.n / chunk) : 0;
+    if (this.threads === 1 || call.n < BYTES_THRESHOLD || total < 2) {
+      (call.f32 ? this.rt.f32 : this.rt.f64).bytesToFloats(call.n, call.src, call.scale, call.out);
+      return false;
+    }
+    const ctl = this.controlView();
+    writeBytes(ctl, { ...call, chunk });
+    this.run(ctl, total, 'a byte conversion');
     return true;
   }
 

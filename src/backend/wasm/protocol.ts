@@ -33,11 +33,12 @@ const LDC = 16;
 const BY_ROWS = 17;
 const CHUNK = 18;
 const SPARSE = 19;
-const KIND = 20; // JOB_GEMM, JOB_GATHER, JOB_CONV or JOB_ADAM
+const KIND = 20; // JOB_GEMM, JOB_GATHER, JOB_CONV, JOB_ADAM or JOB_BYTES
 const JOB_GEMM = 0;
 const JOB_GATHER = 1;
 const JOB_CONV = 2;
 const JOB_ADAM = 3;
+const JOB_BYTES = 4;
 const CONV_OP = 21; // index of the op in CONV_OPS
 const CONV_SHAPE = 22; // 9 slots: c, h, w, fh, fw, stride, pad, oh, ow
 const ADAM_SCALARS = 22; // an Adam job's lrT, rest1, rest2, eps: 8 slots, each f64 as two int32 halves
@@ -141,6 +142,33 @@ export function writeAdam(ctl: Int32Array, job: AdamJob): void {
     ctl[ADAM_SCALARS + 2 * i] = bits32[0]!;
     ctl[ADAM_SCALARS + 2 * i + 1] = bits32[1]!;
   });
+}
+
+/**
+ * bytesToFloats over n elements in ranges of `chunk` elements. Each element is converted on
+ * its own, so any split gives the same bits.
+ */
+export interface BytesJob {
+  f32: boolean;
+  n: number;
+  src: number;
+  scale: number;
+  out: number;
+  /** Elements per task. */
+  chunk: number;
+}
+
+// A bytes job reuses the GEMM's slots for its size and arrays, and the first Adam scalar's for its scale.
+export function writeBytes(ctl: Int32Array, job: BytesJob): void {
+  ctl[KIND] = JOB_BYTES;
+  ctl[DTYPE] = job.f32 ? 1 : 0;
+  ctl[M] = job.n;
+  ctl[A] = job.src;
+  ctl[C] = job.out;
+  ctl[CHUNK] = job.chunk;
+  bits64[0] = job.scale;
+  ctl[ADAM_SCALARS] = bits32[0]!;
+  ctl[ADAM_SCALARS + 1] = bits32[1]!;
 }
 
 function adamScalar(ctl: Int32Array, i: number): number {
@@ -251,6 +279,13 @@ export function drain(ctl: Int32Array, f64: TypedKernels, f32: TypedKernels, scr
       const i0 = task * chunk, i1 = Math.min(ctl[M]!, i0 + chunk);
       const lrT = adamScalar(ctl, 0), rest1 = adamScalar(ctl, 1), rest2 = adamScalar(ctl, 2), eps = adamScalar(ctl, 3);
       runTask(ctl, () => kernels.adamUpdate(i0, i1, lrT, rest1, rest2, eps, ctl[A]!, ctl[B]!, ctl[C]!, ctl[LDA]!));
+      continue;
+    }
+    if (ctl[KIND] === JOB_BYTES) {
+      const i0 = task * chunk, n = Math.min(ctl[M]!, i0 + chunk) - i0;
+      const size = ctl[DTYPE] === 1 ? 4 : 8;
+      // >>> 0 reads a wrapped address back as unsigned before offsetting it.
+      runTask(ctl, () => kernels.bytesToFloats(n, (ctl[A]! >>> 0) + i0, adamScalar(ctl, 0), (ctl[C]! >>> 0) + i0 * size));
       continue;
     }
     if (ctl[KIND] === JOB_GATHER) {

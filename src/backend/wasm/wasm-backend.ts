@@ -4,6 +4,7 @@
 import type { Backend, ConvGeometry, DType, FloatArray } from '../backend.js';
 import { checkPoolPadding, convGeometry } from '../conv_geometry.js';
 import { checkAdamArgs } from '../reference/adam.js';
+import { checkByteBlock, checkByteRows } from '../reference/bytes.js';
 import { referenceBackend } from '../reference/index.js';
 import type { TypedKernels } from './exports.js';
 import { Marshal } from './marshal.js';
@@ -22,6 +23,8 @@ export interface WasmBackend extends Backend {
   readonly convPaths: Readonly<ConvPathCounts>;
   /** Adam updates run so far in wasm, whole or split into ranges of elements. */
   readonly adamPaths: Readonly<ConvPathCounts>;
+  /** Byte-to-float conversions (bytesToFloats) run so far in wasm, whole or split into ranges. */
+  readonly bytesPaths: Readonly<ConvPathCounts>;
 }
 
 export interface ConvPathCounts {
@@ -90,10 +93,15 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
     return result;
   };
 
+  // Byte storage is a view of float32 storage from alloc (budget, zeroing and reclaiming
+  // included); the view keeps its words alive, so they are reclaimed only with it.
+  const byteOwners = new WeakMap<Uint8Array, Float32Array>();
+
   const gemmPaths: GemmPathCounts = { dense: 0, sparse: 0 };
   const gatherPaths: GatherPathCounts = { whole: 0, split: 0 };
   const convPaths: ConvPathCounts = { whole: 0, split: 0 };
   const adamPaths: ConvPathCounts = { whole: 0, split: 0 };
+  const bytesPaths: ConvPathCounts = { whole: 0, split: 0 };
   /** Runs a checked convolution kernel on the pool and counts its path. */
   const conv = (call: ConvCall, bytes: number): void => {
     if (pool.conv(call, bytes)) convPaths.split++;
@@ -107,6 +115,7 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
     gatherPaths,
     convPaths,
     adamPaths,
+    bytesPaths,
 
     alloc: (dtype: DType, length: number) => rt.alloc(dtype, length),
     free: (array: FloatArray) => rt.free(array),
@@ -240,6 +249,32 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
       }));
       if (split) gatherPaths.split++;
       else gatherPaths.whole++;
+    },
+    allocBytes(length: number) {
+      if (!Number.isInteger(length) || length < 0) throw new RangeError(`allocBytes: bad length ${length}`);
+      const words = rt.alloc('float32', Math.ceil(length / 4)) as Float32Array;
+      const bytes = new Uint8Array(words.buffer, words.byteOffset, length);
+      byteOwners.set(bytes, words);
+      return bytes;
+    },
+    gatherBytes(indices, cols, src, scale, out) {
+      checkByteRows('gatherBytes', indices, cols, src, out);
+      const t = tableFor(out);
+      // Bytes outside this memory (a heap array past the budget) are converted here:
+      // copying a whole dataset in to pick a batch from it would cost far more.
+      if (!t || !rt.owns(src)) return referenceBackend.gatherBytes(indices, cols, src, scale, out);
+      const count = indices.length;
+      if (count === 0 || cols === 0) return;
+      const rows = Math.floor(src.length / cols);
+      marshalled((ms) => t.gatherBytes(count, ms.input(indices, 0, count), cols, ms.input(src, 0, rows * cols), scale, ms.overwrite(out, 0, count * cols)));
+    },
+    bytesToFloats(n, src, srcOffset, scale, out) {
+      checkByteBlock('bytesToFloats', n, src, srcOffset, out);
+      const t = tableFor(out);
+      if (!t || n === 0) return referenceBackend.bytesToFloats(n, src, srcOffset, scale, out);
+      const split = marshalled((ms) => pool.bytes({ f32: t === rt.f32, n, src: ms.input(src, srcOffset, n), scale, out: ms.overwrite(out, 0, n) }));
+      if (split) bytesPaths.split++;
+      else bytesPaths.whole++;
     },
     argmaxRows(rows, cols, x, out) {
       const t = tableFor(x);

@@ -2,7 +2,9 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { getBackend, type Backend } from '../../backend/index.js';
-import { defaultMnistDir, loadMnist, type MnistData } from '../../data/mnist.js';
+import { defaultMnistDir, loadMnistBytes, type MnistBytes as MnistData } from '../../data/mnist.js';
+import { BlockScorer, type TrainImages } from '../../train/images.js';
+import type { Labels } from '../../layers/softmax_with_loss.js';
 import { removeInFlightTempFilesSync } from '../../io/atomic.js';
 import { saveNetwork } from '../../io/model_file.js';
 import { specInputSize, type ConvNetSpec, type Network, type NetworkSpec, type RunNetworkSpec } from '../../nets/network.js';
@@ -18,6 +20,7 @@ import { CHECKPOINT_STATE, CheckpointWriter, isRunFileName, loadCheckpoint, WEIG
 import { OutFolderRefusedError, startRunFolder, type RunFolder } from '../../train/run_dir.js';
 import { RUN_FILES, writeConfig, writeMetrics } from '../../train/run_files.js';
 import { RunLock } from '../../train/run_lock.js';
+import { Timeline, timelineRequested } from '../../train/timeline.js';
 import { HISTORY_LOG, journalWeights } from '../../train/history.js';
 import { removeStaleTempFiles } from '../../train/run_manifest.js';
 import { firstRows, iterationsPerEpoch, Trainer, TrainingDivergedError, type TrainResult, type TrainState } from '../../train/train.js';
@@ -144,16 +147,21 @@ export async function trainCommand(argv: readonly string[], io: Output): Promise
     return 0;
   }
   if (positional.length > 0) throw new UsageError(`train: unexpected argument '${positional[0]}'`);
+  // NABLA_TIMELINE=1: where the run's time goes, for the benchmark (a clock read per phase).
+  const timeline = timelineRequested() ? new Timeline() : undefined;
+  timeline?.add('startup', process.uptime());
   selectBackend(f.backend, f.threads);
+  timeline?.lap('backend');
 
   // A new run reads its data and checks its sizes before it makes a folder, so that a
   // typo in a flag leaves no empty run folder behind.
   // The conv nets train for the book's 20 epochs unless --iters or --epochs says otherwise.
   const epochs = f.epochs ?? (isConvNet(f.net as NetName) && !given.has('iters') ? CONV_TRAINING.epochs : undefined);
   const fresh = f.resume === undefined ? loadRunData(newRunSetup(f, given), epochs) : undefined;
+  timeline?.lap('load');
   const opened = f.resume !== undefined ? await openForResume(f.resume) : { folder: await startNewRun(f.out), checkpoint: undefined };
   try {
-    return await trainInFolder(f, given, io, opened.folder, opened.checkpoint, fresh);
+    return await trainInFolder(f, given, io, opened.folder, opened.checkpoint, fresh, timeline);
   } finally {
     opened.folder.lock.release();
   }
@@ -195,7 +203,8 @@ function newNetwork(setup: RunSetup, inputSize: number): Network {
  */
 /** `checkpointFile`: the settings come from a resumed run's checkpoint.json, which errors then name. */
 function loadRunData(setup: RunSetup, epochs?: number, checkpointFile?: string): { setup: RunSetup; data: MnistData } {
-  const all = loadMnist({ normalize: true, dtype: setup.dtype, ...(setup.dataDir ? { dataDir: setup.dataDir } : {}) });
+  // Pixels stay bytes, converted per batch and per scoring block: no float copy to make and page in.
+  const all = loadMnistBytes({ normalize: true, dtype: setup.dtype, ...(setup.dataDir ? { dataDir: setup.dataDir } : {}) });
   setup.dataDir = resolve(all.dataDir);
   const rows = all.xTrain.shape[0]!;
   if (setup.trainSize !== undefined && setup.trainSize > rows) throw new UsageError(`train: --train-size ${setup.trainSize} exceeds the ${rows} training images in ${all.dataDir}`);
@@ -215,7 +224,7 @@ function sizedToData(spec: RunNetworkSpec, inputs: number, [rows, cols]: [number
 
 async function trainInFolder(
   f: TrainFlags, given: ReadonlySet<string>, io: Output, folder: RunFolder, checkpoint: Checkpoint | undefined,
-  fresh: { setup: RunSetup; data: MnistData } | undefined,
+  fresh: { setup: RunSetup; data: MnistData } | undefined, timeline?: Timeline,
 ): Promise<number> {
   const runDir = folder.dir;
   if (checkpoint) checkResumeFlags(f, given, checkpoint.setup, runDir);
@@ -281,14 +290,18 @@ async function trainInFolder(
     `run folder: ${printable(runDir, 1000)}`,
   ]);
 
+  timeline?.lap('setup');
+  let checkpointMs = 0;
   try {
     try {
       let lastYield = performance.now();
       while (!trainer.done && !stop.received) {
         trainer.step();
         if (f.checkpointEvery! > 0 && trainer.iteration % f.checkpointEvery! === 0 && !trainer.done) {
+          const saving = performance.now();
           trainer.checkWeights();
           await writer.save(network, setup, trainer.snapshot());
+          checkpointMs += performance.now() - saving;
         }
         if (performance.now() - lastYield > YIELD_MS) {
           await new Promise((resolveYield) => setImmediate(resolveYield));
@@ -307,6 +320,11 @@ async function trainInFolder(
       throw error;
     }
     display.finish();
+    if (timeline) {
+      timeline.lap('steps');
+      timeline.move('steps', 'evaluations', trainer.evaluationSeconds);
+      timeline.move('steps', 'checkpoints', checkpointMs / 1000);
+    }
 
     const result = trainer.result(stop.received);
     if (writer.lastIteration !== result.state.iteration) await writer.save(network, setup, trainer.snapshot());
@@ -320,7 +338,10 @@ async function trainInFolder(
     await saveNetwork(network, join(runDir, RUN_FILES.model));
     wroteModel = true;
     await writer.markFinished();
-    report(io, f.json === true, runDir, result, finalAccuracy(network, data, result, setup.train));
+    timeline?.lap('files');
+    const final = finalAccuracy(network, data, result, setup.train);
+    timeline?.lap('final score');
+    report(io, f.json === true, runDir, result, final, timeline);
     return 0;
   } finally {
     stop.dispose();
@@ -333,17 +354,19 @@ async function trainInFolder(
  * was last evaluated after its first iteration); the final weights are then scored.
  */
 function finalAccuracy(network: Network, data: MnistData, result: TrainResult, train: RunSetup['train']): FinalAccuracy {
+  const scorer = new BlockScorer();
+  const accuracy = (x: TrainImages, t: Labels): number => scorer.accuracy(network, x, t);
   const last = result.epochs[result.epochs.length - 1];
   const sample = train.evaluateSampleNumPerEpoch;
   if (sample !== undefined) {
     // As the book's Trainer ends: the whole test set once; the training set's figure is the last epoch's sample.
-    const trainAcc = last && last.iteration === train.iters ? last.trainAcc : network.accuracy(...firstRows(data.xTrain, data.trainLabels, sample));
-    const testAcc = network.accuracy(data.xTest, data.testLabels);
+    const trainAcc = last && last.iteration === train.iters ? last.trainAcc : accuracy(...firstRows(data.xTrain, data.trainLabels, sample));
+    const testAcc = accuracy(data.xTest, data.testLabels);
     return { trainAcc, testAcc, ...(sample < data.trainLabels.length ? { trainSample: sample } : {}), testImages: data.testLabels.length };
   }
   const testImages = data.testLabels.length;
   if (last && last.iteration === train.iters) return { trainAcc: last.trainAcc, testAcc: last.testAcc, testImages };
-  return { trainAcc: network.accuracy(data.xTrain, data.trainLabels), testAcc: network.accuracy(data.xTest, data.testLabels), testImages };
+  return { trainAcc: accuracy(data.xTrain, data.trainLabels), testAcc: accuracy(data.xTest, data.testLabels), testImages };
 }
 
 interface FinalAccuracy {
@@ -355,7 +378,8 @@ interface FinalAccuracy {
   trainSample?: number;
 }
 
-function report(io: Output, json: boolean, runDir: string, result: TrainResult, final: FinalAccuracy): void {
+function report(io: Output, json: boolean, runDir: string, result: TrainResult, final: FinalAccuracy, timeline?: Timeline): void {
+  timeline?.add('total', process.uptime());
   if (json) {
     io.out(JSON.stringify({
       epochs: result.epochs.map(({ epoch, trainAcc, testAcc, loss }) => ({ epoch, trainAcc, testAcc, loss })),
@@ -367,9 +391,11 @@ function report(io: Output, json: boolean, runDir: string, result: TrainResult, 
       // As the user waits: from the process's start (module loading and data included) to this line.
       wallSeconds: process.uptime(),
       runDir,
+      ...(timeline ? { timeline: timeline.toJSON() } : {}),
     }));
     return;
   }
+  if (timeline) io.err(`timeline: ${timeline.describe()}`);
   const best = result.epochs.reduce((a, b) => (b.testAcc > a.testAcc ? b : a), result.epochs[0]!);
   io.out('');
   // The final weights count too: a run shorter than an epoch was evaluated only at its start.

@@ -6,6 +6,7 @@ import * as e from './elementwise';
 import * as s from './sparse';
 import * as cv from './conv';
 import * as o from './optim';
+import * as by from './bytes';
 import { KC, NC, MR, nr } from './simd';
 
 /** First byte the host allocator may use: static data and nothing else lies below. */
@@ -70,6 +71,11 @@ export function sceBackwardOneHot_f64(rows: i32, cols: i32, y: usize, t: usize, 
 export function sceBackwardOneHot_f32(rows: i32, cols: i32, y: usize, t: usize, scale: f64, dx: usize): void { e.softmaxCrossEntropyBackwardOneHot<f32>(rows, cols, y, t, scale, dx); }
 export function gatherRows_f64(count: i32, indices: usize, cols: i32, src: usize, out: usize): void { e.gatherRows<f64>(count, indices, cols, src, out); }
 export function gatherRows_f32(count: i32, indices: usize, cols: i32, src: usize, out: usize): void { e.gatherRows<f32>(count, indices, cols, src, out); }
+// Pixels as bytes (bytes.ts): a batch of rows, or a block, converted to floats.
+export function gatherBytes_f64(count: i32, indices: usize, cols: i32, src: usize, scale: f64, out: usize): void { by.gatherBytes<f64>(count, indices, cols, src, scale, out); }
+export function gatherBytes_f32(count: i32, indices: usize, cols: i32, src: usize, scale: f64, out: usize): void { by.gatherBytes<f32>(count, indices, cols, src, scale, out); }
+export function bytesToFloats_f64(n: i32, src: usize, scale: f64, out: usize): void { by.bytesToFloats<f64>(n, src, scale, out); }
+export function bytesToFloats_f32(n: i32, src: usize, scale: f64, out: usize): void { by.bytesToFloats<f32>(n, src, scale, out); }
 export function argmaxRows_f64(rows: i32, cols: i32, x: usize, out: usize): void { e.argmaxRows<f64>(rows, cols, x, out); }
 export function argmaxRows_f32(rows: i32, cols: i32, x: usize, out: usize): void { e.argmaxRows<f32>(rows, cols, x, out); }
 export function axpy_f64(n: i32, alpha: f64, x: usize, y: usize): void { e.axpy<f64>(n, alpha, x, y); }
