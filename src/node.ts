@@ -6,7 +6,7 @@ import './platform/node/register.js';
 
 export * from './index.js';
 
-export { loadMnist, oneHot, defaultMnistDir, MNIST_FILES, type LoadMnistOptions, type MnistData } from './data/mnist.js';
+export { loadMnist, loadMnistBytes, oneHot, defaultMnistDir, MNIST_FILES, type LoadMnistOptions, type LoadMnistBytesOptions, type MnistData, type MnistBytes } from './data/mnist.js';
 export { saveCheckpoint, loadCheckpoint, type Checkpoint, type RunSetup, type SavedTrainConfig } from './train/checkpoint.js';
 export { saveNetwork, loadNetwork } from './io/model_file.js';
 export { readSafetensorsFile, writeSafetensorsFile } from './io/safetensors_file.js';

@@ -7,16 +7,12 @@ import { ByteImages } from './byte_images.js';
 import type { Labels } from '../layers/softmax_with_loss.js';
 import { Tensor } from '../tensor/tensor.js';
 import { describeFsError } from '../io/regular_file.js';
+import { checkSplit, MNIST_IDX_NAMES } from './mnist_bytes.js';
 import { DataFormatError, type IdxArray } from './idx.js';
 import { readIdxFile } from './idx_file.js';
 import { checkDType, checkOptions, describeValue } from '../util/options.js';
 
-export const MNIST_FILES = {
-  trainImages: 'train-images-idx3-ubyte',
-  trainLabels: 'train-labels-idx1-ubyte',
-  testImages: 't10k-images-idx3-ubyte',
-  testLabels: 't10k-labels-idx1-ubyte',
-} as const;
+export const MNIST_FILES = MNIST_IDX_NAMES;
 
 export const MNIST_CLASSES = 10;
 
@@ -161,17 +157,7 @@ function loadSplit(dataDir: string, imagesName: string, labelsName: string): Spl
   const labelsPath = findIdxFile(dataDir, labelsName);
   const images = readIdxFile(imagesPath, 3);
   const labelFile = readIdxFile(labelsPath, 1);
-  if (images.dims[0] === 0) throw new DataFormatError(imagesPath, 'holds no images');
-  if (images.dims[1] === 0 || images.dims[2] === 0) throw new DataFormatError(imagesPath, `images are ${images.dims[1]}×${images.dims[2]} pixels; an image needs at least one`);
-  if (labelFile.dims[0] !== images.dims[0]) {
-    throw new DataFormatError(labelsPath, `holds ${labelFile.dims[0]} labels but ${imagesPath} holds ${images.dims[0]} images`);
-  }
-  const labels = new Int32Array(labelFile.data.length);
-  for (let i = 0; i < labels.length; i++) {
-    const label = labelFile.data[i]!;
-    if (label >= MNIST_CLASSES) throw new DataFormatError(labelsPath, `label ${label} at index ${i} is not a digit class 0–${MNIST_CLASSES - 1}`);
-    labels[i] = label;
-  }
+  const labels = checkSplit(images, labelFile, imagesPath, labelsPath);
   return { images, labels };
 }
 

@@ -77,6 +77,14 @@ export function mnistFromBytes(files: MnistIdxBytes, options: MnistFromBytesOpti
 function parseSplit(imageBytes: Uint8Array, labelBytes: Uint8Array, imagesName: string, labelsName: string): { images: IdxArray; labels: Int32Array } {
   const images = parseIdx(notGzip(imageBytes, imagesName), imagesName, 3);
   const labelFile = parseIdx(notGzip(labelBytes, labelsName), labelsName, 1);
+  return { images, labels: checkSplit(images, labelFile, imagesName, labelsName) };
+}
+
+/**
+ * The labels of one split (training or test) as class indices, after checking that the
+ * images and labels belong together: what loadMnist (from files) and mnistFromBytes both need.
+ */
+export function checkSplit(images: IdxArray, labelFile: IdxArray, imagesName: string, labelsName: string): Int32Array {
   if (images.dims[0] === 0) throw new DataFormatError(imagesName, 'holds no images');
   if (images.dims[1] === 0 || images.dims[2] === 0) throw new DataFormatError(imagesName, `images are ${images.dims[1]}×${images.dims[2]} pixels; an image needs at least one`);
   if (labelFile.dims[0] !== images.dims[0]) {
@@ -88,7 +96,7 @@ function parseSplit(imageBytes: Uint8Array, labelBytes: Uint8Array, imagesName: 
     if (label >= CLASSES) throw new DataFormatError(labelsName, `label ${label} at index ${i} is not a digit class 0–${CLASSES - 1}`);
     labels[i] = label;
   }
-  return { images, labels };
+  return labels;
 }
 
 /** A .gz file would otherwise be refused for its "magic number", which names the wrong problem. */
