@@ -111,7 +111,7 @@ export interface Backend {
    * Zero-filled storage for `length` bytes (a dataset's pixels, kept as bytes rather than
    * floats), which gatherBytes and bytesToFloats read without copying.
    */
-  allocBytes(length: number): Uint8Array;
+  allocBytes(length: number): Uint8Array; // keep this array itself: a subarray of it does not keep the memory alive
   /**
    * out[i, j] = src[indices[i]·cols + j] · scale for i < indices.length, j < cols: rows of
    * bytes gathered as floats (a mini-batch of pixels). Each value is the float64 product

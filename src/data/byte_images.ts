@@ -18,7 +18,13 @@ export class ByteImages {
   /** Values per row. */
   readonly rowSize: number;
 
-  constructor(readonly bytes: Uint8Array, shape: readonly number[], readonly scale: number, readonly dtype: DType) {
+  /**
+   * What keeps `bytes` alive: the array allocBytes returned. A subarray of it does not, so a
+   * slice carries the original along, as a Tensor's view carries its storage.
+   */
+  private readonly storage: Uint8Array;
+
+  constructor(readonly bytes: Uint8Array, shape: readonly number[], readonly scale: number, readonly dtype: DType, storage: Uint8Array = bytes) {
     checkShape(shape, 'ByteImages');
     checkDType('ByteImages', dtype);
     if (shape.length < 2) throw new RangeError(`ByteImages: shape ${formatShape(shape)} needs a row dimension and at least one more`);
@@ -27,6 +33,7 @@ export class ByteImages {
     if (!Number.isFinite(scale)) throw new RangeError(`ByteImages: scale must be a finite number, got ${scale}`);
     this.shape = Object.freeze([...shape]);
     this.rowSize = sizeOf(shape.slice(1));
+    this.storage = storage;
   }
 
   get rows(): number {
@@ -38,7 +45,7 @@ export class ByteImages {
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > this.rows || start > end) {
       throw new RangeError(`ByteImages.slice: ${start}..${end} is outside 0..${this.rows}`);
     }
-    return new ByteImages(this.bytes.subarray(start * this.rowSize, end * this.rowSize), [end - start, ...this.shape.slice(1)], this.scale, this.dtype);
+    return new ByteImages(this.bytes.subarray(start * this.rowSize, end * this.rowSize), [end - start, ...this.shape.slice(1)], this.scale, this.dtype, this.storage);
   }
 
   /** out = rows `indices` as floats; out: [indices.length, ...item] of this dtype. */

@@ -2,6 +2,7 @@
 // and training from bytes against training from the float copy (the same bits, every network).
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { ByteImages } from '../../src/data/byte_images.js';
 import { loadMnist, loadMnistBytes } from '../../src/data/mnist.js';
@@ -134,5 +135,38 @@ describe('training from bytes', () => {
       assert.equal(new BlockScorer(7 * 64 * (dtype === 'float32' ? 4 : 8)).accuracy(net, x, labels), whole);
       assert.equal(new BlockScorer(1).accuracy(net, x, labels), whole); // one row at a time
     }
+  });
+});
+
+describe('ByteImages memory', () => {
+  // A child with --expose-gc: the bytes come from the wasm backend's allocBytes, which gives
+  // its memory back once the array is collected. A slice must keep it, even when the backend
+  // object that made it is replaced, or a later allocation would overwrite the pixels.
+  it('a slice keeps its bytes alive after the original and its backend are dropped', () => {
+    const register = new URL('../../src/platform/node/register.js', import.meta.url).href;
+    const byteImages = new URL('../../src/data/byte_images.js', import.meta.url).href;
+    const backendIndex = new URL('../../src/backend/index.js', import.meta.url).href;
+    const script = `
+      await import(${JSON.stringify(register)});
+      const { ByteImages } = await import(${JSON.stringify(byteImages)});
+      const { setBackend, getBackend } = await import(${JSON.stringify(backendIndex)});
+      const rows = 4000, cols = 784;
+      let original = getBackend().allocBytes(rows * cols);
+      for (let i = 0; i < original.length; i++) original[i] = 1 + (i % 251);
+      const slice = new ByteImages(original, [rows, cols], 1 / 255, 'float32').slice(0, rows);
+      original = undefined;
+      setBackend('wasm'); // a new backend object: the old one's bookkeeping must not matter
+      for (let round = 0; round < 5; round++) {
+        globalThis.gc();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const other = getBackend().alloc('float32', (rows * cols) / 4); // the same size class
+        other.fill(-1);
+      }
+      let wrong = 0;
+      for (let i = 0; i < slice.bytes.length; i++) if (slice.bytes[i] !== 1 + (i % 251)) wrong++;
+      console.log(wrong);`;
+    const result = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout.trim(), '0', 'bytes of the slice were overwritten');
   });
 });

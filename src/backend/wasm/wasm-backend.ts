@@ -72,6 +72,12 @@ export function sparseSample(storedRows: number): { stride: number; count: numbe
   return { stride, count: Math.ceil(storedRows / stride) };
 }
 
+// Byte storage is a view of float32 storage from alloc (budget, zeroing and reclaiming
+// included); the view keeps its words alive, so they are reclaimed only with it. One map
+// for the process, as the memory is: a backend object replaced by setBackend or initWasm
+// must not take the bytes' owners with it.
+const byteOwners = new WeakMap<Uint8Array, Float32Array>();
+
 export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
   /** The kernel table for arrays of one float type, or undefined when they are mixed. */
   const tableFor = (...arrays: FloatArray[]): TypedKernels | undefined => {
@@ -92,10 +98,6 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
     m.finish();
     return result;
   };
-
-  // Byte storage is a view of float32 storage from alloc (budget, zeroing and reclaiming
-  // included); the view keeps its words alive, so they are reclaimed only with it.
-  const byteOwners = new WeakMap<Uint8Array, Float32Array>();
 
   const gemmPaths: GemmPathCounts = { dense: 0, sparse: 0 };
   const gatherPaths: GatherPathCounts = { whole: 0, split: 0 };
