@@ -31,17 +31,25 @@ export async function initWasm(options: InitWasmOptions = {}): Promise<BackendRe
 }
 
 async function compileRuntime(): Promise<Runtime> {
-  const shared = wasmHost().sharedMemory();
   // The kernels travel inside the bundle, so no bundler needs to be told about a .wasm file.
   const { SHARED_KERNELS_BASE64, SINGLE_KERNELS_BASE64 } = await import('./wasm/generated/kernels.js');
-  const bytes = fromBase64(shared ? SHARED_KERNELS_BASE64 : SINGLE_KERNELS_BASE64);
-  let module: WebAssembly.Module;
+  if (wasmHost().sharedMemory()) {
+    try {
+      return installRuntime(await compile(SHARED_KERNELS_BASE64), true);
+    } catch {
+      // A shared memory reserves 4 GiB of address space, which a 32-bit or phone browser may
+      // refuse: one thread on plain memory is still far faster than the reference backend.
+    }
+  }
+  return installRuntime(await compile(SINGLE_KERNELS_BASE64), false);
+}
+
+async function compile(base64: string): Promise<WebAssembly.Module> {
   try {
-    module = await WebAssembly.compile(bytes);
+    return await WebAssembly.compile(fromBase64(base64));
   } catch (error) {
     throw new Error(`WebAssembly SIMD is unavailable here (${error instanceof Error ? error.message : String(error)})`);
   }
-  return installRuntime(module, shared);
 }
 
 function fromBase64(text: string): Uint8Array<ArrayBuffer> {

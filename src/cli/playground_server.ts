@@ -5,6 +5,7 @@
 
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { MNIST_FILES } from '../data/mnist.js';
@@ -98,9 +99,9 @@ async function handle(roots: PlaygroundRoots, req: IncomingMessage, res: ServerR
     res.end();
     return;
   }
-  const stream = createReadStream(target.file);
-  stream.on('error', () => res.destroy());
-  stream.pipe(res);
+  // pipeline, not pipe: a client that goes away mid-file (a reload during the 47 MB MNIST
+  // fetch) must close the file too, or every abort leaks a descriptor.
+  pipeline(createReadStream(target.file), res, () => undefined);
 }
 
 /** A server for the playground; not yet listening. */

@@ -14,6 +14,12 @@ export interface GrayImage {
  * white using the fourth byte; otherwise it is ignored.
  */
 export function rgbaToGray(width: number, height: number, data: Uint8Array | Uint8ClampedArray, alpha: boolean): GrayImage {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+    throw new RangeError(`rgbaToGray: invalid image size ${width}×${height}`);
+  }
+  if (data.length !== width * height * 4) {
+    throw new RangeError(`rgbaToGray: ${data.length} bytes are not the RGBA pixels of a ${width}×${height} image (${width * height * 4})`);
+  }
   const pixels = new Float64Array(width * height);
   for (let i = 0; i < pixels.length; i++) {
     const r = data[4 * i]!;

@@ -52,7 +52,7 @@ export interface LoadedNetwork {
 
 /** loadNetwork's work on bytes already in memory (a file a browser user picked, or fetched). */
 export function decodeNetwork(bytes: Uint8Array, source = '<model>', dtype?: DType): LoadedNetwork {
-  const { tensors, metadata } = decodeSafetensors(bytes, source);
+  const { tensors, metadata } = decodeSafetensors(bytes, source, MODEL_HEADER_BYTES);
   return networkFromTensors(source, tensors, metadata, dtype);
 }
 

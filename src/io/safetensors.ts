@@ -121,10 +121,11 @@ export interface Entry {
   end: number;
 }
 
-export function decodeSafetensors(bytes: Uint8Array, source = '<buffer>'): SafetensorsContents {
+/** `maxHeaderBytes`: the longest header to parse, as readSafetensorsFile's option (a model needs far less than the spec's 100 MB). */
+export function decodeSafetensors(bytes: Uint8Array, source = '<buffer>', maxHeaderBytes = MAX_HEADER_BYTES): SafetensorsContents {
   const fail = failer(source);
   if (bytes.length < 8) fail(`file is ${bytes.length} bytes, too short for the 8-byte header length`);
-  const n = headerLength(bytes.subarray(0, 8), bytes.length, fail);
+  const n = headerLength(bytes.subarray(0, 8), bytes.length, fail, Math.min(maxHeaderBytes, MAX_HEADER_BYTES));
   const { entries, metadata } = parseHeader(bytes.subarray(8, 8 + n), bytes.length - 8 - n, fail);
   return { tensors: buildTensors(entries, bytes.subarray(8 + n)), metadata };
 }

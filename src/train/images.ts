@@ -37,6 +37,9 @@ export class BlockScorer {
     if (!(x instanceof ByteImages)) return network.accuracy(x, t);
     const rows = x.rows;
     if (rows === 0) return network.accuracy(x.toFloats(), t); // the network's own error
+    // Blocks slice the labels too, so a count that does not match must be refused here.
+    const labels = t instanceof Tensor ? t.shape[0]! : t.length;
+    if (labels !== rows) throw new RangeError(`accuracy: ${labels} labels for ${rows} images`);
     const rowBytes = x.rowSize * (x.dtype === 'float32' ? 4 : 8);
     const size = Math.min(rows, network.evalBatchSize ?? DEFAULT_BLOCK, Math.max(1, Math.floor(this.blockBytes / rowBytes)));
     if (!this.block || this.block.dtype !== x.dtype || this.block.shape[0]! < size || this.block.size / this.block.shape[0]! !== x.rowSize) {

@@ -51,4 +51,19 @@ describe('initWasm on the core entry', () => {
     assert.match(typo!, /^initWasm: .*thread/);
     assert.match(zero!, /threads must be a positive integer, got 0/);
   });
+
+  it('keeps computing, on the main thread, when Web Workers cannot be made, saying so in one line', () => {
+    // A Worker constructor that throws, as a module worker does in some browsers and sandboxes.
+    const { status, stdout, stderr } = runCore(`
+      globalThis.Worker = class { constructor() { throw new Error('module workers are not supported'); } };
+      const report = await nabla.initWasm({ threads: 2 });
+      const a = nabla.Tensor.full([300, 300], 1);
+      const c = nabla.matmul(a, a);
+      console.log(JSON.stringify({ report, c: c.data[0] }));`);
+    assert.equal(status, 0, stderr);
+    const lines = stderr.trim().split('\n');
+    assert.equal(lines.length, 1, stderr);
+    assert.match(lines[0]!, /^nabla: a wasm worker thread failed to start \(.*module workers are not supported.*\)/);
+    assert.deepEqual(JSON.parse(stdout), { report: { name: 'wasm', threads: 2, platform: 'web', sharedMemory: true }, c: 300 });
+  });
 });

@@ -127,6 +127,16 @@ describe('nabla playground: stopping and refusing', () => {
     }
   });
 
+  it('listening on every address (--host 0.0.0.0), prints an address a browser here can open', async () => {
+    const served = await startPlayground(['--port', '0', '--host', '0.0.0.0']);
+    try {
+      assert.match(served.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+      assert.equal((await fetch(served.url)).status, 200);
+    } finally {
+      await stopPlayground(served);
+    }
+  });
+
   it('says in one line that the port is in use, exit 1', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

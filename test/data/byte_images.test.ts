@@ -138,6 +138,17 @@ describe('training from bytes', () => {
   });
 });
 
+describe('BlockScorer', () => {
+  it('refuses labels that do not match the images in number, as a float tensor would', () => {
+    const images = new ByteImages(new Uint8Array(6 * 4).fill(3), [6, 4], 1 / 255, 'float64');
+    const net = new TwoLayerNet(4, 3, 2, { seed: 1 });
+    const scorer = new BlockScorer();
+    assert.throws(() => scorer.accuracy(net, images, new Int32Array(7)), /^RangeError: accuracy: 7 labels for 6 images$/);
+    assert.throws(() => scorer.accuracy(net, images, new Int32Array(5)), /5 labels for 6 images/);
+    assert.ok(Number.isFinite(scorer.accuracy(net, images, new Int32Array(6))));
+  });
+});
+
 describe('ByteImages memory', () => {
   // A child with --expose-gc: the bytes come from the wasm backend's allocBytes, which gives
   // its memory back once the array is collected. A slice must keep it, even when the backend

@@ -80,3 +80,14 @@ describe('loadNetwork', () => {
     assertCheap(cost, 'a header of a million entries');
   }));
 });
+
+describe('decodeNetwork', () => {
+  it('refuses a header longer than a model needs before parsing it, as loadNetwork does', async () => {
+    const { decodeNetwork } = await import('../../src/io/model.js');
+    const header = new TextEncoder().encode(`{${' '.repeat(2_000_000)}}`);
+    const bytes = new Uint8Array(8 + header.length);
+    new DataView(bytes.buffer).setBigUint64(0, BigInt(header.length), true);
+    bytes.set(header, 8);
+    assert.throws(() => decodeNetwork(bytes, 'big.safetensors'), { message: `big.safetensors: header length ${header.length} is more than the 1048576 bytes this kind of file needs` });
+  });
+});

@@ -25,7 +25,15 @@ function spawnWorker(init: WorkerInit): void {
   }
   // A Blob URL, not a file next to the bundle: bundlers differ in how they ship worker files.
   workerUrl ??= URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
-  const worker = new web.Worker(workerUrl, { type: 'module', name: 'nabla-wasm' });
+  let worker: Worker;
+  try {
+    // Module workers are refused by some browsers (Firefox before 114) and sandboxed frames.
+    worker = new web.Worker(workerUrl, { type: 'module', name: 'nabla-wasm' });
+  } catch (error) {
+    workerThreads.failed++;
+    reportWorkerFailure('failed to start', error);
+    return;
+  }
   let ready = false;
   worker.addEventListener('message', () => {
     ready = true;

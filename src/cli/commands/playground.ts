@@ -55,7 +55,9 @@ export async function playgroundCommand(argv: readonly string[], io: Output, sit
   const server = createPlaygroundServer(roots);
   await listen(server, host, port);
   const address = server.address() as AddressInfo;
-  io.out(`playground: http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/`);
+  // Listening on every address: print one a browser here can open (and that is isolated).
+  const shown = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
+  io.out(`playground: http://${shown.includes(':') ? `[${shown}]` : shown}:${address.port}/`);
   await untilStopped(server);
   return 0;
 }

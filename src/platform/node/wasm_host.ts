@@ -1,7 +1,7 @@
 // The WebAssembly backend's host in Node: kernels read synchronously from the package (so
 // the first getBackend() gives the fast backend at once), worker_threads, the core count.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -32,7 +32,49 @@ function defaultThreads(): number {
     if (!Number.isInteger(count) || count < 1) throw new Error(`NABLA_THREADS must be a positive integer, got '${fromEnv}'`);
     return count;
   }
-  return availableParallelism();
+  // A split kernel waits for its slowest thread: a thread on a core that other work keeps
+  // busy makes every split job wait, which measured 1.5× slower for the seed's run beside
+  // stress-ng --cpu 1 than one thread alone. So the cores others use now are left to them.
+  return Math.max(1, availableParallelism() - busyCores(runnableTasks));
+}
+
+/**
+ * Runnable tasks now: the machine's (/proc/loadavg's fourth field: runnable / all tasks) and
+ * this process's own (its threads in state R: V8 compiles and collects on helper threads
+ * while a program starts). Undefined where it cannot tell (not Linux).
+ */
+function runnableTasks(): { all: number; own: number } | undefined {
+  try {
+    const all = Number(/^\S+ \S+ \S+ (\d+)\//.exec(readFileSync('/proc/loadavg', 'utf8'))?.[1]);
+    let own = 0;
+    for (const task of readdirSync('/proc/self/task')) {
+      try {
+        // The state follows the command name in parentheses, which may itself hold spaces.
+        const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+        if (stat[stat.lastIndexOf(')') + 2] === 'R') own++;
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+    return Number.isInteger(all) ? { all, own: Math.max(own, 1) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Cores other work keeps busy right now: runnable tasks that are not this process's. The
+ * fewest of a few looks, so that a task runnable for an instant does not cost a thread for
+ * the whole run.
+ */
+export function busyCores(look: () => { all: number; own: number } | undefined, looks = 5): number {
+  let fewest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < looks; i++) {
+    const seen = look();
+    if (seen === undefined || !(seen.all >= 1)) return 0;
+    fewest = Math.min(fewest, Math.max(0, seen.all - seen.own));
+  }
+  return fewest;
 }
 
 /** The worker's entry, loaded by a one-line program so the worker never parses its own flags. */
