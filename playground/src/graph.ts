@@ -146,6 +146,6 @@ function updateExpression(): void {
 expressionInput.addEventListener('input', updateExpression);
 orderSelect.addEventListener('change', updateExpression);
 
-void showBackend();
+void showBackend({ threads: 1 }); // this page computes too little for worker threads to pay
 updateApples();
 updateExpression();

@@ -2,4 +2,4 @@
 // loaded as the Train and Draw pages load them.
 import { showBackend } from './lib/footer.js';
 
-void showBackend();
+void showBackend({ threads: 1 }); // this page computes too little for worker threads to pay

@@ -1,6 +1,6 @@
 // The footer line every page shows: which backend the library computes on in this page.
 
-import { backendReport, initWasm, type BackendReport } from '../../../src/index.js';
+import { backendReport, initWasm, type BackendReport, type InitWasmOptions } from '../../../src/index.js';
 
 /** The report in words: "wasm, 4 threads (shared memory)", "reference (why)". */
 export function describeBackend(report: BackendReport): string {
@@ -13,12 +13,13 @@ export function describeBackend(report: BackendReport): string {
 
 /**
  * Loads the WebAssembly kernels (initWasm: threaded where the page is cross-origin isolated)
- * and writes the backend that every page computes on into its <output id="backend">.
+ * and writes the backend that every page computes on into its <output id="backend">. A page
+ * whose work is tiny passes { threads: 1 }: each thread is a Web Worker with its own memory.
  */
-export async function showBackend(): Promise<BackendReport> {
+export async function showBackend(options: InitWasmOptions = {}): Promise<BackendReport> {
   let report: BackendReport;
   try {
-    report = await initWasm();
+    report = await initWasm(options);
   } catch (error) {
     // initWasm falls back to the reference backend by itself; this is for the unforeseen.
     report = { ...backendReport(), reason: error instanceof Error ? error.message : String(error) };
