@@ -10,6 +10,7 @@ import { DrawingPad } from './draw/pad.js';
 import { formatProbability, ProbabilityBars, showInput } from './draw/results.js';
 import { MnistSamples } from './draw/samples.js';
 import { showBackend } from './lib/footer.js';
+import { oneLine } from './lib/one_line.js';
 
 function element<T extends HTMLElement>(id: string, type: { new (): T; prototype: T }): T {
   const found = document.getElementById(id);
@@ -17,11 +18,6 @@ function element<T extends HTMLElement>(id: string, type: { new (): T; prototype
   return found;
 }
 
-/** An error as the one line the page shows. */
-function oneLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0]!.slice(0, 500);
-}
 
 const padCanvas = element('pad', HTMLCanvasElement);
 const preview = element('preview', HTMLCanvasElement);

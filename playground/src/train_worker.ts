@@ -5,7 +5,8 @@
 import { backendReport, initWasm, type BackendReport } from '../../src/index.js';
 import { MnistCache } from './train/data.js';
 import type { FromWorker, ToWorker } from './train/protocol.js';
-import { oneLine, TrainingSession } from './train/session.js';
+import { oneLine } from './lib/one_line.js';
+import { TrainingSession } from './train/session.js';
 
 interface WorkerScope {
   location: { href: string };

@@ -11,6 +11,7 @@ import { firstRows, Trainer } from '../../../src/train/train.js';
 import type { MnistCache } from './data.js';
 import { EVAL_EVERY, EVAL_IMAGES, MAX_MODEL_BYTES, type EvalPoint, type FromWorker, type SavePurpose, type ToWorker } from './protocol.js';
 import { networkSpec, type TrainSettings } from './settings.js';
+import { oneLine } from '../lib/one_line.js';
 
 /** Training runs this long before the Worker looks at its messages and reports. */
 const SLICE_MS = 50;
@@ -222,10 +223,4 @@ export class TrainingSession {
       if (generation === this.generation) this.post({ type: 'error', during: 'data', message: oneLine(error), holdsNetwork: true });
     }
   }
-}
-
-/** An error as one printable line, without its class name. */
-export function oneLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return printable(text.replace(/\s+/g, ' ').trim(), 400);
 }
