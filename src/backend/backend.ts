@@ -120,6 +120,20 @@ export interface Backend {
    * (src.length / cols, rounded down) throws a RangeError.
    */
   gatherBytes(indices: Int32Array, cols: number, src: Uint8Array, scale: number, out: FloatArray): void;
+  /**
+   * gemm(transA, false, …) with op(A) held as bytes: op(A)[i, p] = byte · scale rounded to
+   * C's type, what bytesToFloats stores, and the same result as converting A and calling
+   * gemm, zeros of A skipped, without the float copy (a dataset's images fed straight to a
+   * network's first layer: MNIST's are 81% zeros). A is stored m×k (lda ≥ k) or, when
+   * transA, k×m (lda ≥ m), lda counting bytes; B is k×n, C m×n, of one float type; beta 0
+   * or 1 as in gemm. scale must be finite.
+   */
+  gemmBytes(
+    transA: boolean, m: number, n: number, k: number,
+    a: Uint8Array, aOffset: number, lda: number, scale: number,
+    b: FloatArray, bOffset: number, ldb: number,
+    beta: 0 | 1, c: FloatArray, cOffset: number, ldc: number,
+  ): void;
   /** out[i] = src[srcOffset + i] · scale for i < n, rounded as gatherBytes does (a block of rows to score). */
   bytesToFloats(n: number, src: Uint8Array, srcOffset: number, scale: number, out: FloatArray): void;
   /** out[i] = index of the first maximum of row i; x: rows×cols. */

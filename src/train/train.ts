@@ -5,6 +5,7 @@ import type { Optimizer, OptimizerName, OptimizerState } from '../optim/optimize
 import { Random, type RandomState } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkOptions } from '../util/options.js';
+import type { Accuracies, BackgroundScorer } from './background_scorer.js';
 import { BatchSampler } from './batch_sampler.js';
 import { BlockScorer, type TrainImages } from './images.js';
 import { describeNonFinite, findNonFinite } from './finite.js';
@@ -73,6 +74,22 @@ export interface TrainState {
   layerStates?: Record<string, unknown>;
 }
 
+/** The images and labels each evaluation scores: the first evaluateSampleNumPerEpoch of each set, or all. */
+export function evaluationSets<X extends TrainImages>(data: TrainData<X>, config: Pick<TrainConfig, 'evaluateSampleNumPerEpoch'>): TrainData<X> {
+  const [xTrain, trainLabels] = firstRows(data.xTrain, data.trainLabels, config.evaluateSampleNumPerEpoch);
+  const [xTest, testLabels] = firstRows(data.xTest, data.testLabels, config.evaluateSampleNumPerEpoch);
+  return { xTrain, trainLabels: trainLabels as Int32Array, xTest, testLabels };
+}
+
+export interface TrainerOptions {
+  /**
+   * Scores the evaluations elsewhere while training goes on, with the same results. The
+   * caller then awaits settle() before state(), snapshot() or result(): evaluations still
+   * running are not in the history yet, and onEpochEnd runs when each one arrives.
+   */
+  background?: BackgroundScorer;
+}
+
 export interface TrainCallbacks {
   onIteration?(info: IterationInfo): void;
   onEpochEnd?(result: EpochResult): void;
@@ -135,6 +152,12 @@ export class Trainer {
   private itersSinceEval = 0;
   private evaluationMs = 0;
   private readonly scorer = new BlockScorer();
+  private readonly background: BackgroundScorer | undefined;
+  /** Evaluations started in the background and not yet recorded. */
+  private running = 0;
+  /** Records the background evaluations in the order they were started. */
+  private recorded: Promise<void> = Promise.resolve();
+  private backgroundFailure: { error: unknown } | undefined;
   private smoothedLoss: number;
   private i: number;
 
@@ -144,8 +167,11 @@ export class Trainer {
     readonly config: TrainConfig,
     private readonly callbacks: TrainCallbacks = {},
     resume?: TrainState,
+    options: TrainerOptions = {},
   ) {
     validateConfig(config);
+    checkOptions('Trainer', options, ['background'], 'option');
+    this.background = options.background;
     checkOptions('train', callbacks, ['onIteration', 'onEpochEnd', 'shouldStop'], 'callback');
     this.evalEvery = config.evalEvery ?? iterationsPerEpoch(data.xTrain.shape[0]!, config.batchSize);
     this.rng = new Random(config.seed);
@@ -222,11 +248,13 @@ export class Trainer {
    * the same whatever the run's length.
    */
   snapshot(): TrainState {
+    this.checkSettled('snapshot');
     return { iteration: this.i, rng: this.rng.getState(), losses: this.losses, epochs: this.epochs, seconds: this.seconds, ...this.resumables() };
   }
 
   /** Where training stands: enough to resume it exactly (with the network's weights). */
   state(): TrainState {
+    this.checkSettled('state');
     return { iteration: this.i, rng: this.rng.getState(), losses: [...this.losses], epochs: [...this.epochs], seconds: this.seconds, ...this.resumables() };
   }
 
@@ -240,6 +268,7 @@ export class Trainer {
   }
 
   result(stopped = false): TrainResult {
+    this.checkSettled('result');
     const last = this.epochs[this.epochs.length - 1];
     return {
       epochs: [...this.epochs],
@@ -283,18 +312,62 @@ export class Trainer {
   }
 
   private evaluate(epoch: number): void {
-    const result: EpochResult = {
-      epoch,
-      iteration: this.i,
-      trainAcc: this.scorer.accuracy(this.network, ...firstRows(this.data.xTrain, this.data.trainLabels, this.config.evaluateSampleNumPerEpoch)),
-      testAcc: this.scorer.accuracy(this.network, ...firstRows(this.data.xTest, this.data.testLabels, this.config.evaluateSampleNumPerEpoch)),
-      loss: this.lossSinceEval / this.itersSinceEval,
-      seconds: this.seconds,
-    };
-    this.epochs.push(result);
+    const sets = evaluationSets(this.data, this.config);
+    const measured = { epoch, iteration: this.i, loss: this.lossSinceEval / this.itersSinceEval };
     this.lossSinceEval = 0;
     this.itersSinceEval = 0;
+    if (this.background) {
+      const scored = this.background.score(this.network);
+      // Handled here at once, so a failure that comes while earlier ones are still being
+      // recorded is never reported as unhandled; settle() rethrows it.
+      scored.catch(() => undefined);
+      this.running++;
+      this.recorded = this.recorded.then(() => scored).then(
+        (accuracies) => {
+          this.running--;
+          this.record(measured, accuracies);
+        },
+        (error: unknown) => {
+          this.running--;
+          this.backgroundFailure ??= { error };
+        },
+      );
+      return;
+    }
+    this.record(measured, {
+      trainAcc: this.scorer.accuracy(this.network, sets.xTrain, sets.trainLabels),
+      testAcc: this.scorer.accuracy(this.network, sets.xTest, sets.testLabels),
+    });
+  }
+
+  private record(measured: Pick<EpochResult, 'epoch' | 'iteration' | 'loss'>, accuracies: Accuracies): void {
+    const result: EpochResult = { ...measured, ...accuracies, seconds: this.seconds };
+    this.epochs.push(result);
     this.callbacks.onEpochEnd?.(result);
+  }
+
+  /** Evaluations started in the background and not yet in the history. */
+  get pendingEvaluations(): number {
+    return this.running;
+  }
+
+  /**
+   * Waits until every evaluation started so far is in the history (at once without a
+   * background scorer), and rethrows the first one that failed.
+   */
+  async settle(): Promise<void> {
+    if (this.running > 0) {
+      const started = performance.now();
+      await this.recorded;
+      this.evaluationMs += performance.now() - started;
+    }
+    const failure = this.backgroundFailure;
+    this.backgroundFailure = undefined;
+    if (failure) throw failure.error;
+  }
+
+  private checkSettled(what: string): void {
+    if (this.running > 0) throw new Error(`Trainer.${what}: ${this.running} evaluation(s) are still being scored in the background; await settle() first`);
   }
 }
 

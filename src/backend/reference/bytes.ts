@@ -21,3 +21,30 @@ export function checkByteBlock(where: string, n: number, src: Uint8Array, srcOff
   }
   if (out.length < n) throw new RangeError(`${where}: out has ${out.length} elements, needs ${n}`);
 }
+
+/**
+ * The checks every backend makes before gemmBytes: sizes, strides and offsets that keep
+ * every element read or written inside its array (the wasm kernels read memory unchecked),
+ * and a finite scale (0 · ∞ would make the zero pixels that gemmBytes skips NaN).
+ */
+export function checkGemmBytes(
+  transA: boolean, m: number, n: number, k: number, a: Uint8Array, aOffset: number, lda: number, scale: number,
+  b: FloatArray, bOffset: number, ldb: number, c: FloatArray, cOffset: number, ldc: number,
+): void {
+  const sizes = { m, n, k, aOffset, lda, bOffset, ldb, cOffset, ldc };
+  for (const [name, value] of Object.entries(sizes)) {
+    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`gemmBytes: ${name} must be an integer ≥ 0, got ${value}`);
+  }
+  if (!Number.isFinite(scale)) throw new RangeError(`gemmBytes: scale must be finite, got ${scale}`);
+  if (!(a instanceof Uint8Array)) throw new TypeError('gemmBytes: A must be a Uint8Array');
+  if (b.constructor !== c.constructor) throw new TypeError('gemmBytes: B and C must be of one float type');
+  const span = (rows: number, cols: number, ld: number, name: string, length: number, offset: number): void => {
+    if (rows === 0 || cols === 0) return;
+    if (ld < cols) throw new RangeError(`gemmBytes: ld${name.toLowerCase()} ${ld} is less than the ${cols} columns of ${name}`);
+    const end = offset + (rows - 1) * ld + cols;
+    if (end > length) throw new RangeError(`gemmBytes: ${name} needs elements ${offset}..${end - 1}, but has ${length}`);
+  };
+  span(transA ? k : m, transA ? m : k, lda, 'A', a.length, aOffset);
+  span(k, n, ldb, 'B', b.length, bOffset);
+  span(m, n, ldc, 'C', c.length, cOffset);
+}

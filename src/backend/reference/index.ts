@@ -2,7 +2,7 @@ import type { Backend, DType, FloatArray } from '../backend.js';
 import { adamReference } from './adam.js';
 import { col2imReference, im2colReference, maxPoolBackwardReference, maxPoolForwardReference, transposeBatchReference } from './conv.js';
 import { gemmReference } from './gemm.js';
-import { checkByteBlock, checkByteRows } from './bytes.js';
+import { checkByteBlock, checkByteRows, checkGemmBytes } from './bytes.js';
 
 const CROSS_ENTROPY_DELTA = 1e-7; // the book's guard against log(0)
 
@@ -112,6 +112,15 @@ export const referenceBackend: Backend = {
       const to = i * cols;
       for (let j = 0; j < cols; j++) out[to + j] = src[from + j]! * scale;
     }
+  },
+  gemmBytes(transA, m, n, k, a, aOffset, lda, scale, b, bOffset, ldb, beta, c, cOffset, ldc) {
+    checkGemmBytes(transA, m, n, k, a, aOffset, lda, scale, b, bOffset, ldb, c, cOffset, ldc);
+    // The definition: A's stored rows converted as bytesToFloats would, then gemm.
+    const rows = transA ? k : m, cols = transA ? m : k;
+    const length = rows > 0 && cols > 0 ? (rows - 1) * lda + cols : 0;
+    const floats = c instanceof Float32Array ? new Float32Array(length) : new Float64Array(length);
+    for (let i = 0; i < length; i++) floats[i] = a[aOffset + i]! * scale;
+    gemmReference(transA, false, m, n, k, floats, 0, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
   },
   bytesToFloats(n, src, srcOffset, scale, out) {
     checkByteBlock('bytesToFloats', n, src, srcOffset, out);

@@ -12,9 +12,16 @@ type GemmSparse = (
   beta: number, c: number, ldc: number, i0: number, i1: number, j0: number, j1: number, scratch: number,
 ) => void;
 
+/** gemmSparse with op(A) held as bytes, a_ip = byte · scale (assembly/sparse_bytes.ts); lda counts bytes. */
+type GemmBytes = (
+  transA: number, k: number, a: number, lda: number, scale: number, b: number, ldb: number,
+  beta: number, c: number, ldc: number, i0: number, i1: number, j0: number, j1: number, scratch: number,
+) => void;
+
 export interface TypedKernels {
   gemm: Gemm;
   gemmSparse: GemmSparse;
+  gemmBytes: GemmBytes;
   /** Zeros in a rows×cols block (row stride ld), or a partial count: ≥ target exactly when the block has ≥ target. */
   countZeros(rows: number, cols: number, a: number, ld: number, target: number): number;
   addRowVector(rows: number, cols: number, x: number, bias: number, out: number): void;
@@ -62,7 +69,7 @@ export interface ModuleExports {
 }
 
 const KERNEL_NAMES = [
-  'gemm', 'gemmSparse', 'countZeros', 'addRowVector', 'sumRows', 'reluForward', 'reluBackward', 'sigmoidForward',
+  'gemm', 'gemmSparse', 'gemmBytes', 'countZeros', 'addRowVector', 'sumRows', 'reluForward', 'reluBackward', 'sigmoidForward',
   'sigmoidBackward', 'softmaxRows', 'crossEntropyLabels', 'crossEntropyOneHot', 'sceBackwardLabels',
   'sceBackwardOneHot', 'gatherRows', 'gatherBytes', 'bytesToFloats', 'argmaxRows', 'axpy', 'adamUpdate', 'im2col', 'col2im', 'transposeBatch', 'maxPoolForward',
   'maxPoolBackward',

@@ -88,7 +88,14 @@ export type AdamCall = Omit<AdamJob, 'chunk'>;
 export type BytesCall = Omit<BytesJob, 'chunk'>;
 
 export class ThreadPool {
+  /** Threads started: the calling thread and threads − 1 workers. */
   readonly threads: number;
+  /**
+   * Threads a split may use (≤ threads): fewer when the caller runs other work on the
+   * cores left (a training run scoring its evaluations on a thread of its own). With 1,
+   * every kernel runs on the calling thread and the workers sleep.
+   */
+  private active: number;
   private readonly control: Block;
   private readonly scratch: Block[] = [];
   private ctl: Int32Array | undefined;
@@ -99,6 +106,7 @@ export class ThreadPool {
   constructor(private readonly rt: Runtime, threads: number, host: WasmHost) {
     // Workers need the memory shared; a page that is not cross-origin isolated has none.
     this.threads = rt.shared ? threads : 1;
+    this.active = this.threads;
     this.canBlock = host.canBlock();
     const spin = this.threads <= host.cores();
     this.mainSpinMs = spin ? MAIN_SPIN_MS : 0;
@@ -115,21 +123,33 @@ export class ThreadPool {
     }
   }
 
+  /** Threads splits use from now on: n clamped to 1..threads. Returns the count applied. */
+  useThreads(n: number): number {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`useThreads: expected a positive integer, got ${n}`);
+    this.active = Math.min(n, this.threads);
+    return this.active;
+  }
+
+  /** Threads splits use now (see useThreads). */
+  get activeThreads(): number {
+    return this.active;
+  }
+
   /**
    * Runs one GEMM. `work` is its cost in multiply-adds, m·n·k unless the caller knows
    * better (the sparse path does far fewer); it only decides how many tasks to make.
    */
   gemm(call: GemmCall, work = call.m * call.n * Math.max(call.k, 1)): void {
-    if (this.threads === 1 || work < THREADING_THRESHOLD) {
+    if (this.active === 1 || work < THREADING_THRESHOLD) {
       this.runWhole(call);
       return;
     }
     // Split the longer side of C, measured in micro-tiles. The sparse kernel gathers each
     // row's nonzeros once per task, so it splits by rows whenever there are enough.
-    const byRows = call.m / ROW_ALIGN >= (call.sparse ? this.threads : call.n / COL_ALIGN);
+    const byRows = call.m / ROW_ALIGN >= (call.sparse ? this.active : call.n / COL_ALIGN);
     const extent = byRows ? call.m : call.n;
     const align = byRows ? ROW_ALIGN : COL_ALIGN;
-    const wanted = Math.min(this.threads * 4, Math.max(this.threads, Math.floor(work / TASK_WORK)));
+    const wanted = Math.min(this.active * 4, Math.max(this.active, Math.floor(work / TASK_WORK)));
     const chunk = Math.ceil(extent / wanted / align) * align;
     const total = Math.ceil(extent / chunk);
     if (total < 2) {
@@ -151,9 +171,9 @@ export class ThreadPool {
   gather(call: GatherCall): boolean {
     const bytes = call.count * call.cols * (call.f32 ? 4 : 8);
     // Bands are whole pairs of rows: the kernel copies two rows at a time.
-    const chunk = 2 * Math.ceil(call.count / (2 * this.threads * GATHER_TASKS_PER_THREAD));
+    const chunk = 2 * Math.ceil(call.count / (2 * this.active * GATHER_TASKS_PER_THREAD));
     const total = chunk > 0 ? Math.ceil(call.count / chunk) : 0;
-    if (this.threads === 1 || bytes < GATHER_THRESHOLD_BYTES || total < 2) {
+    if (this.active === 1 || bytes < GATHER_THRESHOLD_BYTES || total < 2) {
       const kernels = call.f32 ? this.rt.f32 : this.rt.f64;
       kernels.gatherRows(call.count, call.indices, call.cols, call.src, call.out);
       return false;
@@ -170,9 +190,9 @@ export class ThreadPool {
    * already checked: the kernels read and write memory unchecked.
    */
   conv(call: ConvCall, bytes: number): boolean {
-    const chunk = Math.ceil(call.n / (this.threads * CONV_TASKS_PER_THREAD));
+    const chunk = Math.ceil(call.n / (this.active * CONV_TASKS_PER_THREAD));
     const total = chunk > 0 ? Math.ceil(call.n / chunk) : 0;
-    if (this.threads === 1 || bytes < CONV_THRESHOLD_BYTES || total < 2) {
+    if (this.active === 1 || bytes < CONV_THRESHOLD_BYTES || total < 2) {
       runConv(call.f32 ? this.rt.f32 : this.rt.f64, call, 0, call.n);
       return false;
     }
@@ -188,9 +208,9 @@ export class ThreadPool {
    */
   adam(call: AdamCall): boolean {
     // Ranges are whole pairs of elements, the kernel's vector width.
-    const chunk = 2 * Math.ceil(call.n / (2 * this.threads * ADAM_TASKS_PER_THREAD));
+    const chunk = 2 * Math.ceil(call.n / (2 * this.active * ADAM_TASKS_PER_THREAD));
     const total = chunk > 0 ? Math.ceil(call.n / chunk) : 0;
-    if (this.threads === 1 || call.n < ADAM_THRESHOLD || total < 2) {
+    if (this.active === 1 || call.n < ADAM_THRESHOLD || total < 2) {
       const kernels = call.f32 ? this.rt.f32 : this.rt.f64;
       kernels.adamUpdate(0, call.n, call.lrT, call.rest1, call.rest2, call.eps, call.param, call.grad, call.m, call.v);
       return false;
@@ -207,9 +227,9 @@ export class ThreadPool {
    */
   bytes(call: BytesCall): boolean {
     // Ranges are whole runs of 16, the kernel's vector step.
-    const chunk = 16 * Math.ceil(call.n / (16 * this.threads * BYTES_TASKS_PER_THREAD));
+    const chunk = 16 * Math.ceil(call.n / (16 * this.active * BYTES_TASKS_PER_THREAD));
     const total = chunk > 0 ? Math.ceil(call.n / chunk) : 0;
-    if (this.threads === 1 || call.n < BYTES_THRESHOLD || total < 2) {
+    if (this.active === 1 || call.n < BYTES_THRESHOLD || total < 2) {
       (call.f32 ? this.rt.f32 : this.rt.f64).bytesToFloats(call.n, call.src, call.scale, call.out);
       return false;
     }
@@ -238,7 +258,9 @@ export class ThreadPool {
   private runWhole(call: GemmCall): void {
     const kernels = call.f32 ? this.rt.f32 : this.rt.f64;
     const scratch = this.scratch[0]!.ptr;
-    if (call.sparse) {
+    if (call.bytes) {
+      kernels.gemmBytes(+call.transA, call.k, call.a, call.lda, call.scale!, call.b, call.ldb, call.beta, call.c, call.ldc, 0, call.m, 0, call.n, scratch);
+    } else if (call.sparse) {
       kernels.gemmSparse(+call.transA, call.k, call.a, call.lda, call.b, call.ldb, call.beta, call.c, call.ldc, 0, call.m, 0, call.n, scratch);
     } else {
       kernels.gemm(

@@ -42,6 +42,7 @@ const JOB_BYTES = 4;
 const CONV_OP = 21; // index of the op in CONV_OPS
 const CONV_SHAPE = 22; // 9 slots: c, h, w, fh, fw, stride, pad, oh, ow
 const ADAM_SCALARS = 22; // an Adam job's lrT, rest1, rest2, eps: 8 slots, each f64 as two int32 halves
+const BYTES_A = 31; // a GEMM whose A is bytes (its scale in the first Adam scalar's slots)
 export const CONTROL_INTS = 32; // 128 bytes, two cache lines
 
 export interface GemmJob {
@@ -60,6 +61,9 @@ export interface GemmJob {
   ldc: number;
   /** Run the zero-skipping kernel (B not transposed) instead of the dense one. */
   sparse: boolean;
+  /** A holds bytes, read as byte · scale (the zero-skipping kernel, B not transposed). */
+  bytes?: boolean;
+  scale?: number;
   /** Split C into bands of rows (true) or of columns. */
   byRows: boolean;
   /** Rows or columns per task. */
@@ -228,6 +232,12 @@ export function writeJob(ctl: Int32Array, job: GemmJob): void {
   ctl[BY_ROWS] = job.byRows ? 1 : 0;
   ctl[CHUNK] = job.chunk;
   ctl[SPARSE] = job.sparse ? 1 : 0;
+  ctl[BYTES_A] = job.bytes ? 1 : 0;
+  if (job.bytes) {
+    bits64[0] = job.scale ?? Number.NaN;
+    ctl[ADAM_SCALARS] = bits32[0]!;
+    ctl[ADAM_SCALARS + 1] = bits32[1]!;
+  }
 }
 
 // A gather reuses the GEMM's slots: M rows of N columns, A the indices, B the source, C the output.
@@ -304,7 +314,12 @@ export function drain(ctl: Int32Array, f64: TypedKernels, f32: TypedKernels, scr
       j1 = Math.min(j1, j0 + chunk);
     }
     runTask(ctl, () => {
-      if (ctl[SPARSE] === 1) {
+      if (ctl[BYTES_A] === 1) {
+        kernels.gemmBytes(
+          ctl[TRANS_A]!, ctl[K]!, ctl[A]!, ctl[LDA]!, adamScalar(ctl, 0), ctl[B]!, ctl[LDB]!,
+          ctl[BETA]!, ctl[C]!, ctl[LDC]!, i0, i1, j0, j1, scratch,
+        );
+      } else if (ctl[SPARSE] === 1) {
         kernels.gemmSparse(
           ctl[TRANS_A]!, ctl[K]!, ctl[A]!, ctl[LDA]!, ctl[B]!, ctl[LDB]!,
           ctl[BETA]!, ctl[C]!, ctl[LDC]!, i0, i1, j0, j1, scratch,

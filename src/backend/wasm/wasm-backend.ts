@@ -4,7 +4,7 @@
 import type { Backend, ConvGeometry, DType, FloatArray } from '../backend.js';
 import { checkPoolPadding, convGeometry } from '../conv_geometry.js';
 import { checkAdamArgs } from '../reference/adam.js';
-import { checkByteBlock, checkByteRows } from '../reference/bytes.js';
+import { checkByteBlock, checkByteRows, checkGemmBytes } from '../reference/bytes.js';
 import { referenceBackend } from '../reference/index.js';
 import type { TypedKernels } from './exports.js';
 import { Marshal } from './marshal.js';
@@ -15,6 +15,11 @@ export interface WasmBackend extends Backend {
   readonly name: 'wasm';
   /** Threads a large GEMM is split across, the calling thread included. */
   readonly threads: number;
+  /**
+   * Splits use at most n threads from now on (clamped to 1..threads), leaving the other
+   * cores to the caller's own work; returns the count applied. Results never depend on it.
+   */
+  useThreads(n: number): number;
   /** GEMMs run so far by this backend object on each path, for tests and benchmarks. */
   readonly gemmPaths: Readonly<GemmPathCounts>;
   /** Row gathers from this backend's memory run so far, whole on the calling thread or split across the pool. */
@@ -42,6 +47,8 @@ export interface GemmPathCounts {
   dense: number;
   /** Zero-skipping kernel (assembly/sparse.ts). */
   sparse: number;
+  /** gemmBytes: the zero-skipping kernel reading A as bytes (assembly/sparse_bytes.ts). */
+  bytes: number;
 }
 
 /**
@@ -99,7 +106,7 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
     return result;
   };
 
-  const gemmPaths: GemmPathCounts = { dense: 0, sparse: 0 };
+  const gemmPaths: GemmPathCounts = { dense: 0, sparse: 0, bytes: 0 };
   const gatherPaths: GatherPathCounts = { whole: 0, split: 0 };
   const convPaths: ConvPathCounts = { whole: 0, split: 0 };
   const adamPaths: ConvPathCounts = { whole: 0, split: 0 };
@@ -112,7 +119,10 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
 
   return {
     name: 'wasm',
-    threads: pool.threads,
+    get threads() {
+      return pool.activeThreads;
+    },
+    useThreads: (n: number) => pool.useThreads(n),
     gemmPaths,
     gatherPaths,
     convPaths,
@@ -269,6 +279,29 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
       if (count === 0 || cols === 0) return;
       const rows = Math.floor(src.length / cols);
       marshalled((ms) => t.gatherBytes(count, ms.input(indices, 0, count), cols, ms.input(src, 0, rows * cols), scale, ms.overwrite(out, 0, count * cols)));
+    },
+    gemmBytes(transA, m, n, k, a, aOffset, lda, scale, b, bOffset, ldb, beta, c, cOffset, ldc) {
+      checkGemmBytes(transA, m, n, k, a, aOffset, lda, scale, b, bOffset, ldb, c, cOffset, ldc);
+      const table = tableFor(b, c);
+      // Bytes outside this memory are converted by the reference: copying a dataset in
+      // for one product would cost more than the product.
+      if (!table || !rt.owns(a)) return referenceBackend.gemmBytes(transA, m, n, k, a, aOffset, lda, scale, b, bOffset, ldb, beta, c, cOffset, ldc);
+      if (m === 0 || n === 0) return;
+      const aLength = k > 0 ? extent(transA ? k : m, transA ? m : k, lda, 'A') : 0;
+      const bLength = k > 0 ? extent(k, n, ldb, 'B') : 0;
+      const cLength = extent(m, n, ldc, 'C');
+      gemmPaths.bytes++;
+      marshalled((ms) => {
+        // The threading decision's estimate: a quarter of the pixels nonzero (MNIST has a
+        // fifth), plus the scan of every byte.
+        const work = Math.round(m * n * k * 0.25) + m * k;
+        pool.gemm({
+          f32: table === rt.f32, sparse: true, bytes: true, scale, transA, transB: false, m, n, k,
+          a: ms.input(a, aOffset, aLength), lda,
+          b: ms.input(b, bOffset, bLength), ldb,
+          beta, c: ms.output(c, cOffset, cLength), ldc,
+        }, work);
+      });
     },
     bytesToFloats(n, src, srcOffset, scale, out) {
       checkByteBlock('bytesToFloats', n, src, srcOffset, out);

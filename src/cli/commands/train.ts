@@ -23,12 +23,13 @@ import { RunLock } from '../../train/run_lock.js';
 import { Timeline, timelineRequested } from '../../train/timeline.js';
 import { HISTORY_LOG, journalWeights } from '../../train/history.js';
 import { removeStaleTempFiles } from '../../train/run_manifest.js';
-import { firstRows, iterationsPerEpoch, Trainer, TrainingDivergedError, type TrainResult, type TrainState } from '../../train/train.js';
+import { evaluationSets, firstRows, iterationsPerEpoch, Trainer, TrainingDivergedError, type TrainResult, type TrainState } from '../../train/train.js';
 import { NABLA_VERSION } from '../../version.js';
 import { formatHelp, parseArgs, UsageError, type ParsedFlags } from '../args.js';
 import { backendFlags, checkFitsInMemory, checkLayeredFitsInMemory, dataFlags, selectBackend, type Output } from '../common.js';
 import { signalExitCode, StopSignals } from '../train_signals.js';
 import { TrainDisplay } from '../train_display.js';
+import { startBackgroundScoring, type BackgroundScoring } from '../train_scoring.js';
 import { CONV_TRAINING, differingFlag, isConvNet, networkFlags, networkSettings, type NetName } from '../train_settings.js';
 
 const hyperparameterFlags = {
@@ -252,99 +253,122 @@ async function trainInFolder(
   if (specInputSize(spec) !== inputSize) throw new Error(`${runDir}: the checkpoint's network takes ${specInputSize(spec)} inputs but the images have ${inputSize} pixels`);
   const mode = f.json ? 'json' : f.quiet ? 'quiet' : 'normal';
   let display!: TrainDisplay; // made once the trainer knows how many epochs there are
-  let trainer: Trainer;
+  const trainData = { xTrain: data.xTrain, trainLabels: data.trainLabels, xTest: data.xTest, testLabels: data.testLabels };
+  const sets = evaluationSets(trainData, setup.train);
+  const iterationsLeft = setup.train.iters - (checkpoint?.state.iteration ?? 0);
+  const scoring = startBackgroundScoring(sets, {
+    imagesPerEvaluation: sets.xTrain.shape[0]! + sets.xTest.shape[0]!,
+    evaluations: Math.ceil(iterationsLeft / iterationsPerEpoch(data.xTrain.shape[0]!, setup.train.batchSize)),
+    iterations: iterationsLeft,
+    batchSize: setup.train.batchSize,
+  }, (line) => safeErr(io, `nabla train: ${line}`));
   try {
-    trainer = new Trainer(network, { xTrain: data.xTrain, trainLabels: data.trainLabels, xTest: data.xTest, testLabels: data.testLabels }, setup.train, {
-      onIteration: ({ iteration, epoch, loss }) => display.iteration(iteration + 1, epoch, loss),
-      onEpochEnd: (result) => display.epoch(result),
-    }, checkpoint?.state);
-  } catch (error) {
-    // The losses and evaluations a checkpoint resumes with come from its history journal.
-    if (checkpoint && error instanceof RangeError && error.message.startsWith('resume: ')) {
-      throw new Error(`${join(runDir, HISTORY_LOG)}: ${error.message.slice('resume: '.length)} (the file is damaged)`);
-    }
-    throw error;
+    return await trainWith(scoring);
+  } finally {
+    await scoring?.close();
   }
-  // Written only once the resumed state is known to be sound.
-  const backend = getBackend();
-  await writeConfig(runDir, describeRun(setup, spec, backend, checkpoint?.state));
-  const writer = new CheckpointWriter(runDir, checkpoint);
-  let wroteModel = false;
-  const stop = new StopSignals((signal) => {
-    // A second signal: stop now, saying what is left. Half-written temporary files go;
-    // the run folder keeps the last complete checkpoint, which --resume continues.
-    removeInFlightTempFilesSync();
-    display.finish();
-    const kept = writer.lastIteration !== undefined
-      ? `${printable(runDir, 1000)} keeps the checkpoint of iteration ${writer.lastIteration}${wroteModel ? ' and the model' : ', without the final model'}; continue with: nabla train --resume ${printable(runDir, 1000)}`
-      : `no checkpoint was saved in ${printable(runDir, 1000)}`;
-    safeErr(io, `nabla train: stopped by a second ${signal} before the save finished: ${kept}`);
-    folder.lock.release();
-    process.exit(signalExitCode(signal));
-  });
-  display = new TrainDisplay(io, mode, setup.train.iters, trainer.totalEpochs - 1, checkpoint?.state.iteration ?? 0);
-  const resuming = checkpoint ? (trainer.done ? `Finishing ${printable(runDir, 1000)} (stopped after its last checkpoint, before its final files): ` : `Resuming ${printable(runDir, 1000)} at iteration ${checkpoint.state.iteration}: `) : '';
-  display.header([
-    `${resuming}${describeNetwork(spec)} ${setup.dtype} on ${describeBackend(backend)}`,
-    `${setup.train.iters} iterations, batch ${setup.train.batchSize}, ${describeOptimizer(trainer)}, seed ${setup.train.seed}; data ${printable(data.dataDir, 1000)}${setup.trainSize !== undefined ? ` (the first ${setup.trainSize} training images)` : ''}`,
-    `run folder: ${printable(runDir, 1000)}`,
-  ]);
 
-  timeline?.lap('setup');
-  let checkpointMs = 0;
-  try {
+  async function trainWith(scoring: BackgroundScoring | undefined): Promise<number> {
+    let trainer: Trainer;
     try {
-      let lastYield = performance.now();
-      while (!trainer.done && !stop.received) {
-        trainer.step();
-        if (f.checkpointEvery! > 0 && trainer.iteration % f.checkpointEvery! === 0 && !trainer.done) {
-          const saving = performance.now();
-          trainer.checkWeights();
-          await writer.save(network, setup, trainer.snapshot());
-          checkpointMs += performance.now() - saving;
-        }
-        if (performance.now() - lastYield > YIELD_MS) {
-          await new Promise((resolveYield) => setImmediate(resolveYield));
-          lastYield = performance.now();
-        }
-      }
-      trainer.checkWeights();
+      trainer = new Trainer(network, trainData, setup.train, {
+        onIteration: ({ iteration, epoch, loss }) => display.iteration(iteration + 1, epoch, loss),
+        onEpochEnd: (result) => display.epoch(result),
+      }, checkpoint?.state, scoring ? { background: scoring.scorer } : {});
     } catch (error) {
-      display.finish();
-      if (error instanceof TrainingDivergedError) {
-        const state = trainer.state();
-        await writeMetrics(runDir, state.losses, state.epochs);
-        const kept = writer.lastIteration !== undefined ? `the last checkpoint before it (iteration ${writer.lastIteration}) is kept in ${runDir}` : 'no checkpoint was saved before it';
-        throw new Error(`${error.message}; ${kept}`);
+      // The losses and evaluations a checkpoint resumes with come from its history journal.
+      if (checkpoint && error instanceof RangeError && error.message.startsWith('resume: ')) {
+        throw new Error(`${join(runDir, HISTORY_LOG)}: ${error.message.slice('resume: '.length)} (the file is damaged)`);
       }
       throw error;
     }
-    display.finish();
-    if (timeline) {
-      timeline.lap('steps');
-      timeline.move('steps', 'evaluations', trainer.evaluationSeconds);
-      timeline.move('steps', 'checkpoints', checkpointMs / 1000);
-    }
+    // Written only once the resumed state is known to be sound.
+    const backend = getBackend();
+    await writeConfig(runDir, describeRun(setup, spec, backend, checkpoint?.state));
+    const writer = new CheckpointWriter(runDir, checkpoint);
+    let wroteModel = false;
+    const stop = new StopSignals((signal) => {
+      // A second signal: stop now, saying what is left. Half-written temporary files go;
+      // the run folder keeps the last complete checkpoint, which --resume continues.
+      removeInFlightTempFilesSync();
+      display.finish();
+      const kept = writer.lastIteration !== undefined
+        ? `${printable(runDir, 1000)} keeps the checkpoint of iteration ${writer.lastIteration}${wroteModel ? ' and the model' : ', without the final model'}; continue with: nabla train --resume ${printable(runDir, 1000)}`
+        : `no checkpoint was saved in ${printable(runDir, 1000)}`;
+      safeErr(io, `nabla train: stopped by a second ${signal} before the save finished: ${kept}`);
+      folder.lock.release();
+      process.exit(signalExitCode(signal));
+    });
+    display = new TrainDisplay(io, mode, setup.train.iters, trainer.totalEpochs - 1, checkpoint?.state.iteration ?? 0);
+    const resuming = checkpoint ? (trainer.done ? `Finishing ${printable(runDir, 1000)} (stopped after its last checkpoint, before its final files): ` : `Resuming ${printable(runDir, 1000)} at iteration ${checkpoint.state.iteration}: `) : '';
+    display.header([
+      `${resuming}${describeNetwork(spec)} ${setup.dtype} on ${describeBackend(backend)}${scoring ? `, ${scoring.description}` : ''}`,
+      `${setup.train.iters} iterations, batch ${setup.train.batchSize}, ${describeOptimizer(trainer)}, seed ${setup.train.seed}; data ${printable(data.dataDir, 1000)}${setup.trainSize !== undefined ? ` (the first ${setup.trainSize} training images)` : ''}`,
+      `run folder: ${printable(runDir, 1000)}`,
+    ]);
 
-    const result = trainer.result(stop.received);
-    if (writer.lastIteration !== result.state.iteration) await writer.save(network, setup, trainer.snapshot());
-    await writeMetrics(runDir, result.losses, result.epochs);
-    if (stop.signal !== undefined) {
-      const how = stop.signal === 'SIGINT' ? 'interrupted' : stop.signal === 'SIGPIPE' ? 'stopped (standard output was closed)' : `stopped by ${stop.signal}`;
-      safeErr(io, `${how} at iteration ${result.state.iteration}/${setup.train.iters}: checkpoint saved in ${printable(join(runDir, CHECKPOINT_STATE), 1000)}`);
-      safeErr(io, `continue with: nabla train --resume ${printable(runDir, 1000)}`);
-      return signalExitCode(stop.signal);
+    timeline?.lap('setup');
+    let checkpointMs = 0;
+    try {
+      try {
+        let lastYield = performance.now();
+        while (!trainer.done && !stop.received) {
+          trainer.step();
+          if (f.checkpointEvery! > 0 && trainer.iteration % f.checkpointEvery! === 0 && !trainer.done) {
+            const saving = performance.now();
+            trainer.checkWeights();
+            await trainer.settle(); // the checkpoint holds every evaluation so far
+            await writer.save(network, setup, trainer.snapshot());
+            checkpointMs += performance.now() - saving;
+          }
+          if (performance.now() - lastYield > YIELD_MS) {
+            await new Promise((resolveYield) => setImmediate(resolveYield));
+            lastYield = performance.now();
+          }
+        }
+        trainer.checkWeights();
+        await trainer.settle();
+      } catch (error) {
+        // Evaluations still running are recorded (or their failure dropped: this error is the news).
+        await trainer.settle().catch(() => undefined);
+        display.finish();
+        if (error instanceof TrainingDivergedError) {
+          const state = trainer.state();
+          await writeMetrics(runDir, state.losses, state.epochs);
+          const kept = writer.lastIteration !== undefined ? `the last checkpoint before it (iteration ${writer.lastIteration}) is kept in ${runDir}` : 'no checkpoint was saved before it';
+          throw new Error(`${error.message}; ${kept}`);
+        }
+        throw error;
+      }
+      display.finish();
+      // Training is over: the final score and files get every thread back.
+      await scoring?.close();
+      if (timeline) {
+        timeline.lap('steps');
+        timeline.move('steps', 'evaluations', trainer.evaluationSeconds);
+        timeline.move('steps', 'checkpoints', checkpointMs / 1000);
+      }
+
+      const result = trainer.result(stop.received);
+      if (writer.lastIteration !== result.state.iteration) await writer.save(network, setup, trainer.snapshot());
+      await writeMetrics(runDir, result.losses, result.epochs);
+      if (stop.signal !== undefined) {
+        const how = stop.signal === 'SIGINT' ? 'interrupted' : stop.signal === 'SIGPIPE' ? 'stopped (standard output was closed)' : `stopped by ${stop.signal}`;
+        safeErr(io, `${how} at iteration ${result.state.iteration}/${setup.train.iters}: checkpoint saved in ${printable(join(runDir, CHECKPOINT_STATE), 1000)}`);
+        safeErr(io, `continue with: nabla train --resume ${printable(runDir, 1000)}`);
+        return signalExitCode(stop.signal);
+      }
+      await saveNetwork(network, join(runDir, RUN_FILES.model));
+      wroteModel = true;
+      await writer.markFinished();
+      timeline?.lap('files');
+      const final = finalAccuracy(network, data, result, setup.train);
+      timeline?.lap('final score');
+      report(io, f.json === true, runDir, result, final, timeline);
+      return 0;
+    } finally {
+      stop.dispose();
     }
-    await saveNetwork(network, join(runDir, RUN_FILES.model));
-    wroteModel = true;
-    await writer.markFinished();
-    timeline?.lap('files');
-    const final = finalAccuracy(network, data, result, setup.train);
-    timeline?.lap('final score');
-    report(io, f.json === true, runDir, result, final, timeline);
-    return 0;
-  } finally {
-    stop.dispose();
   }
 }
 

@@ -7,6 +7,7 @@ import * as s from './sparse';
 import * as cv from './conv';
 import * as o from './optim';
 import * as by from './bytes';
+import * as sb from './sparse_bytes';
 import { KC, NC, MR, nr } from './simd';
 
 /** First byte the host allocator may use: static data and nothing else lies below. */
@@ -43,6 +44,18 @@ export function gemmSparse_f32(
   beta: i32, c: usize, ldc: i32, i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize,
 ): void {
   s.gemmSparseBlock<f32>(transA, k, a, lda, b, ldb, beta, c, ldc, i0, i1, j0, j1, scratch);
+}
+export function gemmBytes_f64(
+  transA: bool, k: i32, a: usize, lda: i32, scale: f64, b: usize, ldb: i32,
+  beta: i32, c: usize, ldc: i32, i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize,
+): void {
+  sb.gemmBytesBlock<f64>(transA, k, a, lda, scale, b, ldb, beta, c, ldc, i0, i1, j0, j1, scratch);
+}
+export function gemmBytes_f32(
+  transA: bool, k: i32, a: usize, lda: i32, scale: f64, b: usize, ldb: i32,
+  beta: i32, c: usize, ldc: i32, i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize,
+): void {
+  sb.gemmBytesBlock<f32>(transA, k, a, lda, scale, b, ldb, beta, c, ldc, i0, i1, j0, j1, scratch);
 }
 export function countZeros_f64(rows: i32, cols: i32, a: usize, ld: i32, target: i32): i32 { return s.countZeros<f64>(rows, cols, a, ld, target); }
 export function countZeros_f32(rows: i32, cols: i32, a: usize, ld: i32, target: i32): i32 { return s.countZeros<f32>(rows, cols, a, ld, target); }

@@ -136,7 +136,7 @@ function chunkTail<T>(count: i32, addrs: usize, vals: usize, off: usize, c: usiz
 // when v is nonzero (NaN included), so callers need no branch per entry.
 //   addrs: list's u32 B-row addresses; vals: list's values (T)
 @inline
-function append<T>(addrs: usize, vals: usize, count: i32, v: T, bRow: u32): i32 {
+export function append<T>(addrs: usize, vals: usize, count: i32, v: T, bRow: u32): i32 {
   store<u32>(addrs + (<usize>count << 2), bRow);
   store<T>(vals + <usize>count * sizeof<T>(), v);
   return count + <i32>(v != 0);
@@ -159,7 +159,7 @@ function nonzeroMask8<T>(ptr: usize): i32 {
 // up to three scalar columns: each chunk is one pass over the gathered entries.
 //   addrs: count × u32, address of B_e's first column; vals: count × T
 @inline
-function applyRow<T>(count: i32, addrs: usize, vals: usize, cRow: usize, n: i32, accumulate: bool): void {
+export function applyRow<T>(count: i32, addrs: usize, vals: usize, cRow: usize, n: i32, accumulate: bool): void {
   const size = sizeof<T>();
   const L = lanes<T>();
   let j = 0;
