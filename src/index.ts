@@ -61,7 +61,7 @@ export { parseIdx, DataFormatError, type IdxArray } from './data/idx.js';
 export { mnistFromBytes, MNIST_IDX_NAMES, type MnistIdxBytes, type MnistFromBytesOptions, type MnistTensors } from './data/mnist_bytes.js';
 
 export { Trainer } from './train/train.js';
-export { ByteImages } from './data/byte_images.js';
+export { ByteImages } from './tensor/byte_images.js';
 export { BlockScorer, type TrainImages } from './train/images.js';
 export { encodeNetwork, decodeNetwork, type LoadedNetwork } from './io/model.js';
 export { encodeSafetensors, decodeSafetensors, SafetensorsError, type SafetensorsTensor, type SafetensorsContents } from './io/safetensors.js';

@@ -1,15 +1,16 @@
 // Whether a training run scores its evaluations on a thread of their own, and starting it.
 //
 // On the seed's run (TwoLayerNet, all 70000 images scored 17 times) the evaluations were
-// 30% of the float64 run on two threads, while the two threads gained almost nothing on
-// its small steps (the weights and the batch move between the cores' caches at every
-// split): one core training and one scoring beats both doing each in turn. Conv nets
-// score 1000 images per epoch and gain 1.8–2× on their steps from a second thread, so they
-// keep both. Where the evaluations run never changes a result.
+// 30% of the float64 run, and scoring them in turn with the steps left a core idle in
+// every small split. With a scoring thread, the main thread trains while the evaluation of
+// the weights it had at the epoch's start is scored beside it, and its kernels split over
+// every thread again as soon as the scoring thread is idle (balance()). Conv nets score
+// 1000 images per epoch, too little to be worth a thread. Where the evaluations run never
+// changes a result.
 
 import { getBackend } from '../backend/index.js';
 import type { WasmBackend } from '../backend/wasm/wasm-backend.js';
-import { ByteImages } from '../data/byte_images.js';
+import { ByteImages } from '../tensor/byte_images.js';
 import { ThreadScorer } from '../platform/node/scorer_thread.js';
 import type { TrainImages } from '../train/images.js';
 import type { TrainData } from '../train/train.js';
@@ -43,6 +44,11 @@ export function wantsBackgroundScoring(plan: ScoringPlanInput): boolean {
 
 export interface BackgroundScoring {
   scorer: ThreadScorer;
+  /**
+   * Called between steps: the training kernels split over every thread while the scoring
+   * thread is idle, and over one fewer while it scores.
+   */
+  balance(): void;
   /** "evaluations on a thread of their own", for the run's header. */
   description: string;
   /** Gives the training thread back every thread, and stops the scoring thread. */
@@ -66,13 +72,17 @@ export function startBackgroundScoring(
   const { xTrain, trainLabels, xTest, testLabels } = sets;
   if (!(xTrain instanceof ByteImages) || !(xTest instanceof ByteImages) || !(testLabels instanceof Int32Array)) return undefined;
   if (!wantsBackgroundScoring({ ...plan, threads, override: envVar('NABLA_EVAL_THREAD') })) return undefined;
-  wasm.useThreads(threads - 1);
   const scorer = new ThreadScorer({ xTrain, trainLabels, xTest, testLabels }, (reason) => {
     wasm.useThreads(threads);
     warn(`${reason}; scoring the evaluations on the main thread`);
   });
+  let splitting = threads;
   return {
     scorer,
+    balance() {
+      const wanted = scorer.idle ? threads : threads - 1;
+      if (wanted !== splitting) splitting = wasm.useThreads(wanted);
+    },
     description: 'evaluations on a thread of their own',
     async close() {
       wasm.useThreads(threads);

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { DType } from '../backend/backend.js';
 import { getBackend } from '../backend/index.js';
-import { ByteImages } from './byte_images.js';
+import { ByteImages } from '../tensor/byte_images.js';
 import type { Labels } from '../layers/softmax_with_loss.js';
 import { Tensor } from '../tensor/tensor.js';
 import { describeFsError } from '../io/regular_file.js';

@@ -1,4 +1,5 @@
 import type { Labels } from '../layers/softmax_with_loss.js';
+import type { ByteImages } from '../tensor/byte_images.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { DeepConvNetSpec } from './deep_conv_net.js';
 import type { MultiLayerNetSpec } from './multi_layer_net.js';
@@ -40,6 +41,25 @@ export interface TrainableNetwork {
   /** State an exact resume restores (Dropout1's generator …), JSON-serialisable. */
   layerStates?(): Record<string, unknown>;
   loadLayerStates?(states: Record<string, unknown>): void;
+}
+
+/**
+ * A network whose predict, loss, accuracy and gradient also take images kept as bytes
+ * (ByteImages), which its first layer reads without a float copy, when readsBytes() says
+ * so. The results are the bits the images converted to floats would give.
+ */
+export interface ByteReadingNetwork extends TrainableNetwork {
+  readsBytes(): boolean;
+  predict(x: Tensor | ByteImages, trainFlg?: boolean): Tensor;
+  loss(x: Tensor | ByteImages, t: Labels, trainFlg?: boolean): number;
+  accuracy(x: Tensor | ByteImages, t: Labels): number;
+  gradient(x: Tensor | ByteImages, t: Labels): Record<string, Tensor>;
+}
+
+/** Whether the network takes images as bytes (see ByteReadingNetwork). */
+export function readsBytes(network: TrainableNetwork): network is ByteReadingNetwork {
+  const reader = network as Partial<ByteReadingNetwork>;
+  return typeof reader.readsBytes === 'function' && reader.readsBytes();
 }
 
 /** A network that can also describe itself, so a model file can rebuild it. */

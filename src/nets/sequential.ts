@@ -5,6 +5,7 @@ import { Convolution } from '../layers/convolution.js';
 import type { Layer } from '../layers/layer.js';
 import type { Labels } from '../layers/softmax_with_loss.js';
 import { formatShape } from '../tensor/shape.js';
+import { ByteImages } from '../tensor/byte_images.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** The last layer: scores and targets in, the mean loss out; backward starts the chain. */
@@ -85,21 +86,29 @@ export class Sequential {
   }
 
   /** Scores [batch, classes] before the softmax. Test mode unless trainFlg. The result is a reused buffer. */
-  predict(x: Tensor, trainFlg = false): Tensor {
-    let out = x;
-    for (const layer of this.layers) out = layer.forward(out, trainFlg);
+  predict(x: Tensor | ByteImages, trainFlg = false): Tensor {
+    const [first, ...rest] = this.layers as [Layer, ...Layer[]];
+    let out: Tensor;
+    if (x instanceof ByteImages) out = first instanceof Affine ? first.forward(x, trainFlg) : first.forward(x.toFloats(), trainFlg);
+    else out = first.forward(x, trainFlg);
+    for (const layer of rest) out = layer.forward(out, trainFlg);
     return out;
   }
 
+  /** Whether images as bytes go straight into the first layer (an Affine one); others convert them. */
+  readsBytes(): boolean {
+    return this.layers[0] instanceof Affine;
+  }
+
   /** Mean loss of the batch, plus the weight decay ½λΣ‖W‖². */
-  loss(x: Tensor, t: Labels, trainFlg = false): number {
+  loss(x: Tensor | ByteImages, t: Labels, trainFlg = false): number {
     const y = this.predict(x, trainFlg);
     return this.lastLayer.forward(y, t) + this.weightDecay();
   }
 
   /** Fraction of rows whose highest score is the true class, in test mode; scored in blocks. */
-  accuracy(x: Tensor, t: Labels): number {
-    const rows = x.rank === 0 ? 0 : x.shape[0]!;
+  accuracy(x: Tensor | ByteImages, t: Labels): number {
+    const rows = x.shape.length === 0 ? 0 : x.shape[0]!;
     if (rows === 0) throw new RangeError('Sequential.accuracy: no rows to score');
     const labels = t instanceof Int32Array ? t : null;
     if (labels ? labels.length !== rows : t instanceof Tensor && (t.rank !== 2 || t.shape[0] !== rows)) {
@@ -135,7 +144,7 @@ export class Sequential {
    * Gradients by backpropagation in train mode, under the params' names; each W's gets λW
    * for the weight decay. The tensors are the layers' own gradient buffers.
    */
-  gradient(x: Tensor, t: Labels): Record<string, Tensor> {
+  gradient(x: Tensor | ByteImages, t: Labels): Record<string, Tensor> {
     this.lossOfLastGradient = this.loss(x, t, true);
     let dout = this.lastLayer.backward(1);
     for (let i = this.layers.length - 1; i > 0; i--) dout = this.layers[i]!.backward(dout);

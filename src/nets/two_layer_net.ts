@@ -7,6 +7,7 @@ import { Relu } from '../layers/relu.js';
 import { SoftmaxWithLoss, toLabels, type LabelsInput } from '../layers/softmax_with_loss.js';
 import { Random } from '../tensor/random.js';
 import { formatShape } from '../tensor/shape.js';
+import { ByteImages } from '../tensor/byte_images.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Network } from './network.js';
 import { fits, memoryLimit, twoLayerBytes, whyNotFits } from '../util/memory.js';
@@ -99,18 +100,18 @@ export class TwoLayerNet implements Network {
    * Class scores (before softmax), [batch, outputSize]. The result is a reused buffer.
    * trainFlg is accepted for the Network contract: this net is the same in training and test.
    */
-  predict(x: Tensor, _trainFlg?: boolean): Tensor {
+  predict(x: Tensor | ByteImages, _trainFlg?: boolean): Tensor {
     this.checkInput(x);
     return this.affine2.forward(this.relu1.forward(this.affine1.forward(x)));
   }
 
   /** Mean cross-entropy loss of the batch. */
-  loss(x: Tensor, t: LabelsInput, _trainFlg?: boolean): number {
+  loss(x: Tensor | ByteImages, t: LabelsInput, _trainFlg?: boolean): number {
     return this.lastLayer.forward(this.predict(x), t);
   }
 
   /** Fraction of rows whose highest score is the true class; scored in blocks. */
-  accuracy(x: Tensor, targets: LabelsInput): number {
+  accuracy(x: Tensor | ByteImages, targets: LabelsInput): number {
     this.checkInput(x);
     const t = toLabels(targets, 'TwoLayerNet.accuracy');
     const rows = x.shape[0]!;
@@ -167,7 +168,7 @@ export class TwoLayerNet implements Network {
    * Gradients of every parameter by backpropagation: one forward pass, then each layer's
    * backward in reverse order. The returned tensors are the layers' own dW/db buffers.
    */
-  gradient(x: Tensor, t: LabelsInput): Params {
+  gradient(x: Tensor | ByteImages, t: LabelsInput): Params {
     this.loss(x, t);
     let dout = this.lastLayer.backward(1);
     dout = this.affine2.backward(dout);
@@ -185,8 +186,14 @@ export class TwoLayerNet implements Network {
     return { type: 'TwoLayerNet', inputSize: this.inputSize, hiddenSize: this.hiddenSize, outputSize: this.outputSize, weightInitStd: this.weightInitStd, seed: this.seed, dtype: this.dtype };
   }
 
-  private checkInput(x: Tensor): void {
-    if (x.rank < 2 || x.size / x.shape[0]! !== this.inputSize) {
+  /** Images as bytes go straight into the first Affine layer. */
+  readsBytes(): boolean {
+    return true;
+  }
+
+  private checkInput(x: Tensor | ByteImages): void {
+    const rowSize = x instanceof ByteImages ? x.rowSize : x.size / x.shape[0]!;
+    if (x.shape.length < 2 || rowSize !== this.inputSize) {
       throw new RangeError(`TwoLayerNet: input has shape ${formatShape(x.shape)} but the network takes [batch, ${this.inputSize}]`);
     }
     if (x.dtype !== this.dtype) throw new TypeError(`TwoLayerNet: input is ${x.dtype} but the network is ${this.dtype}`);

@@ -1,34 +1,51 @@
-import { ByteImages } from '../data/byte_images.js';
+import { getBackend } from '../backend/index.js';
+import { ByteImages } from '../tensor/byte_images.js';
 import { gatherRows } from '../tensor/ops.js';
 import type { Random } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /**
  * Draws mini-batches with replacement, like np.random.choice(train_size, batch_size),
- * into buffers that are reused for every batch. From ByteImages, the batch's rows are
- * converted to floats as they are gathered.
+ * into buffers that are reused for every batch. From ByteImages, next() converts the
+ * batch's rows to floats as it gathers them; nextBytes() copies them as bytes, for a
+ * network that reads bytes. Both draw the same indices from the generator.
  */
 export class BatchSampler {
   private readonly indices: Int32Array;
-  private readonly xBatch: Tensor;
+  private xBatch: Tensor | undefined;
+  private byteBatch: ByteImages | undefined;
   private readonly tBatch: Int32Array;
 
-  constructor(private readonly x: Tensor | ByteImages, private readonly labels: Int32Array, batchSize: number, private readonly rng: Random) {
+  constructor(private readonly x: Tensor | ByteImages, private readonly labels: Int32Array, private readonly batchSize: number, private readonly rng: Random) {
     const rows = x.shape[0] ?? 0;
     if (labels.length !== rows) throw new RangeError(`BatchSampler: ${rows} inputs but ${labels.length} labels`);
     if (rows === 0) throw new RangeError('BatchSampler: the training set is empty');
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`BatchSampler: batch size must be a positive integer, got ${batchSize}`);
     this.indices = new Int32Array(batchSize);
-    this.xBatch = Tensor.empty([batchSize, ...x.shape.slice(1)], x.dtype, 'backend');
     this.tBatch = new Int32Array(batchSize);
   }
 
-  /** The next batch; both arrays are overwritten by the following call. */
+  /** The next batch as floats; both arrays are overwritten by the following call. */
   next(): [Tensor, Int32Array] {
-    this.rng.choice(this.x.shape[0]!, this.indices);
+    this.draw();
+    this.xBatch ??= Tensor.empty([this.batchSize, ...this.x.shape.slice(1)], this.x.dtype, 'backend');
     if (this.x instanceof ByteImages) this.x.gather(this.indices, this.xBatch);
     else gatherRows(this.x, this.indices, this.xBatch);
-    for (let i = 0; i < this.indices.length; i++) this.tBatch[i] = this.labels[this.indices[i]!]!;
     return [this.xBatch, this.tBatch];
+  }
+
+  /** The next batch as bytes (images given as ByteImages only); overwritten by the following call. */
+  nextBytes(): [ByteImages, Int32Array] {
+    const x = this.x;
+    if (!(x instanceof ByteImages)) throw new TypeError('BatchSampler.nextBytes: the images are floats, not ByteImages');
+    this.draw();
+    this.byteBatch ??= new ByteImages(getBackend().allocBytes(this.batchSize * x.rowSize), [this.batchSize, ...x.shape.slice(1)], x.scale, x.dtype);
+    x.gatherInto(this.indices, this.byteBatch);
+    return [this.byteBatch, this.tBatch];
+  }
+
+  private draw(): void {
+    this.rng.choice(this.x.shape[0]!, this.indices);
+    for (let i = 0; i < this.indices.length; i++) this.tBatch[i] = this.labels[this.indices[i]!]!;
   }
 }

@@ -1,6 +1,6 @@
-import { ByteImages } from '../data/byte_images.js';
+import { ByteImages } from '../tensor/byte_images.js';
 import type { Labels } from '../layers/softmax_with_loss.js';
-import type { TrainableNetwork } from '../nets/network.js';
+import { readsBytes, type TrainableNetwork } from '../nets/network.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** A training or test set as the trainer reads it: float rows, or bytes converted as they are used. */
@@ -40,6 +40,8 @@ export class BlockScorer {
     // Blocks slice the labels too, so a count that does not match must be refused here.
     const labels = t instanceof Tensor ? t.shape[0]! : t.length;
     if (labels !== rows) throw new RangeError(`accuracy: ${labels} labels for ${rows} images`);
+    // A network that reads bytes scores them as they are, in its own blocks.
+    if (readsBytes(network)) return network.accuracy(x, t);
     const rowBytes = x.rowSize * (x.dtype === 'float32' ? 4 : 8);
     const size = Math.min(rows, network.evalBatchSize ?? DEFAULT_BLOCK, Math.max(1, Math.floor(this.blockBytes / rowBytes)));
     if (!this.block || this.block.dtype !== x.dtype || this.block.shape[0]! < size || this.block.size / this.block.shape[0]! !== x.rowSize) {

@@ -1,5 +1,6 @@
 import type { Labels } from '../layers/softmax_with_loss.js';
-import type { TrainableNetwork } from '../nets/network.js';
+import { readsBytes, type ByteReadingNetwork, type TrainableNetwork } from '../nets/network.js';
+import { ByteImages } from '../tensor/byte_images.js';
 import { createOptimizer, OPTIMIZER_NAMES, type OptimizerOptions } from '../optim/create_optimizer.js';
 import type { Optimizer, OptimizerName, OptimizerState } from '../optim/optimizer.js';
 import { Random, type RandomState } from '../tensor/random.js';
@@ -143,6 +144,8 @@ export class Trainer {
   readonly evalEvery: number;
   private readonly rng: Random;
   private readonly sampler: BatchSampler;
+  /** The network, when the images are bytes and it takes them as they are. */
+  private readonly byteReader: ByteReadingNetwork | undefined;
   readonly optimizer: Optimizer;
   private readonly losses: number[];
   private readonly epochs: EpochResult[];
@@ -176,6 +179,7 @@ export class Trainer {
     this.evalEvery = config.evalEvery ?? iterationsPerEpoch(data.xTrain.shape[0]!, config.batchSize);
     this.rng = new Random(config.seed);
     if (resume) this.rng.setState(resume.rng);
+    this.byteReader = data.xTrain instanceof ByteImages && readsBytes(network) ? network : undefined;
     this.sampler = new BatchSampler(data.xTrain, data.trainLabels, config.batchSize, this.rng);
     this.optimizer = makeOptimizer(config);
     if (resume?.optimizer) this.optimizer.loadState(resume.optimizer);
@@ -215,8 +219,9 @@ export class Trainer {
   step(): boolean {
     if (this.done) return false;
     const { network, optimizer, sampler, i } = this;
-    const [xBatch, tBatch] = sampler.next(); // 1. mini-batch
-    const grad = network.gradient(xBatch, tBatch); // 2. gradient by backpropagation
+    const [xBatch, tBatch] = this.byteReader ? sampler.nextBytes() : sampler.next(); // 1. mini-batch
+    // 2. gradient by backpropagation
+    const grad = xBatch instanceof ByteImages ? this.byteReader!.gradient(xBatch, tBatch) : network.gradient(xBatch, tBatch);
     // The loss logged is the one the gradient came from (before the update): computing
     // it again after the update would cost a second forward pass. It is checked before
     // the update, so a NaN is traced to the weights and batch that produced it.
@@ -294,13 +299,13 @@ export class Trainer {
     return this.optimizer.options.lr ?? this.config.learningRate;
   }
 
-  private checkDivergence(i: number, loss: number, xBatch: Tensor): void {
+  private checkDivergence(i: number, loss: number, xBatch: Tensor | ByteImages): void {
     const lr = `the learning rate (${this.learningRate}) is probably too high`;
     if (!Number.isFinite(loss)) {
       const bad = findNonFinite(this.network);
       if (bad.length > 0) throw new TrainingDivergedError(i, loss, `the loss is ${loss}; ${describeNonFinite(bad)}`, i === 0 ? 'the starting weights are not usable' : lr);
-      let inputs = 0;
-      for (let k = 0; k < xBatch.size; k++) if (xBatch.data[k]! - xBatch.data[k]! !== 0) inputs++;
+      let inputs = 0; // bytes times a finite scale are always finite
+      if (xBatch instanceof Tensor) for (let k = 0; k < xBatch.size; k++) if (xBatch.data[k]! - xBatch.data[k]! !== 0) inputs++;
       if (inputs > 0) throw new TrainingDivergedError(i, loss, `the loss is ${loss}; the mini-batch holds ${inputs} non-finite input values`, 'the training data holds NaN or ±Infinity');
       throw new TrainingDivergedError(i, loss, `the loss is ${loss}`, i === 0 ? 'the initial weights are probably too large (weight init std)' : lr);
     }

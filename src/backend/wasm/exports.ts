@@ -63,6 +63,8 @@ type ConvKernel = (
 
 export interface ModuleExports {
   heapBase(): number;
+  /** Zero bytes in a rows×cols block (row stride ld), or a partial count: ≥ target exactly when the block has ≥ target. */
+  countZeroBytes(rows: number, cols: number, a: number, ld: number, target: number): number;
   gemmScratchBytes(): number;
   /** Position of the first of n int32s outside 0..limit − 1, or −1 when all are inside. */
   firstOutside(n: number, values: number, limit: number): number;

@@ -36,6 +36,8 @@ export interface Runtime {
   readonly scratchBytes: number;
   /** Position of the first of n int32s at address `values` outside 0..limit − 1, or −1. */
   firstOutside(n: number, values: number, limit: number): number;
+  /** Zero bytes in a rows×cols block (row stride ld), or a partial count: ≥ target exactly when the block has ≥ target. */
+  countZeroBytes(rows: number, cols: number, a: number, ld: number, target: number): number;
   /** Whether `array` is a view of this memory, i.e. its byteOffset is its wasm address. */
   owns(array: ArrayBufferView): boolean;
   /**
@@ -127,6 +129,7 @@ function createRuntime(module: WebAssembly.Module, shared: boolean): Runtime {
     allocator,
     scratchBytes: exports.gemmScratchBytes(),
     firstOutside: (n, values, limit) => exports.firstOutside(n, values, limit),
+    countZeroBytes: (rows, cols, a, ld, target) => exports.countZeroBytes(rows, cols, a, ld, target),
     owns: (array) => ownBuffers.has(array.buffer),
     alloc(dtype, length) {
       if (!Number.isInteger(length) || length < 0) throw new RangeError(`alloc: bad length ${length}`);

@@ -282,25 +282,39 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
     },
     gemmBytes(transA, m, n, k, a, aOffset, lda, scale, b, bOffset, ldb, beta, c, cOffset, ldc) {
       checkGemmBytes(transA, m, n, k, a, aOffset, lda, scale, b, bOffset, ldb, c, cOffset, ldc);
-      const table = tableFor(b, c);
-      // Bytes outside this memory are converted by the reference: copying a dataset in
-      // for one product would cost more than the product.
-      if (!table || !rt.owns(a)) return referenceBackend.gemmBytes(transA, m, n, k, a, aOffset, lda, scale, b, bOffset, ldb, beta, c, cOffset, ldc);
+      const table = tableFor(b, c)!; // one float type: checked
       if (m === 0 || n === 0) return;
-      const aLength = k > 0 ? extent(transA ? k : m, transA ? m : k, lda, 'A') : 0;
+      const rows = transA ? k : m, cols = transA ? m : k;
+      const aLength = k > 0 ? extent(rows, cols, lda, 'A') : 0;
+      const f32 = table === rt.f32;
+      // gemm on the converted floats skips zeros only when it finds enough of them in its
+      // sample, and the bytes' zeros are the floats' zeros: the same count takes the same
+      // kernel, so the bits are those of the float path whichever way it goes. Bytes
+      // outside this memory take the float path too (converted as they are copied in).
+      let zeros = -1;
+      const sample = sparseSample(rows);
+      const target = Math.ceil(SPARSE_ZERO_FRACTION[f32 ? 'float32' : 'float64'] * sample.count * cols);
+      if (k > 0 && n >= SPARSE_MIN_COLUMNS && rt.owns(a)) zeros = rt.countZeroBytes(sample.count, cols, a.byteOffset + aOffset, lda * sample.stride, target);
+      if (zeros < target) {
+        const floats = rt.alloc(f32 ? 'float32' : 'float64', aLength);
+        try {
+          this.bytesToFloats(aLength, a, aOffset, scale, floats);
+          this.gemm(transA, false, m, n, k, floats, 0, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        } finally {
+          rt.free(floats);
+        }
+        return;
+      }
+      gemmPaths.bytes++;
       const bLength = k > 0 ? extent(k, n, ldb, 'B') : 0;
       const cLength = extent(m, n, ldc, 'C');
-      gemmPaths.bytes++;
       marshalled((ms) => {
-        // The threading decision's estimate: a quarter of the pixels nonzero (MNIST has a
-        // fifth), plus the scan of every byte.
-        const work = Math.round(m * n * k * 0.25) + m * k;
         pool.gemm({
-          f32: table === rt.f32, sparse: true, bytes: true, scale, transA, transB: false, m, n, k,
+          f32, sparse: true, bytes: true, scale, transA, transB: false, m, n, k,
           a: ms.input(a, aOffset, aLength), lda,
           b: ms.input(b, bOffset, bLength), ldb,
           beta, c: ms.output(c, cOffset, cLength), ldc,
-        }, work);
+        }, Math.round(m * k * (1 - zeros / (sample.count * cols))) * n + m * k);
       });
     },
     bytesToFloats(n, src, srcOffset, scale, out) {

@@ -314,6 +314,7 @@ async function trainInFolder(
         let lastYield = performance.now();
         while (!trainer.done && !stop.received) {
           trainer.step();
+          scoring?.balance();
           if (f.checkpointEvery! > 0 && trainer.iteration % f.checkpointEvery! === 0 && !trainer.done) {
             const saving = performance.now();
             trainer.checkWeights();

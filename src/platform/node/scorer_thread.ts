@@ -10,7 +10,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { getBackend } from '../../backend/index.js';
-import { ByteImages } from '../../data/byte_images.js';
+import { ByteImages } from '../../tensor/byte_images.js';
 import { decodeNetwork, encodeNetwork } from '../../io/model.js';
 import type { Network, TrainableNetwork } from '../../nets/network.js';
 import type { Accuracies, BackgroundScorer } from '../../train/background_scorer.js';
@@ -34,6 +34,8 @@ export interface SetMessage {
 
 export interface ScorerInit {
   backend: 'wasm' | 'reference';
+  /** One int32: evaluations sent and not yet scored, which the worker counts down as it finishes each. */
+  owed: Int32Array;
   dtype: 'float64' | 'float32';
   train: SetMessage;
   test: SetMessage;
@@ -72,6 +74,8 @@ export class ThreadScorer implements BackgroundScorer {
   private failed: string | undefined;
   private closed = false;
   private readonly local = new BlockScorer();
+  /** Evaluations sent and not yet scored, counted down by the worker the moment it finishes one. */
+  private readonly owed = new Int32Array(new SharedArrayBuffer(4));
 
   /**
    * Starts the worker and sends it the sets (it copies them into its own memory while the
@@ -82,6 +86,7 @@ export class ThreadScorer implements BackgroundScorer {
     const transfer: ArrayBuffer[] = [];
     const init: ScorerInit = {
       backend,
+      owed: this.owed,
       dtype: sets.xTrain.dtype,
       train: setMessage(sets.xTrain, sets.trainLabels, transfer),
       test: setMessage(sets.xTest, sets.testLabels, transfer),
@@ -111,9 +116,18 @@ export class ThreadScorer implements BackgroundScorer {
         return;
       }
       this.jobs.push(job);
+      Atomics.add(this.owed, 0, 1);
       this.worker.ref();
       this.worker.postMessage({ id: job.id, model });
     });
+  }
+
+  /**
+   * Whether the scoring thread has nothing to do right now: read from shared memory, so it
+   * is known the moment the worker finishes, before its answer reaches this thread's event loop.
+   */
+  get idle(): boolean {
+    return this.failed !== undefined || Atomics.load(this.owed, 0) === 0;
   }
 
   /** Whether scoring moved to the main thread, and why. */

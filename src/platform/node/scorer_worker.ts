@@ -4,7 +4,7 @@
 import './register.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { getBackend, setBackend } from '../../backend/index.js';
-import { ByteImages } from '../../data/byte_images.js';
+import { ByteImages } from '../../tensor/byte_images.js';
 import { decodeNetwork } from '../../io/model.js';
 import { BlockScorer } from '../../train/images.js';
 import type { ScoreReply, ScorerInit, SetMessage } from './scorer_thread.js';
@@ -31,5 +31,6 @@ parentPort?.on('message', ({ id, model }: { id: number; model: Uint8Array }) => 
   } catch (error) {
     reply = { id, error: error instanceof Error ? error.message : String(error) };
   }
+  Atomics.sub(init.owed, 0, 1);
   parentPort?.postMessage(reply);
 });

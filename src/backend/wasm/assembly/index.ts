@@ -57,6 +57,8 @@ export function gemmBytes_f32(
 ): void {
   sb.gemmBytesBlock<f32>(transA, k, a, lda, scale, b, ldb, beta, c, ldc, i0, i1, j0, j1, scratch);
 }
+/** Zero bytes of a block, or a partial count: ≥ target exactly when the block has ≥ target (one export: bytes have no element type). */
+export function countZeroBytes(rows: i32, cols: i32, a: usize, ld: i32, target: i32): i32 { return sb.countZeroBytes(rows, cols, a, ld, target); }
 export function countZeros_f64(rows: i32, cols: i32, a: usize, ld: i32, target: i32): i32 { return s.countZeros<f64>(rows, cols, a, ld, target); }
 export function countZeros_f32(rows: i32, cols: i32, a: usize, ld: i32, target: i32): i32 { return s.countZeros<f32>(rows, cols, a, ld, target); }
 

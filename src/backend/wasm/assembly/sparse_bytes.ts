@@ -110,3 +110,20 @@ export function gemmBytesBlock<T>(
     } while (q < k);
   }
 }
+
+// Zero bytes in a rows×cols block with row stride ld, counted row by row until the count
+// reaches target or can no longer reach it (sparse.ts countZeros, for bytes): the result is
+// ≥ target exactly when the whole block has ≥ target zeros.
+export function countZeroBytes(rows: i32, cols: i32, a: usize, ld: i32, target: i32): i32 {
+  let zeros: i64 = 0;
+  for (let r = 0; r < rows; r++) {
+    if (zeros >= <i64>target || zeros + <i64>(rows - r) * cols < <i64>target) break;
+    const p = a + <usize>r * ld;
+    let row = 0;
+    let j = 0;
+    for (; j + 16 <= cols; j += 16) row += <i32>popcnt(i8x16.bitmask(i8x16.eq(v128.load(p + <usize>j), i8x16.splat(0))));
+    for (; j < cols; j++) row += <i32>(load<u8>(p + <usize>j) == 0);
+    zeros += row;
+  }
+  return <i32>min(zeros, <i64>i32.MAX_VALUE);
+}

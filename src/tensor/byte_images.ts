@@ -1,7 +1,7 @@
 import type { DType } from '../backend/backend.js';
 import { getBackend } from '../backend/index.js';
-import { checkShape, formatShape, sizeOf } from '../tensor/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import { checkShape, formatShape, sizeOf } from './shape.js';
+import { Tensor } from './tensor.js';
 import { checkDType } from '../util/options.js';
 
 /**
@@ -54,6 +54,23 @@ export class ByteImages {
       throw new RangeError(`ByteImages.gather: out is ${formatShape(out.shape)} ${out.dtype}, expected ${indices.length} rows of ${this.rowSize} ${this.dtype}`);
     }
     getBackend().gatherBytes(indices, this.rowSize, this.bytes, this.scale, out.data);
+  }
+
+  /**
+   * out = rows `indices` as they are, bytes copied (a mini-batch for a network that reads
+   * bytes); out: indices.length rows of this item shape, scale and dtype.
+   */
+  gatherInto(indices: Int32Array, out: ByteImages): void {
+    const size = this.rowSize;
+    if (out.rows !== indices.length || out.rowSize !== size || out.scale !== this.scale || out.dtype !== this.dtype) {
+      throw new RangeError(`ByteImages.gatherInto: out is ${formatShape(out.shape)} ${out.dtype} ×${out.scale}, expected ${indices.length} rows of ${size} ${this.dtype} ×${this.scale}`);
+    }
+    const rows = this.rows;
+    for (let i = 0; i < indices.length; i++) {
+      const row = indices[i]!;
+      if (!(row >= 0 && row < rows)) throw new RangeError(`ByteImages.gatherInto: index ${row} outside 0..${rows - 1}`);
+      out.bytes.set(this.bytes.subarray(row * size, (row + 1) * size), i * size);
+    }
   }
 
   /**

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { ByteImages } from '../../src/data/byte_images.js';
+import { ByteImages } from '../../src/tensor/byte_images.js';
 import { loadMnist, loadMnistBytes } from '../../src/data/mnist.js';
 import { MultiLayerNet } from '../../src/nets/multi_layer_net.js';
 import { SimpleConvNet } from '../../src/nets/simple_conv_net.js';
@@ -155,7 +155,7 @@ describe('ByteImages memory', () => {
   // object that made it is replaced, or a later allocation would overwrite the pixels.
   it('a slice keeps its bytes alive after the original and its backend are dropped', () => {
     const register = new URL('../../src/platform/node/register.js', import.meta.url).href;
-    const byteImages = new URL('../../src/data/byte_images.js', import.meta.url).href;
+    const byteImages = new URL('../../src/tensor/byte_images.js', import.meta.url).href;
     const backendIndex = new URL('../../src/backend/index.js', import.meta.url).href;
     const script = `
       await import(${JSON.stringify(register)});
@@ -179,5 +179,21 @@ describe('ByteImages memory', () => {
     const result = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stdout.trim(), '0', 'bytes of the slice were overwritten');
+  });
+});
+
+describe('ByteImages.gatherInto', () => {
+  it('copies the rows asked for, and refuses a bad index or a mismatched out', async () => {
+    const { getBackend } = await import('../../src/backend/index.js');
+    const bytes = getBackend().allocBytes(5 * 3);
+    bytes.forEach((_, i) => (bytes[i] = i * 10));
+    const x = new ByteImages(bytes, [5, 3], 0.5, 'float64');
+    const out = new ByteImages(getBackend().allocBytes(3 * 3), [3, 3], 0.5, 'float64');
+    x.gatherInto(Int32Array.from([4, 0, 4]), out);
+    assert.deepEqual([...out.bytes], [120, 130, 140, 0, 10, 20, 120, 130, 140]);
+    assert.throws(() => x.gatherInto(Int32Array.from([5, 0, 1]), out), /ByteImages\.gatherInto: index 5 outside 0\.\.4/);
+    assert.throws(() => x.gatherInto(Int32Array.from([1, 2]), out), /ByteImages\.gatherInto: out is \[3, 3\] float64 ×0\.5, expected 2 rows of 3 float64 ×0\.5/);
+    const other = new ByteImages(getBackend().allocBytes(9), [3, 3], 1, 'float64');
+    assert.throws(() => x.gatherInto(Int32Array.from([1, 2, 3]), other), /expected 3 rows of 3 float64 ×0\.5/);
   });
 });

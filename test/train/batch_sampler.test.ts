@@ -1,0 +1,36 @@
+// BatchSampler: next() as floats and nextBytes() as bytes draw the same rows.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { getBackend } from '../../src/backend/index.js';
+import { ByteImages } from '../../src/tensor/byte_images.js';
+import { Random } from '../../src/tensor/random.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { BatchSampler } from '../../src/train/batch_sampler.js';
+
+function images(): ByteImages {
+  const bytes = getBackend().allocBytes(50 * 12);
+  bytes.forEach((_, i) => (bytes[i] = (i * 31) % 256));
+  return new ByteImages(bytes, [50, 3, 4], 1 / 255, 'float32');
+}
+const labels = Int32Array.from({ length: 50 }, (_, i) => i % 7);
+
+describe('BatchSampler', () => {
+  it('nextBytes() draws the rows and labels next() does, as bytes', () => {
+    const x = images();
+    const floats = new BatchSampler(x, labels, 6, new Random(9));
+    const bytes = new BatchSampler(x, labels, 6, new Random(9));
+    for (let round = 0; round < 4; round++) {
+      const [xf, tf] = floats.next();
+      const [xb, tb] = bytes.nextBytes();
+      assert.deepEqual(xb.shape, [6, 3, 4]);
+      assert.deepEqual(tb, tf);
+      assert.deepEqual(xb.toFloats().data, xf.data);
+    }
+  });
+
+  it('nextBytes() refuses float images', () => {
+    const sampler = new BatchSampler(Tensor.zeros([5, 2]), Int32Array.from([0, 1, 0, 1, 0]), 2, new Random(1));
+    assert.throws(() => sampler.nextBytes(), /BatchSampler\.nextBytes: the images are floats, not ByteImages/);
+  });
+});
