@@ -69,8 +69,19 @@ export class ByteImages {
     for (let i = 0; i < indices.length; i++) {
       const row = indices[i]!;
       if (!(row >= 0 && row < rows)) throw new RangeError(`ByteImages.gatherInto: index ${row} outside 0..${rows - 1}`);
-      out.bytes.set(this.bytes.subarray(row * size, (row + 1) * size), i * size);
     }
+    const src = this.bytes, dst = out.bytes;
+    if (src.buffer === dst.buffer) {
+      // Both in one memory (the backend's): copyWithin moves each row without the view
+      // that subarray would allocate, 100 of them per training step.
+      const memory = new Uint8Array(src.buffer);
+      for (let i = 0; i < indices.length; i++) {
+        const from = src.byteOffset + indices[i]! * size;
+        memory.copyWithin(dst.byteOffset + i * size, from, from + size);
+      }
+      return;
+    }
+    for (let i = 0; i < indices.length; i++) dst.set(src.subarray(indices[i]! * size, (indices[i]! + 1) * size), i * size);
   }
 
   /**

@@ -193,6 +193,11 @@ describe('ByteImages.gatherInto', () => {
     assert.deepEqual([...out.bytes], [120, 130, 140, 0, 10, 20, 120, 130, 140]);
     assert.throws(() => x.gatherInto(Int32Array.from([5, 0, 1]), out), /ByteImages\.gatherInto: index 5 outside 0\.\.4/);
     assert.throws(() => x.gatherInto(Int32Array.from([1, 2]), out), /ByteImages\.gatherInto: out is \[3, 3\] float64 ×0\.5, expected 2 rows of 3 float64 ×0\.5/);
+    // From bytes in another buffer (a plain array) as from the backend's memory.
+    const plain = new ByteImages(Uint8Array.from(bytes), [5, 3], 0.5, 'float64');
+    const out2 = new ByteImages(getBackend().allocBytes(3 * 3), [3, 3], 0.5, 'float64');
+    plain.gatherInto(Int32Array.from([1, 3, 1]), out2);
+    assert.deepEqual([...out2.bytes], [30, 40, 50, 90, 100, 110, 30, 40, 50]);
     const other = new ByteImages(getBackend().allocBytes(9), [3, 3], 1, 'float64');
     assert.throws(() => x.gatherInto(Int32Array.from([1, 2, 3]), other), /expected 3 rows of 3 float64 ×0\.5/);
   });
