@@ -56,6 +56,9 @@ describe('nabla train with a scoring thread', () => {
       assert.match(beside.stdout, /on wasm \(2 threads\), evaluations on a thread of their own/);
       assert.doesNotMatch(inTurn.stdout, /evaluations on a thread/);
       assert.equal(beside.stderr, '');
+      const backendOf = (run: string): Record<string, unknown> => (JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as { backend: Record<string, unknown> }).backend;
+      assert.deepEqual(backendOf(beside.out), { name: 'wasm', threads: 2, scoringThread: true });
+      assert.deepEqual(backendOf(inTurn.out), { name: 'wasm', threads: 2 });
       for (const file of ['model.safetensors', 'metrics.csv']) {
         assert.ok(readFileSync(join(beside.out, file)).equals(readFileSync(join(inTurn.out, file))), `${file} differs`);
       }

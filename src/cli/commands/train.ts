@@ -284,7 +284,7 @@ async function trainInFolder(
     }
     // Written only once the resumed state is known to be sound.
     const backend = getBackend();
-    await writeConfig(runDir, describeRun(setup, spec, backend, checkpoint?.state));
+    await writeConfig(runDir, describeRun(setup, spec, backend, checkpoint?.state, scoring !== undefined));
     const writer = new CheckpointWriter(runDir, checkpoint);
     let wroteModel = false;
     const stop = new StopSignals((signal) => {
@@ -491,7 +491,7 @@ function describeOptimizer(trainer: Trainer): string {
 
 const OPTIMIZER_CLASS = { sgd: 'SGD', momentum: 'Momentum', nesterov: 'Nesterov', adagrad: 'AdaGrad', rmsprop: 'RMSprop', adam: 'Adam' } as const;
 
-function describeRun(setup: RunSetup, spec: NetworkSpec, backend: Backend & { threads?: number }, resumedFrom: TrainState | undefined): object {
+function describeRun(setup: RunSetup, spec: NetworkSpec, backend: Backend & { threads?: number }, resumedFrom: TrainState | undefined, scoringThread: boolean): object {
   const network = spec.type === 'TwoLayerNet'
     ? { kind: 'TwoLayerNet', inputSize: spec.inputSize, hiddenSize: spec.hiddenSize, outputSize: spec.outputSize, weightInitStd: spec.weightInitStd, dtype: spec.dtype }
     : (({ type, ...rest }) => ({ kind: type, ...rest }))(spec);
@@ -502,7 +502,8 @@ function describeRun(setup: RunSetup, spec: NetworkSpec, backend: Backend & { th
       ? `train and test accuracy on the first ${train.evaluateSampleNumPerEpoch} images of each at iteration 0 and every epoch, then on all test images at the end`
       : 'train and test accuracy at iteration 0 and every epoch' },
     dataDir: setup.dataDir,
-    backend: { name: backend.name, threads: backend.threads ?? 1 },
+    // scoringThread: the evaluations were scored on a thread of their own (same results).
+    backend: { name: backend.name, threads: backend.threads ?? 1, ...(scoringThread ? { scoringThread } : {}) },
     versions: { nabla: NABLA_VERSION, node: process.version },
     ...(resumedFrom ? { resumedAt: resumedFrom.iteration } : {}),
     written: new Date().toISOString(),
