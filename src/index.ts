@@ -43,7 +43,7 @@ export { weightInitScale, WEIGHT_INIT_NAMES, type WeightInit } from './nets/weig
 export { Sequential, type LossLayer, type SequentialOptions } from './nets/sequential.js';
 export { MultiLayerNet, ACTIVATIONS, type Activation, type MultiLayerNetOptions, type MultiLayerNetExtendOptions, type MultiLayerNetSpec } from './nets/multi_layer_net.js';
 export { MultiLayerNetExtend } from './nets/multi_layer_net_extend.js';
-export { specInputSize, type Network, type TrainableNetwork, type NetworkSpec, type ConvNetSpec } from './nets/network.js';
+export { specInputSize, readsBytes, type Network, type TrainableNetwork, type ByteReadingNetwork, type NetworkSpec, type ConvNetSpec } from './nets/network.js';
 export { SimpleConvNet, type SimpleConvNetOptions, type SimpleConvNetSpec } from './nets/simple_conv_net.js';
 export { DeepConvNet, BOOK_DEEP_CONV_PARAMS, type DeepConvNetOptions, type DeepConvNetSpec } from './nets/deep_conv_net.js';
 export type { ConvParam, InputDim } from './nets/conv_images.js';
@@ -53,9 +53,10 @@ export { TwoLayerNet, PARAM_NAMES, type Params, type ParamName, type TwoLayerNet
 
 export { BatchSampler } from './train/batch_sampler.js';
 export {
-  train, iterationsPerEpoch, TrainingDivergedError,
-  type TrainConfig, type TrainData, type TrainCallbacks, type TrainResult, type TrainState, type EpochResult, type IterationInfo,
+  train, iterationsPerEpoch, evaluationSets, TrainingDivergedError,
+  type TrainConfig, type TrainData, type TrainCallbacks, type TrainerOptions, type TrainResult, type TrainState, type EpochResult, type IterationInfo,
 } from './train/train.js';
+export type { BackgroundScorer, Accuracies } from './train/background_scorer.js';
 
 export { parseIdx, DataFormatError, type IdxArray } from './data/idx.js';
 export { mnistFromBytes, MNIST_IDX_NAMES, type MnistIdxBytes, type MnistFromBytesOptions, type MnistTensors } from './data/mnist_bytes.js';
