@@ -12,16 +12,17 @@ import { Worker } from 'node:worker_threads';
 import { getBackend } from '../../backend/index.js';
 import { ByteImages } from '../../tensor/byte_images.js';
 import { decodeNetwork, encodeNetwork } from '../../io/model.js';
+import type { Labels } from '../../layers/softmax_with_loss.js';
 import type { Network, TrainableNetwork } from '../../nets/network.js';
 import type { Accuracies, BackgroundScorer } from '../../train/background_scorer.js';
 import { BlockScorer } from '../../train/images.js';
 
-/** The images and labels every evaluation scores (train.ts evaluationSets). */
+/** The images and labels every evaluation scores (train.ts evaluationSets): images as bytes, labels as class indices. */
 export interface ScoringSets {
   xTrain: ByteImages;
   trainLabels: Int32Array;
   xTest: ByteImages;
-  testLabels: Int32Array;
+  testLabels: Labels;
 }
 
 /** One set as the worker receives it: its bytes (shared, or a copy of just them). */
@@ -81,15 +82,21 @@ export class ThreadScorer implements BackgroundScorer {
    * Starts the worker and sends it the sets (it copies them into its own memory while the
    * main thread goes on). `onFallback` hears, once, why scoring moved to the main thread.
    */
-  constructor(private readonly sets: ScoringSets, private readonly onFallback: (reason: string) => void = () => undefined) {
+  private readonly sets: { xTrain: ByteImages; trainLabels: Int32Array; xTest: ByteImages; testLabels: Int32Array };
+
+  constructor(sets: ScoringSets, private readonly onFallback: (reason: string) => void = () => undefined) {
+    const { xTrain, trainLabels, xTest, testLabels } = sets;
+    if (!(xTrain instanceof ByteImages) || !(xTest instanceof ByteImages)) throw new TypeError('ThreadScorer: the images must be ByteImages (loadMnistBytes)');
+    if (!(trainLabels instanceof Int32Array) || !(testLabels instanceof Int32Array)) throw new TypeError('ThreadScorer: the labels must be Int32Arrays of class indices');
+    this.sets = { xTrain, trainLabels, xTest, testLabels };
     const backend = getBackend().name === 'wasm' ? 'wasm' : 'reference';
     const transfer: ArrayBuffer[] = [];
     const init: ScorerInit = {
       backend,
       owed: this.owed,
-      dtype: sets.xTrain.dtype,
-      train: setMessage(sets.xTrain, sets.trainLabels, transfer),
-      test: setMessage(sets.xTest, sets.testLabels, transfer),
+      dtype: xTrain.dtype,
+      train: setMessage(xTrain, trainLabels, transfer),
+      test: setMessage(xTest, testLabels, transfer),
     };
     // Evaluated code, not a file entry, for the reasons given in wasm_host.ts spawnWorker.
     this.worker = new Worker(WORKER_PROGRAM, { eval: true, workerData: init, transferList: transfer });
