@@ -72,6 +72,11 @@ describe('ThreadScorer', () => {
     }
   });
 
+  it('refuses float images and one-hot labels with one clear error', () => {
+    assert.throws(() => new ThreadScorer({ ...sets, xTest: sets.xTest.toFloats() as never }), /^TypeError: ThreadScorer: the images must be ByteImages \(loadMnistBytes\)$/);
+    assert.throws(() => new ThreadScorer({ ...sets, testLabels: sets.xTest.toFloats() }), /^TypeError: ThreadScorer: the labels must be Int32Arrays of class indices$/);
+  });
+
   it('close() rejects what is still unanswered and refuses more', async () => {
     const scorer = new ThreadScorer(sets);
     const network = new TwoLayerNet(64, 16, 10, { weightInitStd: 0.5, seed: 5 });
