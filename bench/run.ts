@@ -59,6 +59,8 @@ Options:
   --load             run --only-seed with 'stress-ng --cpu 1' beside (refused, saying so,
                      when stress-ng is missing: apt-get install -y stress-ng)
   --skip-torch       leave the PyTorch column out of --only-seed
+  --in-turn          add to --only-seed nabla with its evaluations scored in turn on the
+                     training thread (NABLA_EVAL_THREAD=0) beside its default
   --markdown         print the report as Markdown (for BENCHMARKS.md)
   --save FILE        also write every measurement as JSON to FILE
   --help             show this help
@@ -85,6 +87,7 @@ interface Options {
   infoRounds: number;
   load: boolean;
   skipTorch: boolean;
+  inTurn: boolean;
   markdown: boolean;
   save?: string;
 }
@@ -113,6 +116,7 @@ function parseOptions(argv: string[]): Options | undefined {
       'info-rounds': { type: 'string' },
       load: { type: 'boolean', default: false },
       'skip-torch': { type: 'boolean', default: false },
+      'in-turn': { type: 'boolean', default: false },
       markdown: { type: 'boolean', default: false },
       save: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -134,7 +138,7 @@ function parseOptions(argv: string[]): Options | undefined {
   if (!Number.isInteger(infoRounds) || infoRounds < 0) throw new RangeError(`--info-rounds must be an integer ≥ 0, got '${values['info-rounds']}'`);
   if (values['only-seed'] && (values['only-mlp'] || values['only-conv'])) throw new RangeError('--only-seed cannot be combined with --only-mlp or --only-conv');
   if (!values['only-seed']) {
-    for (const flag of ['rounds', 'info-rounds', 'load', 'skip-torch'] as const) {
+    for (const flag of ['rounds', 'info-rounds', 'load', 'skip-torch', 'in-turn'] as const) {
       if (values[flag] !== undefined && values[flag] !== false) throw new RangeError(`--${flag} applies to --only-seed`);
     }
   }
@@ -158,6 +162,7 @@ function parseOptions(argv: string[]): Options | undefined {
     infoRounds,
     load: values.load,
     skipTorch: values['skip-torch'],
+    inTurn: values['in-turn'],
     markdown: values.markdown,
     ...(values.save !== undefined ? { save: values.save } : {}),
   };
@@ -300,7 +305,7 @@ async function measureSeedOnly(options: Options, ctx: run.RunContext, machine: R
   if (options.skipTfjs) notes.push('TensorFlow.js row left out: skipped (--skip-tfjs)');
   notes.push('jax-js: not run (not among the dev dependencies; @jax-js/jax is on npm)');
   for (const note of notes) say(note);
-  const seed = await seedRounds(ctx, { rounds: options.rounds, infoRounds: options.infoRounds, load: options.load, numpy: !numpyMissing, torch: !torchAbsent, tfjs: !options.skipTfjs }, notes);
+  const seed = await seedRounds(ctx, { rounds: options.rounds, infoRounds: options.infoRounds, load: options.load, numpy: !numpyMissing, torch: !torchAbsent, tfjs: !options.skipTfjs, inTurn: options.inTurn }, notes);
   return {
     quick: options.quick, iters: options.iters, machine, versions: ctx.versions, training: [], gradcheck: [],
     gemm: { records: [], source: 'nothing (--only-seed)', notes: [] }, skipped: [], seed, loadAtEnd: currentLoad(),

@@ -11,7 +11,7 @@ import { runChild, type ChildResult } from './child.js';
 import { begin, say } from './progress.js';
 import type { RunContext } from './runners.js';
 
-export type SeedImpl = 'nabla' | 'lean NumPy' | 'NumPy (book)' | 'PyTorch' | 'TensorFlow.js';
+export type SeedImpl = 'nabla' | 'nabla, in turn' | 'lean NumPy' | 'NumPy (book)' | 'PyTorch' | 'TensorFlow.js';
 export type SeedDType = 'float64' | 'float32';
 
 export interface SeedRow {
@@ -48,6 +48,8 @@ export interface SeedOptions {
   numpy: boolean;
   torch: boolean;
   tfjs: boolean;
+  /** Also nabla with its evaluations scored in turn on the training thread (NABLA_EVAL_THREAD=0). */
+  inTurn?: boolean;
 }
 
 interface Contestant {
@@ -72,12 +74,15 @@ export function stressNgMissing(): string | undefined {
 
 function contestants(ctx: RunContext, options: SeedOptions): Contestant[] {
   const iters = ctx.iters === 10000 ? [] : ['--iters', String(ctx.iters)];
-  const nabla = (dtype: SeedDType): Contestant => ({
-    row: { impl: 'nabla', dtype, setup: 'defaults, checkpoints on', wallSeconds: [], loopSeconds: [], timelines: [] },
+  const nabla = (dtype: SeedDType, inTurn = false): Contestant => ({
+    row: {
+      impl: inTurn ? 'nabla, in turn' : 'nabla', dtype, setup: inTurn ? 'NABLA_EVAL_THREAD=0, checkpoints on' : 'defaults, checkpoints on',
+      wallSeconds: [], loopSeconds: [], timelines: [],
+    },
     everyRound: true,
     command: process.execPath,
     args: [join(ctx.root, 'bin', 'nabla.js'), 'train', '--json', ...(dtype === 'float32' ? ['--dtype', 'float32'] : []), ...iters],
-    env: { NABLA_TIMELINE: '1' },
+    env: { NABLA_TIMELINE: '1', ...(inTurn ? { NABLA_EVAL_THREAD: '0' } : {}) },
     freshCwd: true,
   });
   const python = (impl: SeedImpl, script: string, dtype: SeedDType, extra: string[], everyRound: boolean, setup: string): Contestant => ({
@@ -89,6 +94,7 @@ function contestants(ctx: RunContext, options: SeedOptions): Contestant[] {
   const list: Contestant[] = [];
   for (const dtype of ['float64', 'float32'] as const) {
     list.push(nabla(dtype));
+    if (options.inTurn) list.push(nabla(dtype, true));
     if (options.numpy) list.push(python('lean NumPy', 'numpy_seed_lean.py', dtype, [], true, 'OpenBLAS, default threads'));
   }
   if (options.torch) {
