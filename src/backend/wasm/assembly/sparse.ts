@@ -84,52 +84,75 @@ function chunk8<T>(count: i32, addrs: usize, vals: usize, off: usize, c: usize, 
   v128.store(c, c4, 64); v128.store(c, c5, 80); v128.store(c, c6, 96); v128.store(c, c7, 112);
 }
 
-// chunk8 for 4·L columns.
+// The first e lanes (0 < e < L) of the T vector at p, the other lanes zero. Lanes are
+// loaded one by one so a row's last elements may end wasm memory: nothing past them is read.
 @inline
-function chunk4<T>(count: i32, addrs: usize, vals: usize, off: usize, c: usize, accumulate: bool): void {
-  let c0 = v128.splat<T>(0), c1 = v128.splat<T>(0), c2 = v128.splat<T>(0), c3 = v128.splat<T>(0);
+function loadPart<T>(p: usize, e: i32): v128 {
+  if (sizeof<T>() == 8) return v128.load64_zero(p);
+  if (e == 1) return v128.load32_zero(p);
+  const v = v128.load64_zero(p);
+  if (e == 2) return v;
+  return v128.load32_lane(p, v, 2, 8);
+}
+
+// Stores the first e lanes (0 < e < L) of v at p, and nothing past them.
+@inline
+function storePart<T>(p: usize, v: v128, e: i32): void {
+  if (sizeof<T>() == 8) {
+    v128.store64_lane(p, v, 0);
+  } else if (e == 1) {
+    v128.store32_lane(p, v, 0);
+  } else {
+    v128.store64_lane(p, v, 0);
+    if (e == 3) v128.store32_lane(p, v, 2, 8);
+  }
+}
+
+// A row's last pass: chunk8 for W whole vectors (W is a constant at each call site, so
+// the unused accumulators and their branches fold away), then, when e > 0, the e lanes of
+// one more. The row's narrow end thus rides along a wide pass instead of taking passes of
+// its own, each bound by the latency of one add per entry.
+@inline
+function chunkLast<T>(W: i32, e: i32, count: i32, addrs: usize, vals: usize, off: usize, c: usize, accumulate: bool): void {
+  const cp = c + <usize>W * 16;
+  let c0 = v128.splat<T>(0), c1 = v128.splat<T>(0), c2 = v128.splat<T>(0), c3 = v128.splat<T>(0), c4 = v128.splat<T>(0);
+  let c5 = v128.splat<T>(0), c6 = v128.splat<T>(0), c7 = v128.splat<T>(0), c8 = v128.splat<T>(0), cx = v128.splat<T>(0);
   if (accumulate) {
-    c0 = v128.load(c); c1 = v128.load(c, 16); c2 = v128.load(c, 32); c3 = v128.load(c, 48);
+    if (W > 0) c0 = v128.load(c);
+    if (W > 1) c1 = v128.load(c, 16);
+    if (W > 2) c2 = v128.load(c, 32);
+    if (W > 3) c3 = v128.load(c, 48);
+    if (W > 4) c4 = v128.load(c, 64);
+    if (W > 5) c5 = v128.load(c, 80);
+    if (W > 6) c6 = v128.load(c, 96);
+    if (W > 7) c7 = v128.load(c, 112);
+    if (W > 8) c8 = v128.load(c, 128);
+    if (e > 0) cx = loadPart<T>(cp, e);
   }
-  for (let e = 0; e < count; e++) {
-    const bp = <usize>load<u32>(addrs + (<usize>e << 2)) + off;
-    const x = splatLoad<T>(vals + <usize>e * sizeof<T>());
-    c0 = v128.add<T>(c0, v128.mul<T>(x, v128.load(bp)));
-    c1 = v128.add<T>(c1, v128.mul<T>(x, v128.load(bp, 16)));
-    c2 = v128.add<T>(c2, v128.mul<T>(x, v128.load(bp, 32)));
-    c3 = v128.add<T>(c3, v128.mul<T>(x, v128.load(bp, 48)));
+  for (let i = 0; i < count; i++) {
+    const bp = <usize>load<u32>(addrs + (<usize>i << 2)) + off;
+    const x = splatLoad<T>(vals + <usize>i * sizeof<T>());
+    if (W > 0) c0 = v128.add<T>(c0, v128.mul<T>(x, v128.load(bp)));
+    if (W > 1) c1 = v128.add<T>(c1, v128.mul<T>(x, v128.load(bp, 16)));
+    if (W > 2) c2 = v128.add<T>(c2, v128.mul<T>(x, v128.load(bp, 32)));
+    if (W > 3) c3 = v128.add<T>(c3, v128.mul<T>(x, v128.load(bp, 48)));
+    if (W > 4) c4 = v128.add<T>(c4, v128.mul<T>(x, v128.load(bp, 64)));
+    if (W > 5) c5 = v128.add<T>(c5, v128.mul<T>(x, v128.load(bp, 80)));
+    if (W > 6) c6 = v128.add<T>(c6, v128.mul<T>(x, v128.load(bp, 96)));
+    if (W > 7) c7 = v128.add<T>(c7, v128.mul<T>(x, v128.load(bp, 112)));
+    if (W > 8) c8 = v128.add<T>(c8, v128.mul<T>(x, v128.load(bp, 128)));
+    if (e > 0) cx = v128.add<T>(cx, v128.mul<T>(x, loadPart<T>(bp + <usize>W * 16, e)));
   }
-  v128.store(c, c0); v128.store(c, c1, 16); v128.store(c, c2, 32); v128.store(c, c3, 48);
-}
-
-// chunk8 for L columns.
-@inline
-function chunk1<T>(count: i32, addrs: usize, vals: usize, off: usize, c: usize, accumulate: bool): void {
-  let c0 = accumulate ? v128.load(c) : v128.splat<T>(0);
-  for (let e = 0; e < count; e++) {
-    const bp = <usize>load<u32>(addrs + (<usize>e << 2)) + off;
-    c0 = v128.add<T>(c0, v128.mul<T>(splatLoad<T>(vals + <usize>e * sizeof<T>()), v128.load(bp)));
-  }
-  v128.store(c, c0);
-}
-
-// The last cols < L columns, one scalar sum per column (at most three).
-@inline
-function chunkTail<T>(count: i32, addrs: usize, vals: usize, off: usize, c: usize, cols: i32, accumulate: bool): void {
-  const size = sizeof<T>();
-  let t0: T = accumulate ? load<T>(c) : <T>0;
-  let t1: T = accumulate && cols > 1 ? load<T>(c, sizeof<T>()) : <T>0;
-  let t2: T = accumulate && cols > 2 ? load<T>(c, sizeof<T>() * 2) : <T>0;
-  for (let e = 0; e < count; e++) {
-    const bp = <usize>load<u32>(addrs + (<usize>e << 2)) + off;
-    const x = load<T>(vals + <usize>e * size);
-    t0 += x * load<T>(bp);
-    if (cols > 1) t1 += x * load<T>(bp, sizeof<T>());
-    if (cols > 2) t2 += x * load<T>(bp, sizeof<T>() * 2);
-  }
-  store<T>(c, t0);
-  if (cols > 1) store<T>(c, t1, sizeof<T>());
-  if (cols > 2) store<T>(c, t2, sizeof<T>() * 2);
+  if (W > 0) v128.store(c, c0);
+  if (W > 1) v128.store(c, c1, 16);
+  if (W > 2) v128.store(c, c2, 32);
+  if (W > 3) v128.store(c, c3, 48);
+  if (W > 4) v128.store(c, c4, 64);
+  if (W > 5) v128.store(c, c5, 80);
+  if (W > 6) v128.store(c, c6, 96);
+  if (W > 7) v128.store(c, c7, 112);
+  if (W > 8) v128.store(c, c8, 128);
+  if (e > 0) storePart<T>(cp, cx, e);
 }
 
 // Appends (bRow, v) to a list at slot count; the slot is always written, and kept only
@@ -155,21 +178,43 @@ function nonzeroMask8<T>(ptr: usize): i32 {
   return i32x4.bitmask(v128.ne<T>(v128.load(ptr), zero)) | (i32x4.bitmask(v128.ne<T>(v128.load(ptr, 16), zero)) << 4);
 }
 
-// C's row (n columns) (=|+=) Σ_e vals[e] · B_e, in chunks of 8, 4 and 1 vectors, then
-// up to three scalar columns: each chunk is one pass over the gathered entries.
+/** Most v128 accumulators per pass over a row's entries. V8 (TurboFan) issues a pass's B
+ * loads ahead of its arithmetic, so a pass holds 2·W + 1 vectors live: beyond 7 it spills
+ * an accumulator to the stack, and that accumulator's adds then wait on store-to-load
+ * forwarding every entry. */
+const MAX_PASS: i32 = 6;
+
+// C's row (n columns) (=|+=) Σ_e vals[e] · B_e, in as few passes over the entries as
+// MAX_PASS allows, the row's vectors (the last one possibly partial) spread evenly over
+// them: a narrow pass is bound by the latency of one add per entry, a wide one by the
+// multiplier's throughput. Not inlined: both paths of gemmSparseBlock share it.
 //   addrs: count × u32, address of B_e's first column; vals: count × T
-@inline
 function applyRow<T>(count: i32, addrs: usize, vals: usize, cRow: usize, n: i32, accumulate: bool): void {
-  const size = sizeof<T>();
   const L = lanes<T>();
-  let j = 0;
-  for (; j + 8 * L <= n; j += 8 * L) chunk8<T>(count, addrs, vals, <usize>j * size, cRow + <usize>j * size, accumulate);
-  if (j + 4 * L <= n) {
-    chunk4<T>(count, addrs, vals, <usize>j * size, cRow + <usize>j * size, accumulate);
-    j += 4 * L;
+  const whole = n / L;
+  const e = n - whole * L;
+  const vectors = whole + <i32>(e > 0);
+  const passes = (vectors + MAX_PASS - 1) / MAX_PASS;
+  let done = 0;
+  for (let q = 1; q <= passes; q++) {
+    const upTo = vectors * q / passes;
+    const last = q == passes;
+    const w = upTo - done - <i32>(last && e > 0);
+    const part = last ? e : 0;
+    const off = <usize>done * 16;
+    const c = cRow + off;
+    switch (w) {
+      case 0: chunkLast<T>(0, part, count, addrs, vals, off, c, accumulate); break;
+      case 1: chunkLast<T>(1, part, count, addrs, vals, off, c, accumulate); break;
+      case 2: chunkLast<T>(2, part, count, addrs, vals, off, c, accumulate); break;
+      case 3: chunkLast<T>(3, part, count, addrs, vals, off, c, accumulate); break;
+      case 4: chunkLast<T>(4, part, count, addrs, vals, off, c, accumulate); break;
+      case 5: chunkLast<T>(5, part, count, addrs, vals, off, c, accumulate); break;
+      case 6: chunkLast<T>(6, part, count, addrs, vals, off, c, accumulate); break;
+      default: chunkLast<T>(7, part, count, addrs, vals, off, c, accumulate); break;
+    }
+    done = upTo;
   }
-  for (; j + L <= n; j += L) chunk1<T>(count, addrs, vals, <usize>j * size, cRow + <usize>j * size, accumulate);
-  if (j < n) chunkTail<T>(count, addrs, vals, <usize>j * size, cRow + <usize>j * size, n - j, accumulate);
 }
 
 // C[i0..i1, j0..j1) = op(A)·B (+ C when beta = 1), skipping the zero entries of op(A).
