@@ -8,7 +8,7 @@
 // scratch first; then C's row is swept in chunks held in v128 locals, each chunk streaming
 // the gathered rows of B.
 
-import { lanes, splatLoad } from './simd';
+import { lanes, splatLoad1 } from './simd';
 
 /** Entries of op(A) gathered per pass: bounds the scratch whatever k is. */
 const SPARSE_CAP: i32 = 8192;
@@ -17,9 +17,16 @@ const GROUP: i32 = 8;
 /** Depth gathered per pass for each row of a group. */
 const GROUP_CAP: i32 = SPARSE_CAP / GROUP;
 
-/** Bytes of scratch the sparse path needs: the larger of a list of SPARSE_CAP entries (a u32
- * B address and a value ≤ 8 B each) and a panel of GROUP_CAP × GROUP values plus the list. */
-export const SPARSE_SCRATCH_BYTES: i32 = max(SPARSE_CAP * (4 + 8), GROUP_CAP * (GROUP * 8 + 4 + 4 + 8));
+/** Bytes of scratch the sparse path needs: the larger of a list of SPARSE_CAP entries (≤ 16 B
+ * each: entryBytes) and a panel of GROUP_CAP × GROUP values and u32s plus a list. */
+export const SPARSE_SCRATCH_BYTES: i32 = max(SPARSE_CAP * 16, GROUP_CAP * (GROUP * 8 + 4 + 16));
+
+// A gathered entry of op(A): the u32 address of its row of B, then its value (T) at offset
+// sizeof<T>(), in one record so that a pass over the list walks one pointer.
+@inline
+function entryBytes<T>(): usize {
+  return 2 * sizeof<T>();
+}
 
 // Zeros (±0) in a rows×cols block with row stride ld (elements), counted row by row until
 // the count reaches target or can no longer reach it: the result is ≥ target exactly when
@@ -56,34 +63,6 @@ export function countZeros<T>(rows: i32, cols: i32, a: usize, ld: i32, target: i
   return <i32>min(zeros, <i64>i32.MAX_VALUE);
 }
 
-// C[0, 0..8·L) (=|+=) Σ_e vals[e] · B_e[0..8·L), with B_e at addrs[e] + off.
-//   addrs: count × u32, address of the gathered B row (already offset to column j0)
-//   vals:  count × T, the matching entries of op(A)
-//   c:     this chunk of C's row
-@inline
-function chunk8<T>(count: i32, addrs: usize, vals: usize, off: usize, c: usize, accumulate: bool): void {
-  let c0 = v128.splat<T>(0), c1 = v128.splat<T>(0), c2 = v128.splat<T>(0), c3 = v128.splat<T>(0);
-  let c4 = v128.splat<T>(0), c5 = v128.splat<T>(0), c6 = v128.splat<T>(0), c7 = v128.splat<T>(0);
-  if (accumulate) {
-    c0 = v128.load(c); c1 = v128.load(c, 16); c2 = v128.load(c, 32); c3 = v128.load(c, 48);
-    c4 = v128.load(c, 64); c5 = v128.load(c, 80); c6 = v128.load(c, 96); c7 = v128.load(c, 112);
-  }
-  for (let e = 0; e < count; e++) {
-    const bp = <usize>load<u32>(addrs + (<usize>e << 2)) + off;
-    const x = splatLoad<T>(vals + <usize>e * sizeof<T>());
-    c0 = v128.add<T>(c0, v128.mul<T>(x, v128.load(bp)));
-    c1 = v128.add<T>(c1, v128.mul<T>(x, v128.load(bp, 16)));
-    c2 = v128.add<T>(c2, v128.mul<T>(x, v128.load(bp, 32)));
-    c3 = v128.add<T>(c3, v128.mul<T>(x, v128.load(bp, 48)));
-    c4 = v128.add<T>(c4, v128.mul<T>(x, v128.load(bp, 64)));
-    c5 = v128.add<T>(c5, v128.mul<T>(x, v128.load(bp, 80)));
-    c6 = v128.add<T>(c6, v128.mul<T>(x, v128.load(bp, 96)));
-    c7 = v128.add<T>(c7, v128.mul<T>(x, v128.load(bp, 112)));
-  }
-  v128.store(c, c0); v128.store(c, c1, 16); v128.store(c, c2, 32); v128.store(c, c3, 48);
-  v128.store(c, c4, 64); v128.store(c, c5, 80); v128.store(c, c6, 96); v128.store(c, c7, 112);
-}
-
 // The first e lanes (0 < e < L) of the T vector at p, the other lanes zero. Lanes are
 // loaded one by one so a row's last elements may end wasm memory: nothing past them is read.
 @inline
@@ -113,7 +92,7 @@ function storePart<T>(p: usize, v: v128, e: i32): void {
 // one more. The row's narrow end thus rides along a wide pass instead of taking passes of
 // its own, each bound by the latency of one add per entry.
 @inline
-function chunkLast<T>(W: i32, e: i32, count: i32, addrs: usize, vals: usize, off: usize, c: usize, accumulate: bool): void {
+function chunkLast<T>(W: i32, e: i32, count: i32, list: usize, off: usize, c: usize, accumulate: bool): void {
   const cp = c + <usize>W * 16;
   let c0 = v128.splat<T>(0), c1 = v128.splat<T>(0), c2 = v128.splat<T>(0), c3 = v128.splat<T>(0), c4 = v128.splat<T>(0);
   let c5 = v128.splat<T>(0), c6 = v128.splat<T>(0), c7 = v128.splat<T>(0), c8 = v128.splat<T>(0), cx = v128.splat<T>(0);
@@ -129,9 +108,10 @@ function chunkLast<T>(W: i32, e: i32, count: i32, addrs: usize, vals: usize, off
     if (W > 8) c8 = v128.load(c, 128);
     if (e > 0) cx = loadPart<T>(cp, e);
   }
-  for (let i = 0; i < count; i++) {
-    const bp = <usize>load<u32>(addrs + (<usize>i << 2)) + off;
-    const x = splatLoad<T>(vals + <usize>i * sizeof<T>());
+  const end = list + <usize>count * entryBytes<T>();
+  for (let r = list; r < end; r += entryBytes<T>()) {
+    const bp = <usize>load<u32>(r) + off;
+    const x = splatLoad1<T>(r);
     if (W > 0) c0 = v128.add<T>(c0, v128.mul<T>(x, v128.load(bp)));
     if (W > 1) c1 = v128.add<T>(c1, v128.mul<T>(x, v128.load(bp, 16)));
     if (W > 2) c2 = v128.add<T>(c2, v128.mul<T>(x, v128.load(bp, 32)));
@@ -155,13 +135,13 @@ function chunkLast<T>(W: i32, e: i32, count: i32, addrs: usize, vals: usize, off
   if (e > 0) storePart<T>(cp, cx, e);
 }
 
-// Appends (bRow, v) to a list at slot count; the slot is always written, and kept only
-// when v is nonzero (NaN included), so callers need no branch per entry.
-//   addrs: list's u32 B-row addresses; vals: list's values (T)
+// Appends the entry (bRow, v) to a list at slot count; the slot is always written, and
+// kept only when v is nonzero (NaN included), so callers need no branch per entry.
 @inline
-function append<T>(addrs: usize, vals: usize, count: i32, v: T, bRow: u32): i32 {
-  store<u32>(addrs + (<usize>count << 2), bRow);
-  store<T>(vals + <usize>count * sizeof<T>(), v);
+function append<T>(list: usize, count: i32, v: T, bRow: u32): i32 {
+  const r = list + <usize>count * entryBytes<T>();
+  store<u32>(r, bRow);
+  store<T>(r, v, sizeof<T>());
   return count + <i32>(v != 0);
 }
 
@@ -184,12 +164,12 @@ function nonzeroMask8<T>(ptr: usize): i32 {
  * forwarding every entry. */
 const MAX_PASS: i32 = 6;
 
-// C's row (n columns) (=|+=) Σ_e vals[e] · B_e, in as few passes over the entries as
+// C's row (n columns) (=|+=) Σ_e v_e · B_e over its list, in as few passes over the entries as
 // MAX_PASS allows, the row's vectors (the last one possibly partial) spread evenly over
 // them: a narrow pass is bound by the latency of one add per entry, a wide one by the
 // multiplier's throughput. Not inlined: both paths of gemmSparseBlock share it.
-//   addrs: count × u32, address of B_e's first column; vals: count × T
-function applyRow<T>(count: i32, addrs: usize, vals: usize, cRow: usize, n: i32, accumulate: bool): void {
+//   list: count entries, each B_e's address at column 0 and its value
+function applyRow<T>(count: i32, list: usize, cRow: usize, n: i32, accumulate: bool): void {
   const L = lanes<T>();
   const whole = n / L;
   const e = n - whole * L;
@@ -204,14 +184,14 @@ function applyRow<T>(count: i32, addrs: usize, vals: usize, cRow: usize, n: i32,
     const off = <usize>done * 16;
     const c = cRow + off;
     switch (w) {
-      case 0: chunkLast<T>(0, part, count, addrs, vals, off, c, accumulate); break;
-      case 1: chunkLast<T>(1, part, count, addrs, vals, off, c, accumulate); break;
-      case 2: chunkLast<T>(2, part, count, addrs, vals, off, c, accumulate); break;
-      case 3: chunkLast<T>(3, part, count, addrs, vals, off, c, accumulate); break;
-      case 4: chunkLast<T>(4, part, count, addrs, vals, off, c, accumulate); break;
-      case 5: chunkLast<T>(5, part, count, addrs, vals, off, c, accumulate); break;
-      case 6: chunkLast<T>(6, part, count, addrs, vals, off, c, accumulate); break;
-      default: chunkLast<T>(7, part, count, addrs, vals, off, c, accumulate); break;
+      case 0: chunkLast<T>(0, part, count, list, off, c, accumulate); break;
+      case 1: chunkLast<T>(1, part, count, list, off, c, accumulate); break;
+      case 2: chunkLast<T>(2, part, count, list, off, c, accumulate); break;
+      case 3: chunkLast<T>(3, part, count, list, off, c, accumulate); break;
+      case 4: chunkLast<T>(4, part, count, list, off, c, accumulate); break;
+      case 5: chunkLast<T>(5, part, count, list, off, c, accumulate); break;
+      case 6: chunkLast<T>(6, part, count, list, off, c, accumulate); break;
+      default: chunkLast<T>(7, part, count, list, off, c, accumulate); break;
     }
     done = upTo;
   }
@@ -222,7 +202,7 @@ function applyRow<T>(count: i32, addrs: usize, vals: usize, cRow: usize, n: i32,
 //   a: op(A) m×k, stored m×k (lda ≥ k) or k×m (lda ≥ m) when transA
 //   b: B k×n, ldb ≥ n
 //   c: m×n, ldc ≥ n
-//   scratch: SPARSE_CAP × u32 B-row addresses, then SPARSE_CAP × T values
+//   scratch: SPARSE_SCRATCH_BYTES, for a list of SPARSE_CAP entries or the transA panel
 export function gemmSparseBlock<T>(
   transA: bool, k: i32, a: usize, lda: i32, b: usize, ldb: i32, beta: i32, c: usize, ldc: i32,
   i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize,
@@ -230,8 +210,7 @@ export function gemmSparseBlock<T>(
   const size = sizeof<T>();
   const ldaBytes = <usize>lda * size;
   const ldbBytes = <usize>ldb * size;
-  const addrs = scratch;
-  const vals = scratch + <usize>SPARSE_CAP * 4;
+  const list = scratch;
   const bCol = b + <usize>j0 * size;
   const n = j1 - j0;
   if (!transA) {
@@ -252,20 +231,20 @@ export function gemmSparseBlock<T>(
           if (nonzeroMask8<T>(ap) == 0) continue;
           const bp = <u32>(bCol + <usize>p * ldbBytes);
           const ldb32 = <u32>ldbBytes;
-          count = append<T>(addrs, vals, count, load<T>(ap), bp);
-          count = append<T>(addrs, vals, count, load<T>(ap, sizeof<T>()), bp + ldb32);
-          count = append<T>(addrs, vals, count, load<T>(ap, sizeof<T>() * 2), bp + ldb32 * 2);
-          count = append<T>(addrs, vals, count, load<T>(ap, sizeof<T>() * 3), bp + ldb32 * 3);
-          count = append<T>(addrs, vals, count, load<T>(ap, sizeof<T>() * 4), bp + ldb32 * 4);
-          count = append<T>(addrs, vals, count, load<T>(ap, sizeof<T>() * 5), bp + ldb32 * 5);
-          count = append<T>(addrs, vals, count, load<T>(ap, sizeof<T>() * 6), bp + ldb32 * 6);
-          count = append<T>(addrs, vals, count, load<T>(ap, sizeof<T>() * 7), bp + ldb32 * 7);
+          count = append<T>(list, count, load<T>(ap), bp);
+          count = append<T>(list, count, load<T>(ap, sizeof<T>()), bp + ldb32);
+          count = append<T>(list, count, load<T>(ap, sizeof<T>() * 2), bp + ldb32 * 2);
+          count = append<T>(list, count, load<T>(ap, sizeof<T>() * 3), bp + ldb32 * 3);
+          count = append<T>(list, count, load<T>(ap, sizeof<T>() * 4), bp + ldb32 * 4);
+          count = append<T>(list, count, load<T>(ap, sizeof<T>() * 5), bp + ldb32 * 5);
+          count = append<T>(list, count, load<T>(ap, sizeof<T>() * 6), bp + ldb32 * 6);
+          count = append<T>(list, count, load<T>(ap, sizeof<T>() * 7), bp + ldb32 * 7);
         }
         // The last few, one at a time.
         for (; p < end; p++) {
-          count = append<T>(addrs, vals, count, load<T>(aRow + <usize>p * size), <u32>(bCol + <usize>p * ldbBytes));
+          count = append<T>(list, count, load<T>(aRow + <usize>p * size), <u32>(bCol + <usize>p * ldbBytes));
         }
-        applyRow<T>(count, addrs, vals, cRow, n, accumulate);
+        applyRow<T>(count, list, cRow, n, accumulate);
         // A later pass continues the same ascending sums from the values just stored: a T
         // in memory holds exactly what a T in a register did.
         accumulate = true;
@@ -278,11 +257,10 @@ export function gemmSparseBlock<T>(
   // zero, into a panel; then gather each column of the panel into the list of its row of
   // C. The panel skips MNIST's empty runs with one test; the gather runs on one count.
   //   panel: GROUP_CAP × GROUP values (T), then GROUP_CAP × u32 B-row addresses
-  //   list:  GROUP_CAP × u32 B-row addresses, then GROUP_CAP × T values
+  //   rowList: a list of GROUP_CAP entries
   const panel = scratch;
   const panelRows = panel + <usize>GROUP_CAP * GROUP * size;
-  const listAddrs = panelRows + <usize>GROUP_CAP * 4;
-  const listVals = listAddrs + <usize>GROUP_CAP * 4;
+  const rowList = panelRows + <usize>GROUP_CAP * 4;
   for (let r0 = i0; r0 < i1; r0 += GROUP) {
     const g = min(GROUP, i1 - r0);
     const aCols = a + <usize>r0 * size;
@@ -319,10 +297,10 @@ export function gemmSparseBlock<T>(
         let count = 0;
         let src = panel + <usize>t * size;
         for (let r = 0; r < rows; r++) {
-          count = append<T>(listAddrs, listVals, count, load<T>(src), load<u32>(panelRows + (<usize>r << 2)));
+          count = append<T>(rowList, count, load<T>(src), load<u32>(panelRows + (<usize>r << 2)));
           src += <usize>GROUP * size;
         }
-        applyRow<T>(count, listAddrs, listVals, c + (<usize>(r0 + t) * ldc + j0) * size, n, accumulate);
+        applyRow<T>(count, rowList, c + (<usize>(r0 + t) * ldc + j0) * size, n, accumulate);
       }
       accumulate = true;
       p = end;
