@@ -145,6 +145,76 @@ function append<T>(list: usize, count: i32, v: T, bRow: u32): i32 {
   return count + <i32>(v != 0);
 }
 
+// Appends the nonzeros (NaN included) among the eight elements of op(A) at ap, in order,
+// to a list of count entries; returns the new count. Element t faces B's row bp + t·ldb.
+// Its slot is count plus the nonzeros before it in the group (a popcnt of the mask), so
+// the eight appends do not wait on one another's counts; a zero's slot is the next
+// nonzero's, which overwrites it, or lies past the end. Values are stored straight from
+// the vectors that were tested.
+@inline
+function appendGroup<T>(list: usize, count: i32, ap: usize, bp: u32, ldb: u32): i32 {
+  const zero = v128.splat<T>(0);
+  const R = entryBytes<T>();
+  const r = list + <usize>count * R;
+  if (sizeof<T>() == 8) {
+    const v0 = v128.load(ap), v1 = v128.load(ap, 16), v2 = v128.load(ap, 32), v3 = v128.load(ap, 48);
+    const m = i64x2.bitmask(v128.ne<T>(v0, zero)) | (i64x2.bitmask(v128.ne<T>(v1, zero)) << 2)
+      | (i64x2.bitmask(v128.ne<T>(v2, zero)) << 4) | (i64x2.bitmask(v128.ne<T>(v3, zero)) << 6);
+    if (m == 0) return count;
+    store<u32>(r, bp);
+    v128.store64_lane(r, v0, 0, 8);
+    let s = r + <usize>(m & 1) * R;
+    store<u32>(s, bp + ldb);
+    v128.store64_lane(s, v0, 1, 8);
+    s = r + <usize>popcnt<i32>(m & 3) * R;
+    store<u32>(s, bp + ldb * 2);
+    v128.store64_lane(s, v1, 0, 8);
+    s = r + <usize>popcnt<i32>(m & 7) * R;
+    store<u32>(s, bp + ldb * 3);
+    v128.store64_lane(s, v1, 1, 8);
+    s = r + <usize>popcnt<i32>(m & 15) * R;
+    store<u32>(s, bp + ldb * 4);
+    v128.store64_lane(s, v2, 0, 8);
+    s = r + <usize>popcnt<i32>(m & 31) * R;
+    store<u32>(s, bp + ldb * 5);
+    v128.store64_lane(s, v2, 1, 8);
+    s = r + <usize>popcnt<i32>(m & 63) * R;
+    store<u32>(s, bp + ldb * 6);
+    v128.store64_lane(s, v3, 0, 8);
+    s = r + <usize>popcnt<i32>(m & 127) * R;
+    store<u32>(s, bp + ldb * 7);
+    v128.store64_lane(s, v3, 1, 8);
+    return count + popcnt<i32>(m);
+  }
+  const v0 = v128.load(ap), v1 = v128.load(ap, 16);
+  const m = i32x4.bitmask(v128.ne<T>(v0, zero)) | (i32x4.bitmask(v128.ne<T>(v1, zero)) << 4);
+  if (m == 0) return count;
+  store<u32>(r, bp);
+  v128.store32_lane(r, v0, 0, 4);
+  let s = r + <usize>(m & 1) * R;
+  store<u32>(s, bp + ldb);
+  v128.store32_lane(s, v0, 1, 4);
+  s = r + <usize>popcnt<i32>(m & 3) * R;
+  store<u32>(s, bp + ldb * 2);
+  v128.store32_lane(s, v0, 2, 4);
+  s = r + <usize>popcnt<i32>(m & 7) * R;
+  store<u32>(s, bp + ldb * 3);
+  v128.store32_lane(s, v0, 3, 4);
+  s = r + <usize>popcnt<i32>(m & 15) * R;
+  store<u32>(s, bp + ldb * 4);
+  v128.store32_lane(s, v1, 0, 4);
+  s = r + <usize>popcnt<i32>(m & 31) * R;
+  store<u32>(s, bp + ldb * 5);
+  v128.store32_lane(s, v1, 1, 4);
+  s = r + <usize>popcnt<i32>(m & 63) * R;
+  store<u32>(s, bp + ldb * 6);
+  v128.store32_lane(s, v1, 2, 4);
+  s = r + <usize>popcnt<i32>(m & 127) * R;
+  store<u32>(s, bp + ldb * 7);
+  v128.store32_lane(s, v1, 3, 4);
+  return count + popcnt<i32>(m);
+}
+
 // Bit t set where element t of the 8 at ptr is nonzero (NaN counts as nonzero).
 @inline
 function nonzeroMask8<T>(ptr: usize): i32 {
@@ -226,19 +296,9 @@ export function gemmSparseBlock<T>(
         let count = 0;
         // Runs of eight zeros (MNIST's borders) cost one test; any other run is appended
         // branch-free, so a scattered pattern costs no mispredictions.
+        const ldb32 = <u32>ldbBytes;
         for (; p + 8 <= end; p += 8) {
-          const ap = aRow + <usize>p * size;
-          if (nonzeroMask8<T>(ap) == 0) continue;
-          const bp = <u32>(bCol + <usize>p * ldbBytes);
-          const ldb32 = <u32>ldbBytes;
-          count = append<T>(list, count, load<T>(ap), bp);
-          count = append<T>(list, count, load<T>(ap, sizeof<T>()), bp + ldb32);
-          count = append<T>(list, count, load<T>(ap, sizeof<T>() * 2), bp + ldb32 * 2);
-          count = append<T>(list, count, load<T>(ap, sizeof<T>() * 3), bp + ldb32 * 3);
-          count = append<T>(list, count, load<T>(ap, sizeof<T>() * 4), bp + ldb32 * 4);
-          count = append<T>(list, count, load<T>(ap, sizeof<T>() * 5), bp + ldb32 * 5);
-          count = append<T>(list, count, load<T>(ap, sizeof<T>() * 6), bp + ldb32 * 6);
-          count = append<T>(list, count, load<T>(ap, sizeof<T>() * 7), bp + ldb32 * 7);
+          count = appendGroup<T>(list, count, aRow + <usize>p * size, <u32>(bCol + <usize>p * ldbBytes), ldb32);
         }
         // The last few, one at a time.
         for (; p < end; p++) {
