@@ -17,8 +17,9 @@ const GROUP: i32 = 8;
 /** Depth gathered per pass for each row of a group. */
 const GROUP_CAP: i32 = SPARSE_CAP / GROUP;
 
-/** Bytes of scratch the sparse path needs: the larger of a list of SPARSE_CAP entries (≤ 16 B
- * each: entryBytes) and a panel of GROUP_CAP × GROUP values and u32s plus a list. */
+/** Bytes of scratch the sparse path needs: a list of SPARSE_CAP entries (≤ 16 B each:
+ * entryBytes), GROUP lists of GROUP_CAP, or a panel of GROUP_CAP × GROUP values and u32s
+ * plus one list of GROUP_CAP. */
 export const SPARSE_SCRATCH_BYTES: i32 = max(SPARSE_CAP * 16, GROUP_CAP * (GROUP * 8 + 4 + 16));
 
 // A gathered entry of op(A): the u32 address of its row of B, then its value (T) at offset
@@ -313,11 +314,10 @@ export function gemmSparseBlock<T>(
     return;
   }
   // A row of op(A) is a column of A, strided. Walk A's rows instead, eight adjacent
-  // columns (eight rows of C) at a time: copy each row's eight entries, unless all are
-  // zero, into a panel; then gather each column of the panel into the list of its row of
-  // C. The panel skips MNIST's empty runs with one test; the gather runs on one count.
-  //   panel: GROUP_CAP × GROUP values (T), then GROUP_CAP × u32 B-row addresses
-  //   rowList: a list of GROUP_CAP entries
+  // columns (eight rows of C) at a time, appending each row's eight entries to the eight
+  // rows' lists. A partial group of g < 8 goes through a panel instead:
+  //   lists: GROUP lists of GROUP_CAP entries
+  //   panel: GROUP_CAP × GROUP values (T), then GROUP_CAP × u32 B-row addresses, then a list of GROUP_CAP entries
   const panel = scratch;
   const panelRows = panel + <usize>GROUP_CAP * GROUP * size;
   const rowList = panelRows + <usize>GROUP_CAP * 4;
@@ -328,23 +328,59 @@ export function gemmSparseBlock<T>(
     let accumulate = beta != 0;
     do {
       const end = min(k, p + GROUP_CAP);
-      let rows = 0;
       if (g == GROUP) {
+        // Straight into the eight rows' lists: a row of A whose eight entries are all zero
+        // costs one test; any other appends to every list, each entry kept where its bit
+        // of the row's nonzero mask is set.
+        const R = entryBytes<T>();
+        const l0 = scratch, l1 = l0 + <usize>GROUP_CAP * R, l2 = l1 + <usize>GROUP_CAP * R, l3 = l2 + <usize>GROUP_CAP * R;
+        const l4 = l3 + <usize>GROUP_CAP * R, l5 = l4 + <usize>GROUP_CAP * R, l6 = l5 + <usize>GROUP_CAP * R, l7 = l6 + <usize>GROUP_CAP * R;
+        let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
+        const zero = v128.splat<T>(0);
         for (let q = p; q < end; q++) {
           const ar = aCols + <usize>q * ldaBytes;
-          if (nonzeroMask8<T>(ar) == 0) continue;
-          const dst = panel + <usize>rows * GROUP * size;
-          v128.store(dst, v128.load(ar));
-          v128.store(dst, v128.load(ar, 16), 16);
+          const v0 = v128.load(ar), v1 = v128.load(ar, 16);
+          const bq = <u32>(bCol + <usize>q * ldbBytes);
+          let r: usize;
           if (size == 8) {
-            v128.store(dst, v128.load(ar, 32), 32);
-            v128.store(dst, v128.load(ar, 48), 48);
+            const v2 = v128.load(ar, 32), v3 = v128.load(ar, 48);
+            const m = i64x2.bitmask(v128.ne<T>(v0, zero)) | (i64x2.bitmask(v128.ne<T>(v1, zero)) << 2)
+              | (i64x2.bitmask(v128.ne<T>(v2, zero)) << 4) | (i64x2.bitmask(v128.ne<T>(v3, zero)) << 6);
+            if (m == 0) continue;
+          r = l0 + <usize>c0 * R; store<u32>(r, bq); v128.store64_lane(r, v0, 0, 8); c0 += m & 1;
+          r = l1 + <usize>c1 * R; store<u32>(r, bq); v128.store64_lane(r, v0, 1, 8); c1 += (m >> 1) & 1;
+          r = l2 + <usize>c2 * R; store<u32>(r, bq); v128.store64_lane(r, v1, 0, 8); c2 += (m >> 2) & 1;
+          r = l3 + <usize>c3 * R; store<u32>(r, bq); v128.store64_lane(r, v1, 1, 8); c3 += (m >> 3) & 1;
+          r = l4 + <usize>c4 * R; store<u32>(r, bq); v128.store64_lane(r, v2, 0, 8); c4 += (m >> 4) & 1;
+          r = l5 + <usize>c5 * R; store<u32>(r, bq); v128.store64_lane(r, v2, 1, 8); c5 += (m >> 5) & 1;
+          r = l6 + <usize>c6 * R; store<u32>(r, bq); v128.store64_lane(r, v3, 0, 8); c6 += (m >> 6) & 1;
+          r = l7 + <usize>c7 * R; store<u32>(r, bq); v128.store64_lane(r, v3, 1, 8); c7 += (m >> 7) & 1;
+          } else {
+            const m = i32x4.bitmask(v128.ne<T>(v0, zero)) | (i32x4.bitmask(v128.ne<T>(v1, zero)) << 4);
+            if (m == 0) continue;
+          r = l0 + <usize>c0 * R; store<u32>(r, bq); v128.store32_lane(r, v0, 0, 4); c0 += m & 1;
+          r = l1 + <usize>c1 * R; store<u32>(r, bq); v128.store32_lane(r, v0, 1, 4); c1 += (m >> 1) & 1;
+          r = l2 + <usize>c2 * R; store<u32>(r, bq); v128.store32_lane(r, v0, 2, 4); c2 += (m >> 2) & 1;
+          r = l3 + <usize>c3 * R; store<u32>(r, bq); v128.store32_lane(r, v0, 3, 4); c3 += (m >> 3) & 1;
+          r = l4 + <usize>c4 * R; store<u32>(r, bq); v128.store32_lane(r, v1, 0, 4); c4 += (m >> 4) & 1;
+          r = l5 + <usize>c5 * R; store<u32>(r, bq); v128.store32_lane(r, v1, 1, 4); c5 += (m >> 5) & 1;
+          r = l6 + <usize>c6 * R; store<u32>(r, bq); v128.store32_lane(r, v1, 2, 4); c6 += (m >> 6) & 1;
+          r = l7 + <usize>c7 * R; store<u32>(r, bq); v128.store32_lane(r, v1, 3, 4); c7 += (m >> 7) & 1;
           }
-          store<u32>(panelRows + (<usize>rows << 2), <u32>(bCol + <usize>q * ldbBytes));
-          rows++;
         }
+        const cRow = c + (<usize>r0 * ldc + j0) * size, ldcBytes = <usize>ldc * size;
+        applyRow<T>(c0, l0, cRow, n, accumulate);
+        applyRow<T>(c1, l1, cRow + ldcBytes, n, accumulate);
+        applyRow<T>(c2, l2, cRow + ldcBytes * 2, n, accumulate);
+        applyRow<T>(c3, l3, cRow + ldcBytes * 3, n, accumulate);
+        applyRow<T>(c4, l4, cRow + ldcBytes * 4, n, accumulate);
+        applyRow<T>(c5, l5, cRow + ldcBytes * 5, n, accumulate);
+        applyRow<T>(c6, l6, cRow + ldcBytes * 6, n, accumulate);
+        applyRow<T>(c7, l7, cRow + ldcBytes * 7, n, accumulate);
       } else {
-        // A partial group never reads past column r0 + g: it may be the end of A.
+        // A partial group never reads past column r0 + g: it may be the end of A. Its
+        // rows are copied into a panel, then each of its columns gathered into a list.
+        let rows = 0;
         for (let q = p; q < end; q++) {
           const ar = aCols + <usize>q * ldaBytes;
           const dst = panel + <usize>rows * GROUP * size;
@@ -352,15 +388,15 @@ export function gemmSparseBlock<T>(
           store<u32>(panelRows + (<usize>rows << 2), <u32>(bCol + <usize>q * ldbBytes));
           rows++;
         }
-      }
-      for (let t = 0; t < g; t++) {
-        let count = 0;
-        let src = panel + <usize>t * size;
-        for (let r = 0; r < rows; r++) {
-          count = append<T>(rowList, count, load<T>(src), load<u32>(panelRows + (<usize>r << 2)));
-          src += <usize>GROUP * size;
+        for (let t = 0; t < g; t++) {
+          let count = 0;
+          let src = panel + <usize>t * size;
+          for (let r = 0; r < rows; r++) {
+            count = append<T>(rowList, count, load<T>(src), load<u32>(panelRows + (<usize>r << 2)));
+            src += <usize>GROUP * size;
+          }
+          applyRow<T>(count, rowList, c + (<usize>(r0 + t) * ldc + j0) * size, n, accumulate);
         }
-        applyRow<T>(count, rowList, c + (<usize>(r0 + t) * ldc + j0) * size, n, accumulate);
       }
       accumulate = true;
       p = end;
