@@ -12,6 +12,10 @@ import { lanes, splatLoad1 } from './simd';
 
 /** Entries of op(A) gathered per pass: bounds the scratch whatever k is. */
 const SPARSE_CAP: i32 = 8192;
+/** Rows of A (not transposed) whose cache lines are touched together, this many ahead. */
+const TOUCH_ROWS: i32 = 16;
+/** A block of A's rows at least this large (beyond L2) has its next rows touched ahead. */
+const TOUCH_MIN_BYTES: i32 = 2 << 20;
 /** Rows of C whose entries a transposed A yields together (one 8-element run per row of A). */
 const GROUP: i32 = 8;
 /** Depth gathered per pass for each row of a group. */
@@ -286,9 +290,23 @@ export function gemmSparseBlock<T>(
   const n = j1 - j0;
   if (!transA) {
     // A row of op(A) is a row of A: find its nonzeros eight at a time.
+    const touchAhead = <u64>(i1 - i0) * ldaBytes > <u64>TOUCH_MIN_BYTES;
     for (let i = i0; i < i1; i++) {
       const cRow = c + (<usize>i * ldc + j0) * size;
       const aRow = a + <usize>i * ldaBytes;
+      // A row's nonzeros are found in a short scan, then its passes run without reading A,
+      // so a large A (evaluating 10000 images) streams in at one memory latency per row
+      // unless rows are asked for ahead. Wasm has no prefetch, and a missing load holds up
+      // retirement until it arrives: the next TOUCH_ROWS rows' lines are read together,
+      // so their misses overlap. Their values go unused, but a load (it may trap) stays.
+      if (touchAhead && ((i - i0) & (TOUCH_ROWS - 1)) == 0) {
+        const last = min(i1, i + 2 * TOUCH_ROWS);
+        for (let t = i + TOUCH_ROWS; t < last; t++) {
+          const row = a + <usize>t * ldaBytes;
+          const bytes = <usize>k * size;
+          for (let q: usize = 0; q < bytes; q += 64) load<u8>(row + q);
+        }
+      }
       let p = 0;
       let accumulate = beta != 0;
       // At least one pass even for k = 0 or an all-zero row, so beta = 0 still writes zeros.
