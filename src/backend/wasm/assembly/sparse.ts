@@ -258,15 +258,16 @@ function applyRow<T>(count: i32, list: usize, cRow: usize, n: i32, accumulate: b
     const part = last ? e : 0;
     const off = <usize>done * 16;
     const c = cRow + off;
+    // Constant widths (and no partial vector, mostly) let each pass's code fold to its size.
     switch (w) {
-      case 0: chunkLast<T>(0, part, count, list, off, c, accumulate); break;
-      case 1: chunkLast<T>(1, part, count, list, off, c, accumulate); break;
-      case 2: chunkLast<T>(2, part, count, list, off, c, accumulate); break;
-      case 3: chunkLast<T>(3, part, count, list, off, c, accumulate); break;
-      case 4: chunkLast<T>(4, part, count, list, off, c, accumulate); break;
-      case 5: chunkLast<T>(5, part, count, list, off, c, accumulate); break;
-      case 6: chunkLast<T>(6, part, count, list, off, c, accumulate); break;
-      default: chunkLast<T>(7, part, count, list, off, c, accumulate); break;
+      case 0: if (part == 0) chunkLast<T>(0, 0, count, list, off, c, accumulate); else chunkLast<T>(0, part, count, list, off, c, accumulate); break;
+      case 1: if (part == 0) chunkLast<T>(1, 0, count, list, off, c, accumulate); else chunkLast<T>(1, part, count, list, off, c, accumulate); break;
+      case 2: if (part == 0) chunkLast<T>(2, 0, count, list, off, c, accumulate); else chunkLast<T>(2, part, count, list, off, c, accumulate); break;
+      case 3: if (part == 0) chunkLast<T>(3, 0, count, list, off, c, accumulate); else chunkLast<T>(3, part, count, list, off, c, accumulate); break;
+      case 4: if (part == 0) chunkLast<T>(4, 0, count, list, off, c, accumulate); else chunkLast<T>(4, part, count, list, off, c, accumulate); break;
+      case 5: if (part == 0) chunkLast<T>(5, 0, count, list, off, c, accumulate); else chunkLast<T>(5, part, count, list, off, c, accumulate); break;
+      case 6: if (part == 0) chunkLast<T>(6, 0, count, list, off, c, accumulate); else chunkLast<T>(6, part, count, list, off, c, accumulate); break;
+      default: if (part == 0) chunkLast<T>(7, 0, count, list, off, c, accumulate); else chunkLast<T>(7, part, count, list, off, c, accumulate); break;
     }
     done = upTo;
   }
