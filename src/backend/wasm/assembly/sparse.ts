@@ -5,8 +5,8 @@
 // p, starting from 0 (beta = 0) or C[i, :] (beta = 1): the reference's i-p-j order, so an
 // element's sum never depends on which thread computes it or where its block starts (and in
 // float64 it equals the reference's to the bit). The row's nonzeros are gathered into
-// scratch first; then C's row is swept in chunks held in v128 locals, each chunk streaming
-// the gathered rows of B.
+// scratch first; then C's row is swept in passes of a few vectors held in v128 locals,
+// each pass streaming the gathered rows of B.
 
 import { lanes, splatLoad1 } from './simd';
 
@@ -92,15 +92,16 @@ function storePart<T>(p: usize, v: v128, e: i32): void {
   }
 }
 
-// A row's last pass: chunk8 for W whole vectors (W is a constant at each call site, so
-// the unused accumulators and their branches fold away), then, when e > 0, the e lanes of
-// one more. The row's narrow end thus rides along a wide pass instead of taking passes of
-// its own, each bound by the latency of one add per entry.
+// One pass over a row's list: C[0, 0..W·L + e) (=|+=) Σ v_e · B_e[off ..], with c at the
+// pass's first column and off its byte offset in B's rows. W whole vectors (0..8, a
+// constant at each call site, so the unused accumulators and their tests fold away), then,
+// when e > 0, the first e lanes of one more: a row's narrow end rides along a wide pass
+// instead of taking passes of its own, each bound by the latency of one add per entry.
 @inline
-function chunkLast<T>(W: i32, e: i32, count: i32, list: usize, off: usize, c: usize, accumulate: bool): void {
+function sweep<T>(W: i32, e: i32, count: i32, list: usize, off: usize, c: usize, accumulate: bool): void {
   const cp = c + <usize>W * 16;
-  let c0 = v128.splat<T>(0), c1 = v128.splat<T>(0), c2 = v128.splat<T>(0), c3 = v128.splat<T>(0), c4 = v128.splat<T>(0);
-  let c5 = v128.splat<T>(0), c6 = v128.splat<T>(0), c7 = v128.splat<T>(0), c8 = v128.splat<T>(0), cx = v128.splat<T>(0);
+  let c0 = v128.splat<T>(0), c1 = v128.splat<T>(0), c2 = v128.splat<T>(0), c3 = v128.splat<T>(0);
+  let c4 = v128.splat<T>(0), c5 = v128.splat<T>(0), c6 = v128.splat<T>(0), c7 = v128.splat<T>(0), cx = v128.splat<T>(0);
   if (accumulate) {
     if (W > 0) c0 = v128.load(c);
     if (W > 1) c1 = v128.load(c, 16);
@@ -110,7 +111,6 @@ function chunkLast<T>(W: i32, e: i32, count: i32, list: usize, off: usize, c: us
     if (W > 5) c5 = v128.load(c, 80);
     if (W > 6) c6 = v128.load(c, 96);
     if (W > 7) c7 = v128.load(c, 112);
-    if (W > 8) c8 = v128.load(c, 128);
     if (e > 0) cx = loadPart<T>(cp, e);
   }
   const end = list + <usize>count * entryBytes<T>();
@@ -125,7 +125,6 @@ function chunkLast<T>(W: i32, e: i32, count: i32, list: usize, off: usize, c: us
     if (W > 5) c5 = v128.add<T>(c5, v128.mul<T>(x, v128.load(bp, 80)));
     if (W > 6) c6 = v128.add<T>(c6, v128.mul<T>(x, v128.load(bp, 96)));
     if (W > 7) c7 = v128.add<T>(c7, v128.mul<T>(x, v128.load(bp, 112)));
-    if (W > 8) c8 = v128.add<T>(c8, v128.mul<T>(x, v128.load(bp, 128)));
     if (e > 0) cx = v128.add<T>(cx, v128.mul<T>(x, loadPart<T>(bp + <usize>W * 16, e)));
   }
   if (W > 0) v128.store(c, c0);
@@ -136,7 +135,6 @@ function chunkLast<T>(W: i32, e: i32, count: i32, list: usize, off: usize, c: us
   if (W > 5) v128.store(c, c5, 80);
   if (W > 6) v128.store(c, c6, 96);
   if (W > 7) v128.store(c, c7, 112);
-  if (W > 8) v128.store(c, c8, 128);
   if (e > 0) storePart<T>(cp, cx, e);
 }
 
@@ -220,23 +218,10 @@ function appendGroup<T>(list: usize, count: i32, ap: usize, bp: u32, ldb: u32): 
   return count + popcnt<i32>(m);
 }
 
-// Bit t set where element t of the 8 at ptr is nonzero (NaN counts as nonzero).
-@inline
-function nonzeroMask8<T>(ptr: usize): i32 {
-  const zero = v128.splat<T>(0);
-  if (sizeof<T>() == 8) {
-    return i64x2.bitmask(v128.ne<T>(v128.load(ptr), zero))
-      | (i64x2.bitmask(v128.ne<T>(v128.load(ptr, 16), zero)) << 2)
-      | (i64x2.bitmask(v128.ne<T>(v128.load(ptr, 32), zero)) << 4)
-      | (i64x2.bitmask(v128.ne<T>(v128.load(ptr, 48), zero)) << 6);
-  }
-  return i32x4.bitmask(v128.ne<T>(v128.load(ptr), zero)) | (i32x4.bitmask(v128.ne<T>(v128.load(ptr, 16), zero)) << 4);
-}
-
-/** Most v128 accumulators per pass over a row's entries. V8 (TurboFan) issues a pass's B
- * loads ahead of its arithmetic, so a pass holds 2·W + 1 vectors live: beyond 7 it spills
- * an accumulator to the stack, and that accumulator's adds then wait on store-to-load
- * forwarding every entry. */
+/** Most v128 accumulators per pass over a row's entries (at most 7: applyRow's cases).
+ * V8 (TurboFan) issues all of a pass's B loads ahead of its arithmetic, so a pass of W
+ * holds 2·W + 1 vectors live: at W = 7 it spills an accumulator to the stack, whose adds
+ * then wait on store-to-load forwarding every entry (measured: 6 and 5 are as fast). */
 const MAX_PASS: i32 = 6;
 
 // C's row (n columns) (=|+=) Σ_e v_e · B_e over its list, in as few passes over the entries as
@@ -260,14 +245,14 @@ function applyRow<T>(count: i32, list: usize, cRow: usize, n: i32, accumulate: b
     const c = cRow + off;
     // Constant widths (and no partial vector, mostly) let each pass's code fold to its size.
     switch (w) {
-      case 0: if (part == 0) chunkLast<T>(0, 0, count, list, off, c, accumulate); else chunkLast<T>(0, part, count, list, off, c, accumulate); break;
-      case 1: if (part == 0) chunkLast<T>(1, 0, count, list, off, c, accumulate); else chunkLast<T>(1, part, count, list, off, c, accumulate); break;
-      case 2: if (part == 0) chunkLast<T>(2, 0, count, list, off, c, accumulate); else chunkLast<T>(2, part, count, list, off, c, accumulate); break;
-      case 3: if (part == 0) chunkLast<T>(3, 0, count, list, off, c, accumulate); else chunkLast<T>(3, part, count, list, off, c, accumulate); break;
-      case 4: if (part == 0) chunkLast<T>(4, 0, count, list, off, c, accumulate); else chunkLast<T>(4, part, count, list, off, c, accumulate); break;
-      case 5: if (part == 0) chunkLast<T>(5, 0, count, list, off, c, accumulate); else chunkLast<T>(5, part, count, list, off, c, accumulate); break;
-      case 6: if (part == 0) chunkLast<T>(6, 0, count, list, off, c, accumulate); else chunkLast<T>(6, part, count, list, off, c, accumulate); break;
-      default: if (part == 0) chunkLast<T>(7, 0, count, list, off, c, accumulate); else chunkLast<T>(7, part, count, list, off, c, accumulate); break;
+      case 0: if (part == 0) sweep<T>(0, 0, count, list, off, c, accumulate); else sweep<T>(0, part, count, list, off, c, accumulate); break;
+      case 1: if (part == 0) sweep<T>(1, 0, count, list, off, c, accumulate); else sweep<T>(1, part, count, list, off, c, accumulate); break;
+      case 2: if (part == 0) sweep<T>(2, 0, count, list, off, c, accumulate); else sweep<T>(2, part, count, list, off, c, accumulate); break;
+      case 3: if (part == 0) sweep<T>(3, 0, count, list, off, c, accumulate); else sweep<T>(3, part, count, list, off, c, accumulate); break;
+      case 4: if (part == 0) sweep<T>(4, 0, count, list, off, c, accumulate); else sweep<T>(4, part, count, list, off, c, accumulate); break;
+      case 5: if (part == 0) sweep<T>(5, 0, count, list, off, c, accumulate); else sweep<T>(5, part, count, list, off, c, accumulate); break;
+      case 6: if (part == 0) sweep<T>(6, 0, count, list, off, c, accumulate); else sweep<T>(6, part, count, list, off, c, accumulate); break;
+      default: if (part == 0) sweep<T>(7, 0, count, list, off, c, accumulate); else sweep<T>(7, part, count, list, off, c, accumulate); break;
     }
     done = upTo;
   }
