@@ -334,8 +334,8 @@ export function gemmSparseBlock<T>(
       const end = min(k, p + GROUP_CAP);
       if (g == GROUP) {
         // Straight into the eight rows' lists: a row of A whose eight entries are all zero
-        // costs one test; any other appends to every list, each entry kept where its bit
-        // of the row's nonzero mask is set.
+        // costs one test (any bit set but the signs); any other appends to every list, each
+        // entry kept where its bit of the row's nonzero mask is set.
         const R = entryBytes<T>();
         const l0 = scratch, l1 = l0 + <usize>GROUP_CAP * R, l2 = l1 + <usize>GROUP_CAP * R, l3 = l2 + <usize>GROUP_CAP * R;
         const l4 = l3 + <usize>GROUP_CAP * R, l5 = l4 + <usize>GROUP_CAP * R, l6 = l5 + <usize>GROUP_CAP * R, l7 = l6 + <usize>GROUP_CAP * R;
@@ -348,9 +348,9 @@ export function gemmSparseBlock<T>(
           let r: usize;
           if (size == 8) {
             const v2 = v128.load(ar, 32), v3 = v128.load(ar, 48);
+            if (!v128.any_true(v128.and(v128.or(v128.or(v0, v1), v128.or(v2, v3)), i64x2.splat(0x7FFF_FFFF_FFFF_FFFF)))) continue;
             const m = i64x2.bitmask(v128.ne<T>(v0, zero)) | (i64x2.bitmask(v128.ne<T>(v1, zero)) << 2)
               | (i64x2.bitmask(v128.ne<T>(v2, zero)) << 4) | (i64x2.bitmask(v128.ne<T>(v3, zero)) << 6);
-            if (m == 0) continue;
           r = l0 + <usize>c0 * R; store<u32>(r, bq); v128.store64_lane(r, v0, 0, 8); c0 += m & 1;
           r = l1 + <usize>c1 * R; store<u32>(r, bq); v128.store64_lane(r, v0, 1, 8); c1 += (m >> 1) & 1;
           r = l2 + <usize>c2 * R; store<u32>(r, bq); v128.store64_lane(r, v1, 0, 8); c2 += (m >> 2) & 1;
@@ -360,8 +360,8 @@ export function gemmSparseBlock<T>(
           r = l6 + <usize>c6 * R; store<u32>(r, bq); v128.store64_lane(r, v3, 0, 8); c6 += (m >> 6) & 1;
           r = l7 + <usize>c7 * R; store<u32>(r, bq); v128.store64_lane(r, v3, 1, 8); c7 += (m >> 7) & 1;
           } else {
+            if (!v128.any_true(v128.and(v128.or(v0, v1), i32x4.splat(0x7FFF_FFFF)))) continue;
             const m = i32x4.bitmask(v128.ne<T>(v0, zero)) | (i32x4.bitmask(v128.ne<T>(v1, zero)) << 4);
-            if (m == 0) continue;
           r = l0 + <usize>c0 * R; store<u32>(r, bq); v128.store32_lane(r, v0, 0, 4); c0 += m & 1;
           r = l1 + <usize>c1 * R; store<u32>(r, bq); v128.store32_lane(r, v0, 1, 4); c1 += (m >> 1) & 1;
           r = l2 + <usize>c2 * R; store<u32>(r, bq); v128.store32_lane(r, v0, 2, 4); c2 += (m >> 2) & 1;
