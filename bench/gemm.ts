@@ -1,7 +1,8 @@
-// GEMM throughput of the backends on the shapes a two-layer MNIST net runs:
+// GEMM throughput of the backends on the shapes a two-layer MNIST net runs, then the time
+// to gather a training batch from the pixels kept as bytes (gatherBytes):
 //   node dist/bench/gemm.js [--samples N] [--min-ms T]
-// Prints GFLOP/s (2·m·n·k per call) as the best of several timed samples, since the
-// machine is shared and noise only ever makes a run slower.
+// Prints GFLOP/s (2·m·n·k per call) or µs per call as the best of several timed samples,
+// since the machine is shared and noise only ever makes a run slower.
 
 import '../src/platform/node/register.js'; // the wasm kernels on worker threads, as `import 'nabla'` gives in Node
 import { performance } from 'node:perf_hooks';
@@ -70,25 +71,30 @@ function measure(backend: Backend, storage: Backend, shape: Shape, dtype: DType)
   const c = storage.alloc(dtype, m * n);
   const lda = transA ? m : k, ldb = transB ? k : n;
   const call = (): void => backend.gemm(transA, transB, m, n, k, a, 0, lda, b, 0, ldb, 0, c, 0, n);
-  // Warm up (JIT tiers, worker start-up) and find a repeat count filling a sample.
-  let start = performance.now();
-  call();
-  let once = performance.now() - start;
-  if (once > 1000) return (2 * m * n * k) / (once * 1e6); // the reference on a big shape: once is plenty
-  start = performance.now();
-  call();
-  once = Math.min(once, performance.now() - start);
-  const reps = Math.max(1, Math.ceil(MIN_SAMPLE_MS / Math.max(once, 1e-3)));
-  let best = once;
-  for (let s = 0; s < SAMPLES; s++) {
+  try {
+    // Warm up (JIT tiers, worker start-up) and find a repeat count filling a sample.
+    let start = performance.now();
+    call();
+    let once = performance.now() - start;
+    if (once > 1000) return (2 * m * n * k) / (once * 1e6); // the reference on a big shape: once is plenty
     start = performance.now();
-    for (let r = 0; r < reps; r++) call();
-    best = Math.min(best, (performance.now() - start) / reps);
+    call();
+    once = Math.min(once, performance.now() - start);
+    const reps = Math.max(1, Math.ceil(MIN_SAMPLE_MS / Math.max(once, 1e-3)));
+    let best = once;
+    for (let s = 0; s < SAMPLES; s++) {
+      start = performance.now();
+      for (let r = 0; r < reps; r++) call();
+      best = Math.min(best, (performance.now() - start) / reps);
+    }
+    return (2 * m * n * k) / (best * 1e6);
+  } finally {
+    // Freed on every path: the wasm memory's tracked budget would otherwise run out, and
+    // later operands (the bytes gatherBytes reads) would be heap arrays, off the wasm path.
+    storage.free(a);
+    storage.free(b);
+    storage.free(c);
   }
-  storage.free(a);
-  storage.free(b);
-  storage.free(c);
-  return (2 * m * n * k) / (best * 1e6);
 }
 
 const wasm1 = createWasmBackend({ threads: 1 });
@@ -113,5 +119,51 @@ for (const shape of SHAPES) {
       `${shapeText(shape).padEnd(SHAPE_WIDTH)}${pad(dtype, 8)}${pad(fixed(ref), 11)}${pad(fixed(one), 9)}` +
       `${pad(fixed(two), 9)}${pad(fixed(one / ref), 9)}${pad(fixed(two / one), 8)}`,
     );
+  }
+}
+
+// A training step's batch: BATCH rows of the 60000 training images, in a shuffled order
+// (each call the next BATCH of one permutation), so the rows come from all 47 MB of them.
+const BATCH = 100;
+const TRAIN_IMAGES = 60000;
+
+/** Best µs per gatherBytes call over SAMPLES samples of at least MIN_SAMPLE_MS. */
+function measureGather(backend: Backend, bytes: Uint8Array, batches: readonly Int32Array[], dtype: DType): number {
+  const out = backend.alloc(dtype, BATCH * MNIST_ROW);
+  let next = 0;
+  const call = (): void => backend.gatherBytes(batches[next++ % batches.length]!, MNIST_ROW, bytes, 1 / 255, out);
+  call();
+  let start = performance.now();
+  call();
+  const reps = Math.max(1, Math.ceil(MIN_SAMPLE_MS / Math.max(performance.now() - start, 1e-3)));
+  let best = Infinity;
+  for (let s = 0; s < SAMPLES; s++) {
+    start = performance.now();
+    for (let r = 0; r < reps; r++) call();
+    best = Math.min(best, (performance.now() - start) / reps);
+  }
+  backend.free(out);
+  return best * 1000;
+}
+
+{
+  mnistPixels ??= loadMnist({ dtype: 'float64' }).xTrain.data as Float64Array;
+  const bytes = wasm1.allocBytes(TRAIN_IMAGES * MNIST_ROW);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.round(mnistPixels[i]! * 255); // the file's bytes: each pixel is byte / 255
+  const order = Int32Array.from({ length: TRAIN_IMAGES }, (_, i) => i);
+  let s = 3;
+  for (let i = order.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    const j = s % (i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const batches = Array.from({ length: TRAIN_IMAGES / BATCH }, (_, b) => order.subarray(b * BATCH, (b + 1) * BATCH));
+  console.log();
+  console.log(`gatherBytes µs per call (${BATCH} shuffled rows of ${MNIST_ROW} bytes of the ${TRAIN_IMAGES} training images), best of ${SAMPLES}`);
+  console.log(`${'dtype'.padEnd(10)}${pad('reference', 11)}${pad('wasm', 9)}${pad('ref/wasm', 10)}`);
+  for (const dtype of ['float64', 'float32'] as const) {
+    const ref = measureGather(referenceBackend, bytes, batches, dtype);
+    const wasm = measureGather(wasm1, bytes, batches, dtype);
+    console.log(`${dtype.padEnd(10)}${pad(fixed(ref), 11)}${pad(fixed(wasm), 9)}${pad(fixed(ref / wasm), 10)}`);
   }
 }

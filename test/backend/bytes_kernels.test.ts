@@ -79,6 +79,32 @@ for (const { label, make } of BACKENDS) {
       }
     });
 
+    it('gatherBytes: batches longer than the rows it reads ahead (32), the same bits', () => {
+      // The wasm kernel touches the next rows' cache lines 32 rows at a time while it
+      // converts rows two at a time: batches of 1 to 101 rows, the last row of the source
+      // (which ends the array) early, late and last, and scales whose zero is −0 or NaN.
+      const random = rng(11);
+      for (const dtype of DTYPES) {
+        for (const cols of [1, 17, 64, 65, 784]) {
+          const rows = 150;
+          const src = bytes(backend, 'backend', rows * cols, random);
+          for (const count of [1, 31, 32, 33, 64, 65, 100, 101]) {
+            const indices = Int32Array.from({ length: count }, () => Math.floor(random() * rows));
+            for (const at of [0, 32, 63, count - 1]) if (at < count) indices[at] = rows - 1;
+            for (const scale of [1 / 255, -0.5, Infinity]) {
+              const what = `${dtype} cols ${cols} count ${count} scale ${scale}`;
+              const gathered = Array.from(indices).flatMap((row) => Array.from(src.subarray(row * cols, row * cols + cols)));
+              const expected = expectedFloats(dtype, gathered, scale);
+              const out = makeArray(backend, 'alloc', dtype, count * cols + 1).fill(7);
+              backend.gatherBytes(indices, cols, src, scale, out);
+              assertSameBits(out, expected, expected.length, `gatherBytes ${what}`);
+              assert.equal(out[count * cols], 7, `gatherBytes ${what}: wrote past its rows`);
+            }
+          }
+        }
+      }
+    });
+
     it('gatherBytes refuses an index outside the rows and a short output', () => {
       for (const storage of ['heap', 'backend'] as const) {
         const src = bytes(backend, storage, 3 * 784, rng(7));

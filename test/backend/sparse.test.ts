@@ -12,6 +12,7 @@ import { referenceBackend as ref } from '../../src/backend/reference/index.js';
 import {
   createWasmBackend, SPARSE_MIN_COLUMNS, SPARSE_SAMPLE_ROWS, SPARSE_ZERO_FRACTION, sparseSample, THREADING_THRESHOLD, type WasmBackend,
 } from '../../src/backend/wasm/index.js';
+import { getRuntime } from '../../src/backend/wasm/runtime.js';
 import { assertClose, BACKENDS, DTYPES, fillRandom, makeArray, rng, STORAGES, TOLERANCE, type Storage } from './helpers.js';
 
 type Pattern = 'scattered' | 'runs' | 'dense';
@@ -229,6 +230,92 @@ describe('wasm backend: the zero-skipping path', () => {
           }
         }
       }
+    }
+  });
+});
+
+describe('wasm sparse kernel: every width of C, bit for bit', () => {
+  // The kernel itself, so that any width runs: the backend sends n < SPARSE_MIN_COLUMNS to
+  // the dense kernel, but a thread's band of columns may be any width. Each row of C is
+  // swept in passes of a few vectors, the last one possibly partial (1–3 lanes of f32, 1
+  // of f64): n = 1…13 and 16, 17, 24…26, 33, 49…51 give every pass layout the kernel has.
+  const WIDTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 24, 25, 26, 33, 49, 50, 51];
+  // Values whose products a mishandled lane or skip would show: NaN, ±∞ and −0 in B; −0 in
+  // A (a zero, so skipped: multiplying would turn a −0 sum into +0, or ∞ into NaN).
+  const SPECIAL_B = [NaN, Infinity, -Infinity, -0];
+
+  /** C[i, j] over the nonzeros of op(A) in ascending p, in dtype's arithmetic (f32 through fround: exact for one + or ·). */
+  function expected(dtype: DType, transA: boolean, k: number, a: FloatArray, lda: number, b: FloatArray, ldb: number, start: number, i: number, j: number): number {
+    const round = dtype === 'float32' ? Math.fround : (x: number): number => x;
+    let sum = start;
+    for (let p = 0; p < k; p++) {
+      const v = a[transA ? p * lda + i : i * lda + p]!;
+      if (v !== 0) sum = round(sum + round(v * b[p * ldb + j]!));
+    }
+    return sum;
+  }
+
+  /** One kernel call on rows i0..i1 and columns j0..j0+n of stored m×? C; checks every element of C. */
+  function check(dtype: DType, transA: boolean, m: number, n: number, k: number, beta: 0 | 1, seed: number, scratch: number): void {
+    const rt = getRuntime();
+    const kernels = dtype === 'float64' ? rt.f64 : rt.f32;
+    const random = rng(seed);
+    const [i0, i1, j0] = [1, m - 1, 2];
+    const ldc = j0 + n + 3, ldb = j0 + n + 1;
+    const [aRows, aCols] = transA ? [k, m] : [m, k];
+    const lda = aCols + 1;
+    const a = rt.alloc(dtype, aRows * lda), b = rt.alloc(dtype, k * ldb), c = rt.alloc(dtype, m * ldc);
+    try {
+      for (let r = 0; r < aRows; r++) {
+        for (let q = 0; q < aCols; q++) {
+          const x = random();
+          a[r * lda + q] = x < 0.65 ? 0 : x < 0.7 ? -0 : (random() - 0.5) * 3;
+        }
+      }
+      // A NaN in one row of op(A) only, so it hides no other row's sums.
+      a[transA ? (k >> 1) * lda + i0 + 1 : (i0 + 1) * lda + (k >> 1)] = NaN;
+      for (let idx = 0; idx < b.length; idx++) {
+        b[idx] = random() < 0.04 ? SPECIAL_B[Math.floor(random() * SPECIAL_B.length)]! : (random() - 0.5) * 3;
+      }
+      for (let idx = 0; idx < c.length; idx++) c[idx] = GAP + idx;
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0; j < j0 + n; j++) c[i * ldc + j] = beta === 0 ? NaN : (random() - 0.5) * 4;
+      }
+      const before = c.slice();
+      kernels.gemmSparse(+transA, k, a.byteOffset, lda, b.byteOffset, ldb, beta, c.byteOffset, ldc, i0, i1, j0, j0 + n, scratch);
+      const what = `${transA ? 'TN' : 'NN'} ${dtype} m=${m} n=${n} k=${k} beta=${beta}`;
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < ldc; j++) {
+          const inside = i >= i0 && i < i1 && j >= j0 && j < j0 + n;
+          const want = inside ? expected(dtype, transA, k, a, lda, b, ldb, beta === 0 ? 0 : before[i * ldc + j]!, i, j) : before[i * ldc + j]!;
+          const got = c[i * ldc + j]!;
+          if (!Object.is(got, want)) assert.fail(`${what}: C(${i}, ${j}) is ${got}, expected ${want}${inside ? '' : ' (outside the block: untouched)'}`);
+        }
+      }
+    } finally {
+      rt.free(a);
+      rt.free(b);
+      rt.free(c);
+    }
+  }
+
+  it('sums each element over the nonzeros of op(A) in ascending p, whatever n, in both dtypes', () => {
+    const rt = getRuntime();
+    const scratch = rt.allocateBlock(rt.scratchBytes);
+    try {
+      let seed = 100;
+      for (const dtype of DTYPES) {
+        for (const transA of [false, true]) {
+          for (const beta of [0, 1] as const) {
+            // m = 12: rows 1..11, a whole group of 8 and a partial one of 2 when transA; k = 45 is not a multiple of 8.
+            for (const n of WIDTHS) check(dtype, transA, 12, n, 45, beta, seed++, scratch.ptr);
+          }
+          // Deeper than one gathering pass (8192 entries per row NN, 1024 per row TN): later passes resume from C.
+          for (const n of [3, 5, 50]) check(dtype, transA, transA ? 10 : 3, n, transA ? 1100 : 8200, 1, seed++, scratch.ptr);
+        }
+      }
+    } finally {
+      rt.releaseBlock(scratch);
     }
   });
 });

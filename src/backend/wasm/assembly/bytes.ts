@@ -37,16 +37,34 @@ export function bytesToFloats<T>(n: i32, src: usize, scale: f64, out: usize): vo
   for (; i < n; i++) store<T>(out + <usize>i * size, <T>(<f64>load<u8>(src + <usize>i) * scale));
 }
 
+/** Rows gatherBytes reads ahead, AHEAD at a time (a power of two: see touch). */
+const AHEAD: i32 = 32;
+
+// Reads one byte of each cache line of a row. Wasm has no prefetch, and a load that misses
+// holds up every later instruction's retirement until it completes, so one missing row at
+// a time (as the conversion reads them) exposes a memory latency per row or two; touching
+// the next AHEAD rows' lines together lets their misses overlap. The values go unused but
+// the loads stay: a load may trap, so neither Binaryen nor V8 removes one.
+@inline
+function touch(row: usize, cols: i32): void {
+  for (let j = 0; j < cols; j += 64) load<u8>(row + <usize>j);
+  if (cols > 0) load<u8>(row + <usize>(cols - 1));
+}
+
 // out[i, :] = src[indices[i], :] · scale; indices: count i32; src: ?×cols bytes; out: count×cols.
-// Rows are converted two at a time, interleaved: the source rows are scattered over a
-// dataset far larger than the caches, and two streams keep twice the misses in flight.
+// The source rows are scattered over a dataset far larger than the caches: the next rows'
+// lines are touched AHEAD rows at a time, and rows are converted two at a time, interleaved.
 export function gatherBytes<T>(count: i32, indices: usize, cols: i32, src: usize, scale: f64, out: usize): void {
   const size = <usize>sizeof<T>();
   const rowBytes = <usize>cols * size;
   const s = f64x2.splat(scale);
   const wide = cols & ~15;
   let i = 0;
+  for (let t = 0; t < min(count, AHEAD); t++) touch(src + <usize>load<i32>(indices + (<usize>t << 2)) * <usize>cols, cols);
   for (; i + 1 < count; i += 2) {
+    if ((i & (AHEAD - 1)) == 0) {
+      for (let t = i + AHEAD; t < min(count, i + 2 * AHEAD); t++) touch(src + <usize>load<i32>(indices + (<usize>t << 2)) * <usize>cols, cols);
+    }
     const s0 = src + <usize>load<i32>(indices + (<usize>i << 2)) * <usize>cols;
     const s1 = src + <usize>load<i32>(indices + (<usize>i << 2), 4) * <usize>cols;
     const d0 = out + <usize>i * rowBytes;

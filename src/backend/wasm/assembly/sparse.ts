@@ -5,21 +5,33 @@
 // p, starting from 0 (beta = 0) or C[i, :] (beta = 1): the reference's i-p-j order, so an
 // element's sum never depends on which thread computes it or where its block starts (and in
 // float64 it equals the reference's to the bit). The row's nonzeros are gathered into
-// scratch first; then C's row is swept in chunks held in v128 locals, each chunk streaming
-// the gathered rows of B.
+// scratch first; then C's row is swept in passes of a few vectors held in v128 locals,
+// each pass streaming the gathered rows of B.
 
-import { lanes, splatLoad } from './simd';
+import { lanes, splatLoad1 } from './simd';
 
 /** Entries of op(A) gathered per pass: bounds the scratch whatever k is. */
 const SPARSE_CAP: i32 = 8192;
+/** Rows of A (not transposed) whose cache lines are touched together, this many ahead. */
+const TOUCH_ROWS: i32 = 16;
+/** A block of A's rows at least this large (beyond L2) has its next rows touched ahead. */
+const TOUCH_MIN_BYTES: i32 = 2 << 20;
 /** Rows of C whose entries a transposed A yields together (one 8-element run per row of A). */
 const GROUP: i32 = 8;
 /** Depth gathered per pass for each row of a group. */
 const GROUP_CAP: i32 = SPARSE_CAP / GROUP;
 
-/** Bytes of scratch the sparse path needs: the larger of a list of SPARSE_CAP entries (a u32
- * B address and a value ≤ 8 B each) and a panel of GROUP_CAP × GROUP values plus the list. */
-export const SPARSE_SCRATCH_BYTES: i32 = max(SPARSE_CAP * (4 + 8), GROUP_CAP * (GROUP * 8 + 4 + 4 + 8));
+/** Bytes of scratch the sparse path needs: a list of SPARSE_CAP entries (≤ 16 B each:
+ * entryBytes), GROUP lists of GROUP_CAP, or a panel of GROUP_CAP × GROUP values and u32s
+ * plus one list of GROUP_CAP. */
+export const SPARSE_SCRATCH_BYTES: i32 = max(SPARSE_CAP * 16, GROUP_CAP * (GROUP * 8 + 4 + 16));
+
+// A gathered entry of op(A): the u32 address of its row of B, then its value (T) at offset
+// sizeof<T>(), in one record so that a pass over the list walks one pointer.
+@inline
+export function entryBytes<T>(): usize {
+  return 2 * sizeof<T>();
+}
 
 // Zeros (±0) in a rows×cols block with row stride ld (elements), counted row by row until
 // the count reaches target or can no longer reach it: the result is ≥ target exactly when
@@ -56,120 +68,194 @@ export function countZeros<T>(rows: i32, cols: i32, a: usize, ld: i32, target: i
   return <i32>min(zeros, <i64>i32.MAX_VALUE);
 }
 
-// C[0, 0..8·L) (=|+=) Σ_e vals[e] · B_e[0..8·L), with B_e at addrs[e] + off.
-//   addrs: count × u32, address of the gathered B row (already offset to column j0)
-//   vals:  count × T, the matching entries of op(A)
-//   c:     this chunk of C's row
+// The first e lanes (0 < e < L) of the T vector at p, the other lanes zero. Lanes are
+// loaded one by one so a row's last elements may end wasm memory: nothing past them is read.
 @inline
-function chunk8<T>(count: i32, addrs: usize, vals: usize, off: usize, c: usize, accumulate: bool): void {
+function loadPart<T>(p: usize, e: i32): v128 {
+  if (sizeof<T>() == 8) return v128.load64_zero(p);
+  if (e == 1) return v128.load32_zero(p);
+  const v = v128.load64_zero(p);
+  if (e == 2) return v;
+  return v128.load32_lane(p, v, 2, 8);
+}
+
+// Stores the first e lanes (0 < e < L) of v at p, and nothing past them.
+@inline
+function storePart<T>(p: usize, v: v128, e: i32): void {
+  if (sizeof<T>() == 8) {
+    v128.store64_lane(p, v, 0);
+  } else if (e == 1) {
+    v128.store32_lane(p, v, 0);
+  } else {
+    v128.store64_lane(p, v, 0);
+    if (e == 3) v128.store32_lane(p, v, 2, 8);
+  }
+}
+
+// One pass over a row's list: C[0, 0..W·L + e) (=|+=) Σ v_e · B_e[off ..], with c at the
+// pass's first column and off its byte offset in B's rows. W whole vectors (0..8, a
+// constant at each call site, so the unused accumulators and their tests fold away), then,
+// when e > 0, the first e lanes of one more: a row's narrow end rides along a wide pass
+// instead of taking passes of its own, each bound by the latency of one add per entry.
+@inline
+function sweep<T>(W: i32, e: i32, count: i32, list: usize, off: usize, c: usize, accumulate: bool): void {
+  const cp = c + <usize>W * 16;
   let c0 = v128.splat<T>(0), c1 = v128.splat<T>(0), c2 = v128.splat<T>(0), c3 = v128.splat<T>(0);
-  let c4 = v128.splat<T>(0), c5 = v128.splat<T>(0), c6 = v128.splat<T>(0), c7 = v128.splat<T>(0);
+  let c4 = v128.splat<T>(0), c5 = v128.splat<T>(0), c6 = v128.splat<T>(0), c7 = v128.splat<T>(0), cx = v128.splat<T>(0);
   if (accumulate) {
-    c0 = v128.load(c); c1 = v128.load(c, 16); c2 = v128.load(c, 32); c3 = v128.load(c, 48);
-    c4 = v128.load(c, 64); c5 = v128.load(c, 80); c6 = v128.load(c, 96); c7 = v128.load(c, 112);
+    if (W > 0) c0 = v128.load(c);
+    if (W > 1) c1 = v128.load(c, 16);
+    if (W > 2) c2 = v128.load(c, 32);
+    if (W > 3) c3 = v128.load(c, 48);
+    if (W > 4) c4 = v128.load(c, 64);
+    if (W > 5) c5 = v128.load(c, 80);
+    if (W > 6) c6 = v128.load(c, 96);
+    if (W > 7) c7 = v128.load(c, 112);
+    if (e > 0) cx = loadPart<T>(cp, e);
   }
-  for (let e = 0; e < count; e++) {
-    const bp = <usize>load<u32>(addrs + (<usize>e << 2)) + off;
-    const x = splatLoad<T>(vals + <usize>e * sizeof<T>());
-    c0 = v128.add<T>(c0, v128.mul<T>(x, v128.load(bp)));
-    c1 = v128.add<T>(c1, v128.mul<T>(x, v128.load(bp, 16)));
-    c2 = v128.add<T>(c2, v128.mul<T>(x, v128.load(bp, 32)));
-    c3 = v128.add<T>(c3, v128.mul<T>(x, v128.load(bp, 48)));
-    c4 = v128.add<T>(c4, v128.mul<T>(x, v128.load(bp, 64)));
-    c5 = v128.add<T>(c5, v128.mul<T>(x, v128.load(bp, 80)));
-    c6 = v128.add<T>(c6, v128.mul<T>(x, v128.load(bp, 96)));
-    c7 = v128.add<T>(c7, v128.mul<T>(x, v128.load(bp, 112)));
+  const end = list + <usize>count * entryBytes<T>();
+  for (let r = list; r < end; r += entryBytes<T>()) {
+    const bp = <usize>load<u32>(r) + off;
+    const x = splatLoad1<T>(r);
+    if (W > 0) c0 = v128.add<T>(c0, v128.mul<T>(x, v128.load(bp)));
+    if (W > 1) c1 = v128.add<T>(c1, v128.mul<T>(x, v128.load(bp, 16)));
+    if (W > 2) c2 = v128.add<T>(c2, v128.mul<T>(x, v128.load(bp, 32)));
+    if (W > 3) c3 = v128.add<T>(c3, v128.mul<T>(x, v128.load(bp, 48)));
+    if (W > 4) c4 = v128.add<T>(c4, v128.mul<T>(x, v128.load(bp, 64)));
+    if (W > 5) c5 = v128.add<T>(c5, v128.mul<T>(x, v128.load(bp, 80)));
+    if (W > 6) c6 = v128.add<T>(c6, v128.mul<T>(x, v128.load(bp, 96)));
+    if (W > 7) c7 = v128.add<T>(c7, v128.mul<T>(x, v128.load(bp, 112)));
+    if (e > 0) cx = v128.add<T>(cx, v128.mul<T>(x, loadPart<T>(bp + <usize>W * 16, e)));
   }
-  v128.store(c, c0); v128.store(c, c1, 16); v128.store(c, c2, 32); v128.store(c, c3, 48);
-  v128.store(c, c4, 64); v128.store(c, c5, 80); v128.store(c, c6, 96); v128.store(c, c7, 112);
+  if (W > 0) v128.store(c, c0);
+  if (W > 1) v128.store(c, c1, 16);
+  if (W > 2) v128.store(c, c2, 32);
+  if (W > 3) v128.store(c, c3, 48);
+  if (W > 4) v128.store(c, c4, 64);
+  if (W > 5) v128.store(c, c5, 80);
+  if (W > 6) v128.store(c, c6, 96);
+  if (W > 7) v128.store(c, c7, 112);
+  if (e > 0) storePart<T>(cp, cx, e);
 }
 
-// chunk8 for 4·L columns.
+// Appends the entry (bRow, v) to a list at slot count; the slot is always written, and
+// kept only when v is nonzero (NaN included), so callers need no branch per entry.
 @inline
-function chunk4<T>(count: i32, addrs: usize, vals: usize, off: usize, c: usize, accumulate: bool): void {
-  let c0 = v128.splat<T>(0), c1 = v128.splat<T>(0), c2 = v128.splat<T>(0), c3 = v128.splat<T>(0);
-  if (accumulate) {
-    c0 = v128.load(c); c1 = v128.load(c, 16); c2 = v128.load(c, 32); c3 = v128.load(c, 48);
-  }
-  for (let e = 0; e < count; e++) {
-    const bp = <usize>load<u32>(addrs + (<usize>e << 2)) + off;
-    const x = splatLoad<T>(vals + <usize>e * sizeof<T>());
-    c0 = v128.add<T>(c0, v128.mul<T>(x, v128.load(bp)));
-    c1 = v128.add<T>(c1, v128.mul<T>(x, v128.load(bp, 16)));
-    c2 = v128.add<T>(c2, v128.mul<T>(x, v128.load(bp, 32)));
-    c3 = v128.add<T>(c3, v128.mul<T>(x, v128.load(bp, 48)));
-  }
-  v128.store(c, c0); v128.store(c, c1, 16); v128.store(c, c2, 32); v128.store(c, c3, 48);
-}
-
-// chunk8 for L columns.
-@inline
-function chunk1<T>(count: i32, addrs: usize, vals: usize, off: usize, c: usize, accumulate: bool): void {
-  let c0 = accumulate ? v128.load(c) : v128.splat<T>(0);
-  for (let e = 0; e < count; e++) {
-    const bp = <usize>load<u32>(addrs + (<usize>e << 2)) + off;
-    c0 = v128.add<T>(c0, v128.mul<T>(splatLoad<T>(vals + <usize>e * sizeof<T>()), v128.load(bp)));
-  }
-  v128.store(c, c0);
-}
-
-// The last cols < L columns, one scalar sum per column (at most three).
-@inline
-function chunkTail<T>(count: i32, addrs: usize, vals: usize, off: usize, c: usize, cols: i32, accumulate: bool): void {
-  const size = sizeof<T>();
-  let t0: T = accumulate ? load<T>(c) : <T>0;
-  let t1: T = accumulate && cols > 1 ? load<T>(c, sizeof<T>()) : <T>0;
-  let t2: T = accumulate && cols > 2 ? load<T>(c, sizeof<T>() * 2) : <T>0;
-  for (let e = 0; e < count; e++) {
-    const bp = <usize>load<u32>(addrs + (<usize>e << 2)) + off;
-    const x = load<T>(vals + <usize>e * size);
-    t0 += x * load<T>(bp);
-    if (cols > 1) t1 += x * load<T>(bp, sizeof<T>());
-    if (cols > 2) t2 += x * load<T>(bp, sizeof<T>() * 2);
-  }
-  store<T>(c, t0);
-  if (cols > 1) store<T>(c, t1, sizeof<T>());
-  if (cols > 2) store<T>(c, t2, sizeof<T>() * 2);
-}
-
-// Appends (bRow, v) to a list at slot count; the slot is always written, and kept only
-// when v is nonzero (NaN included), so callers need no branch per entry.
-//   addrs: list's u32 B-row addresses; vals: list's values (T)
-@inline
-export function append<T>(addrs: usize, vals: usize, count: i32, v: T, bRow: u32): i32 {
-  store<u32>(addrs + (<usize>count << 2), bRow);
-  store<T>(vals + <usize>count * sizeof<T>(), v);
+export function append<T>(list: usize, count: i32, v: T, bRow: u32): i32 {
+  const r = list + <usize>count * entryBytes<T>();
+  store<u32>(r, bRow);
+  store<T>(r, v, sizeof<T>());
   return count + <i32>(v != 0);
 }
 
-// Bit t set where element t of the 8 at ptr is nonzero (NaN counts as nonzero).
+// Appends the nonzeros (NaN included) among the eight elements of op(A) at ap, in order,
+// to a list of count entries; returns the new count. Element t faces B's row bp + t·ldb.
+// Its slot is count plus the nonzeros before it in the group (a popcnt of the mask), so
+// the eight appends do not wait on one another's counts; a zero's slot is the next
+// nonzero's, which overwrites it, or lies past the end. Values are stored straight from
+// the vectors that were tested.
 @inline
-function nonzeroMask8<T>(ptr: usize): i32 {
+function appendGroup<T>(list: usize, count: i32, ap: usize, bp: u32, ldb: u32): i32 {
   const zero = v128.splat<T>(0);
+  const R = entryBytes<T>();
+  const r = list + <usize>count * R;
   if (sizeof<T>() == 8) {
-    return i64x2.bitmask(v128.ne<T>(v128.load(ptr), zero))
-      | (i64x2.bitmask(v128.ne<T>(v128.load(ptr, 16), zero)) << 2)
-      | (i64x2.bitmask(v128.ne<T>(v128.load(ptr, 32), zero)) << 4)
-      | (i64x2.bitmask(v128.ne<T>(v128.load(ptr, 48), zero)) << 6);
+    const v0 = v128.load(ap), v1 = v128.load(ap, 16), v2 = v128.load(ap, 32), v3 = v128.load(ap, 48);
+    const m = i64x2.bitmask(v128.ne<T>(v0, zero)) | (i64x2.bitmask(v128.ne<T>(v1, zero)) << 2)
+      | (i64x2.bitmask(v128.ne<T>(v2, zero)) << 4) | (i64x2.bitmask(v128.ne<T>(v3, zero)) << 6);
+    if (m == 0) return count;
+    store<u32>(r, bp);
+    v128.store64_lane(r, v0, 0, 8);
+    let s = r + <usize>(m & 1) * R;
+    store<u32>(s, bp + ldb);
+    v128.store64_lane(s, v0, 1, 8);
+    s = r + <usize>popcnt<i32>(m & 3) * R;
+    store<u32>(s, bp + ldb * 2);
+    v128.store64_lane(s, v1, 0, 8);
+    s = r + <usize>popcnt<i32>(m & 7) * R;
+    store<u32>(s, bp + ldb * 3);
+    v128.store64_lane(s, v1, 1, 8);
+    s = r + <usize>popcnt<i32>(m & 15) * R;
+    store<u32>(s, bp + ldb * 4);
+    v128.store64_lane(s, v2, 0, 8);
+    s = r + <usize>popcnt<i32>(m & 31) * R;
+    store<u32>(s, bp + ldb * 5);
+    v128.store64_lane(s, v2, 1, 8);
+    s = r + <usize>popcnt<i32>(m & 63) * R;
+    store<u32>(s, bp + ldb * 6);
+    v128.store64_lane(s, v3, 0, 8);
+    s = r + <usize>popcnt<i32>(m & 127) * R;
+    store<u32>(s, bp + ldb * 7);
+    v128.store64_lane(s, v3, 1, 8);
+    return count + popcnt<i32>(m);
   }
-  return i32x4.bitmask(v128.ne<T>(v128.load(ptr), zero)) | (i32x4.bitmask(v128.ne<T>(v128.load(ptr, 16), zero)) << 4);
+  const v0 = v128.load(ap), v1 = v128.load(ap, 16);
+  const m = i32x4.bitmask(v128.ne<T>(v0, zero)) | (i32x4.bitmask(v128.ne<T>(v1, zero)) << 4);
+  if (m == 0) return count;
+  store<u32>(r, bp);
+  v128.store32_lane(r, v0, 0, 4);
+  let s = r + <usize>(m & 1) * R;
+  store<u32>(s, bp + ldb);
+  v128.store32_lane(s, v0, 1, 4);
+  s = r + <usize>popcnt<i32>(m & 3) * R;
+  store<u32>(s, bp + ldb * 2);
+  v128.store32_lane(s, v0, 2, 4);
+  s = r + <usize>popcnt<i32>(m & 7) * R;
+  store<u32>(s, bp + ldb * 3);
+  v128.store32_lane(s, v0, 3, 4);
+  s = r + <usize>popcnt<i32>(m & 15) * R;
+  store<u32>(s, bp + ldb * 4);
+  v128.store32_lane(s, v1, 0, 4);
+  s = r + <usize>popcnt<i32>(m & 31) * R;
+  store<u32>(s, bp + ldb * 5);
+  v128.store32_lane(s, v1, 1, 4);
+  s = r + <usize>popcnt<i32>(m & 63) * R;
+  store<u32>(s, bp + ldb * 6);
+  v128.store32_lane(s, v1, 2, 4);
+  s = r + <usize>popcnt<i32>(m & 127) * R;
+  store<u32>(s, bp + ldb * 7);
+  v128.store32_lane(s, v1, 3, 4);
+  return count + popcnt<i32>(m);
 }
 
-// C's row (n columns) (=|+=) Σ_e vals[e] · B_e, in chunks of 8, 4 and 1 vectors, then
-// up to three scalar columns: each chunk is one pass over the gathered entries.
-//   addrs: count × u32, address of B_e's first column; vals: count × T
-@inline
-export function applyRow<T>(count: i32, addrs: usize, vals: usize, cRow: usize, n: i32, accumulate: bool): void {
-  const size = sizeof<T>();
+/** Most v128 accumulators per pass over a row's entries (at most 7: applyRow's cases).
+ * V8 (TurboFan) issues all of a pass's B loads ahead of its arithmetic, so a pass of W
+ * holds 2·W + 1 vectors live: at W = 7 it spills an accumulator to the stack, whose adds
+ * then wait on store-to-load forwarding every entry (measured: 6 and 5 are as fast). */
+const MAX_PASS: i32 = 6;
+
+// C's row (n columns) (=|+=) Σ_e v_e · B_e over its list, in as few passes over the entries as
+// MAX_PASS allows, the row's vectors (the last one possibly partial) spread evenly over
+// them: a narrow pass is bound by the latency of one add per entry, a wide one by the
+// multiplier's throughput. Not inlined: both paths of gemmSparseBlock share it.
+//   list: count entries, each B_e's address at column 0 and its value
+export function applyRow<T>(count: i32, list: usize, cRow: usize, n: i32, accumulate: bool): void {
   const L = lanes<T>();
-  let j = 0;
-  for (; j + 8 * L <= n; j += 8 * L) chunk8<T>(count, addrs, vals, <usize>j * size, cRow + <usize>j * size, accumulate);
-  if (j + 4 * L <= n) {
-    chunk4<T>(count, addrs, vals, <usize>j * size, cRow + <usize>j * size, accumulate);
-    j += 4 * L;
+  const whole = n / L;
+  const e = n - whole * L;
+  const vectors = whole + <i32>(e > 0);
+  const passes = (vectors + MAX_PASS - 1) / MAX_PASS;
+  let done = 0;
+  for (let q = 1; q <= passes; q++) {
+    const upTo = vectors * q / passes;
+    const last = q == passes;
+    const w = upTo - done - <i32>(last && e > 0);
+    const part = last ? e : 0;
+    const off = <usize>done * 16;
+    const c = cRow + off;
+    // Constant widths (and no partial vector, mostly) let each pass's code fold to its size.
+    switch (w) {
+      case 0: if (part == 0) sweep<T>(0, 0, count, list, off, c, accumulate); else sweep<T>(0, part, count, list, off, c, accumulate); break;
+      case 1: if (part == 0) sweep<T>(1, 0, count, list, off, c, accumulate); else sweep<T>(1, part, count, list, off, c, accumulate); break;
+      case 2: if (part == 0) sweep<T>(2, 0, count, list, off, c, accumulate); else sweep<T>(2, part, count, list, off, c, accumulate); break;
+      case 3: if (part == 0) sweep<T>(3, 0, count, list, off, c, accumulate); else sweep<T>(3, part, count, list, off, c, accumulate); break;
+      case 4: if (part == 0) sweep<T>(4, 0, count, list, off, c, accumulate); else sweep<T>(4, part, count, list, off, c, accumulate); break;
+      case 5: if (part == 0) sweep<T>(5, 0, count, list, off, c, accumulate); else sweep<T>(5, part, count, list, off, c, accumulate); break;
+      case 6: if (part == 0) sweep<T>(6, 0, count, list, off, c, accumulate); else sweep<T>(6, part, count, list, off, c, accumulate); break;
+      default: if (part == 0) sweep<T>(7, 0, count, list, off, c, accumulate); else sweep<T>(7, part, count, list, off, c, accumulate); break;
+    }
+    done = upTo;
   }
-  for (; j + L <= n; j += L) chunk1<T>(count, addrs, vals, <usize>j * size, cRow + <usize>j * size, accumulate);
-  if (j < n) chunkTail<T>(count, addrs, vals, <usize>j * size, cRow + <usize>j * size, n - j, accumulate);
 }
 
 // C[i0..i1, j0..j1) = op(A)·B (+ C when beta = 1), skipping the zero entries of op(A).
@@ -177,7 +263,7 @@ export function applyRow<T>(count: i32, addrs: usize, vals: usize, cRow: usize, 
 //   a: op(A) m×k, stored m×k (lda ≥ k) or k×m (lda ≥ m) when transA
 //   b: B k×n, ldb ≥ n
 //   c: m×n, ldc ≥ n
-//   scratch: SPARSE_CAP × u32 B-row addresses, then SPARSE_CAP × T values
+//   scratch: SPARSE_SCRATCH_BYTES, for a list of SPARSE_CAP entries or the transA panel
 export function gemmSparseBlock<T>(
   transA: bool, k: i32, a: usize, lda: i32, b: usize, ldb: i32, beta: i32, c: usize, ldc: i32,
   i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize,
@@ -185,15 +271,28 @@ export function gemmSparseBlock<T>(
   const size = sizeof<T>();
   const ldaBytes = <usize>lda * size;
   const ldbBytes = <usize>ldb * size;
-  const addrs = scratch;
-  const vals = scratch + <usize>SPARSE_CAP * 4;
+  const list = scratch;
   const bCol = b + <usize>j0 * size;
   const n = j1 - j0;
   if (!transA) {
     // A row of op(A) is a row of A: find its nonzeros eight at a time.
+    const touchAhead = <u64>(i1 - i0) * ldaBytes > <u64>TOUCH_MIN_BYTES;
     for (let i = i0; i < i1; i++) {
       const cRow = c + (<usize>i * ldc + j0) * size;
       const aRow = a + <usize>i * ldaBytes;
+      // A row's nonzeros are found in a short scan, then its passes run without reading A,
+      // so a large A (evaluating 10000 images) streams in at one memory latency per row
+      // unless rows are asked for ahead. Wasm has no prefetch, and a missing load holds up
+      // retirement until it arrives: the next TOUCH_ROWS rows' lines are read together,
+      // so their misses overlap. Their values go unused, but a load (it may trap) stays.
+      if (touchAhead && ((i - i0) & (TOUCH_ROWS - 1)) == 0) {
+        const last = min(i1, i + 2 * TOUCH_ROWS);
+        for (let t = i + TOUCH_ROWS; t < last; t++) {
+          const row = a + <usize>t * ldaBytes;
+          const bytes = <usize>k * size;
+          for (let q: usize = 0; q < bytes; q += 64) load<u8>(row + q);
+        }
+      }
       let p = 0;
       let accumulate = beta != 0;
       // At least one pass even for k = 0 or an all-zero row, so beta = 0 still writes zeros.
@@ -202,25 +301,15 @@ export function gemmSparseBlock<T>(
         let count = 0;
         // Runs of eight zeros (MNIST's borders) cost one test; any other run is appended
         // branch-free, so a scattered pattern costs no mispredictions.
+        const ldb32 = <u32>ldbBytes;
         for (; p + 8 <= end; p += 8) {
-          const ap = aRow + <usize>p * size;
-          if (nonzeroMask8<T>(ap) == 0) continue;
-          const bp = <u32>(bCol + <usize>p * ldbBytes);
-          const ldb32 = <u32>ldbBytes;
-          count = append<T>(addrs, vals, count, load<T>(ap), bp);
-          count = append<T>(addrs, vals, count, load<T>(ap, sizeof<T>()), bp + ldb32);
-          count = append<T>(addrs, vals, count, load<T>(ap, sizeof<T>() * 2), bp + ldb32 * 2);
-          count = append<T>(addrs, vals, count, load<T>(ap, sizeof<T>() * 3), bp + ldb32 * 3);
-          count = append<T>(addrs, vals, count, load<T>(ap, sizeof<T>() * 4), bp + ldb32 * 4);
-          count = append<T>(addrs, vals, count, load<T>(ap, sizeof<T>() * 5), bp + ldb32 * 5);
-          count = append<T>(addrs, vals, count, load<T>(ap, sizeof<T>() * 6), bp + ldb32 * 6);
-          count = append<T>(addrs, vals, count, load<T>(ap, sizeof<T>() * 7), bp + ldb32 * 7);
+          count = appendGroup<T>(list, count, aRow + <usize>p * size, <u32>(bCol + <usize>p * ldbBytes), ldb32);
         }
         // The last few, one at a time.
         for (; p < end; p++) {
-          count = append<T>(addrs, vals, count, load<T>(aRow + <usize>p * size), <u32>(bCol + <usize>p * ldbBytes));
+          count = append<T>(list, count, load<T>(aRow + <usize>p * size), <u32>(bCol + <usize>p * ldbBytes));
         }
-        applyRow<T>(count, addrs, vals, cRow, n, accumulate);
+        applyRow<T>(count, list, cRow, n, accumulate);
         // A later pass continues the same ascending sums from the values just stored: a T
         // in memory holds exactly what a T in a register did.
         accumulate = true;
@@ -229,15 +318,13 @@ export function gemmSparseBlock<T>(
     return;
   }
   // A row of op(A) is a column of A, strided. Walk A's rows instead, eight adjacent
-  // columns (eight rows of C) at a time: copy each row's eight entries, unless all are
-  // zero, into a panel; then gather each column of the panel into the list of its row of
-  // C. The panel skips MNIST's empty runs with one test; the gather runs on one count.
-  //   panel: GROUP_CAP × GROUP values (T), then GROUP_CAP × u32 B-row addresses
-  //   list:  GROUP_CAP × u32 B-row addresses, then GROUP_CAP × T values
+  // columns (eight rows of C) at a time, appending each row's eight entries to the eight
+  // rows' lists. A partial group of g < 8 goes through a panel instead:
+  //   lists: GROUP lists of GROUP_CAP entries
+  //   panel: GROUP_CAP × GROUP values (T), then GROUP_CAP × u32 B-row addresses, then a list of GROUP_CAP entries
   const panel = scratch;
   const panelRows = panel + <usize>GROUP_CAP * GROUP * size;
-  const listAddrs = panelRows + <usize>GROUP_CAP * 4;
-  const listVals = listAddrs + <usize>GROUP_CAP * 4;
+  const rowList = panelRows + <usize>GROUP_CAP * 4;
   for (let r0 = i0; r0 < i1; r0 += GROUP) {
     const g = min(GROUP, i1 - r0);
     const aCols = a + <usize>r0 * size;
@@ -245,23 +332,59 @@ export function gemmSparseBlock<T>(
     let accumulate = beta != 0;
     do {
       const end = min(k, p + GROUP_CAP);
-      let rows = 0;
       if (g == GROUP) {
+        // Straight into the eight rows' lists: a row of A whose eight entries are all zero
+        // costs one test (any bit set but the signs); any other appends to every list, each
+        // entry kept where its bit of the row's nonzero mask is set.
+        const R = entryBytes<T>();
+        const l0 = scratch, l1 = l0 + <usize>GROUP_CAP * R, l2 = l1 + <usize>GROUP_CAP * R, l3 = l2 + <usize>GROUP_CAP * R;
+        const l4 = l3 + <usize>GROUP_CAP * R, l5 = l4 + <usize>GROUP_CAP * R, l6 = l5 + <usize>GROUP_CAP * R, l7 = l6 + <usize>GROUP_CAP * R;
+        let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
+        const zero = v128.splat<T>(0);
         for (let q = p; q < end; q++) {
           const ar = aCols + <usize>q * ldaBytes;
-          if (nonzeroMask8<T>(ar) == 0) continue;
-          const dst = panel + <usize>rows * GROUP * size;
-          v128.store(dst, v128.load(ar));
-          v128.store(dst, v128.load(ar, 16), 16);
+          const v0 = v128.load(ar), v1 = v128.load(ar, 16);
+          const bq = <u32>(bCol + <usize>q * ldbBytes);
+          let r: usize;
           if (size == 8) {
-            v128.store(dst, v128.load(ar, 32), 32);
-            v128.store(dst, v128.load(ar, 48), 48);
+            const v2 = v128.load(ar, 32), v3 = v128.load(ar, 48);
+            if (!v128.any_true(v128.and(v128.or(v128.or(v0, v1), v128.or(v2, v3)), i64x2.splat(0x7FFF_FFFF_FFFF_FFFF)))) continue;
+            const m = i64x2.bitmask(v128.ne<T>(v0, zero)) | (i64x2.bitmask(v128.ne<T>(v1, zero)) << 2)
+              | (i64x2.bitmask(v128.ne<T>(v2, zero)) << 4) | (i64x2.bitmask(v128.ne<T>(v3, zero)) << 6);
+          r = l0 + <usize>c0 * R; store<u32>(r, bq); v128.store64_lane(r, v0, 0, 8); c0 += m & 1;
+          r = l1 + <usize>c1 * R; store<u32>(r, bq); v128.store64_lane(r, v0, 1, 8); c1 += (m >> 1) & 1;
+          r = l2 + <usize>c2 * R; store<u32>(r, bq); v128.store64_lane(r, v1, 0, 8); c2 += (m >> 2) & 1;
+          r = l3 + <usize>c3 * R; store<u32>(r, bq); v128.store64_lane(r, v1, 1, 8); c3 += (m >> 3) & 1;
+          r = l4 + <usize>c4 * R; store<u32>(r, bq); v128.store64_lane(r, v2, 0, 8); c4 += (m >> 4) & 1;
+          r = l5 + <usize>c5 * R; store<u32>(r, bq); v128.store64_lane(r, v2, 1, 8); c5 += (m >> 5) & 1;
+          r = l6 + <usize>c6 * R; store<u32>(r, bq); v128.store64_lane(r, v3, 0, 8); c6 += (m >> 6) & 1;
+          r = l7 + <usize>c7 * R; store<u32>(r, bq); v128.store64_lane(r, v3, 1, 8); c7 += (m >> 7) & 1;
+          } else {
+            if (!v128.any_true(v128.and(v128.or(v0, v1), i32x4.splat(0x7FFF_FFFF)))) continue;
+            const m = i32x4.bitmask(v128.ne<T>(v0, zero)) | (i32x4.bitmask(v128.ne<T>(v1, zero)) << 4);
+          r = l0 + <usize>c0 * R; store<u32>(r, bq); v128.store32_lane(r, v0, 0, 4); c0 += m & 1;
+          r = l1 + <usize>c1 * R; store<u32>(r, bq); v128.store32_lane(r, v0, 1, 4); c1 += (m >> 1) & 1;
+          r = l2 + <usize>c2 * R; store<u32>(r, bq); v128.store32_lane(r, v0, 2, 4); c2 += (m >> 2) & 1;
+          r = l3 + <usize>c3 * R; store<u32>(r, bq); v128.store32_lane(r, v0, 3, 4); c3 += (m >> 3) & 1;
+          r = l4 + <usize>c4 * R; store<u32>(r, bq); v128.store32_lane(r, v1, 0, 4); c4 += (m >> 4) & 1;
+          r = l5 + <usize>c5 * R; store<u32>(r, bq); v128.store32_lane(r, v1, 1, 4); c5 += (m >> 5) & 1;
+          r = l6 + <usize>c6 * R; store<u32>(r, bq); v128.store32_lane(r, v1, 2, 4); c6 += (m >> 6) & 1;
+          r = l7 + <usize>c7 * R; store<u32>(r, bq); v128.store32_lane(r, v1, 3, 4); c7 += (m >> 7) & 1;
           }
-          store<u32>(panelRows + (<usize>rows << 2), <u32>(bCol + <usize>q * ldbBytes));
-          rows++;
         }
+        const cRow = c + (<usize>r0 * ldc + j0) * size, ldcBytes = <usize>ldc * size;
+        applyRow<T>(c0, l0, cRow, n, accumulate);
+        applyRow<T>(c1, l1, cRow + ldcBytes, n, accumulate);
+        applyRow<T>(c2, l2, cRow + ldcBytes * 2, n, accumulate);
+        applyRow<T>(c3, l3, cRow + ldcBytes * 3, n, accumulate);
+        applyRow<T>(c4, l4, cRow + ldcBytes * 4, n, accumulate);
+        applyRow<T>(c5, l5, cRow + ldcBytes * 5, n, accumulate);
+        applyRow<T>(c6, l6, cRow + ldcBytes * 6, n, accumulate);
+        applyRow<T>(c7, l7, cRow + ldcBytes * 7, n, accumulate);
       } else {
-        // A partial group never reads past column r0 + g: it may be the end of A.
+        // A partial group never reads past column r0 + g: it may be the end of A. Its
+        // rows are copied into a panel, then each of its columns gathered into a list.
+        let rows = 0;
         for (let q = p; q < end; q++) {
           const ar = aCols + <usize>q * ldaBytes;
           const dst = panel + <usize>rows * GROUP * size;
@@ -269,15 +392,15 @@ export function gemmSparseBlock<T>(
           store<u32>(panelRows + (<usize>rows << 2), <u32>(bCol + <usize>q * ldbBytes));
           rows++;
         }
-      }
-      for (let t = 0; t < g; t++) {
-        let count = 0;
-        let src = panel + <usize>t * size;
-        for (let r = 0; r < rows; r++) {
-          count = append<T>(listAddrs, listVals, count, load<T>(src), load<u32>(panelRows + (<usize>r << 2)));
-          src += <usize>GROUP * size;
+        for (let t = 0; t < g; t++) {
+          let count = 0;
+          let src = panel + <usize>t * size;
+          for (let r = 0; r < rows; r++) {
+            count = append<T>(rowList, count, load<T>(src), load<u32>(panelRows + (<usize>r << 2)));
+            src += <usize>GROUP * size;
+          }
+          applyRow<T>(count, rowList, c + (<usize>(r0 + t) * ldc + j0) * size, n, accumulate);
         }
-        applyRow<T>(count, listAddrs, listVals, c + (<usize>(r0 + t) * ldc + j0) * size, n, accumulate);
       }
       accumulate = true;
       p = end;

@@ -7,13 +7,13 @@
 // Same order as sparse.ts: each element of C sums its nonzero a_ip · B[p, j] in ascending p,
 // starting from 0 (beta = 0) or C (beta = 1), in passes of at most LIST_CAP entries.
 
-import { append, applyRow } from './sparse';
+import { append, applyRow, entryBytes } from './sparse';
 
-/** Entries gathered per pass of a row (fits SPARSE_SCRATCH_BYTES: LIST_CAP × (4 + 8) bytes). */
+/** Entries gathered per pass of a row (fits SPARSE_SCRATCH_BYTES: LIST_CAP entries of ≤ 16 bytes). */
 const LIST_CAP: i32 = 8192;
 /** Rows of C a transposed A yields together: eight adjacent bytes of a row of A. */
 const GROUP: i32 = 8;
-/** Entries per row of a group per pass: GROUP lists of GROUP_CAP × (4 + 8) bytes, then GROUP counts. */
+/** Entries per row of a group per pass: GROUP lists of GROUP_CAP entries (≤ 16 bytes), then GROUP counts. */
 const GROUP_CAP: i32 = 1016;
 
 // The nonzero bytes of the 16 at p, as bits (bit t for byte t).
@@ -36,8 +36,7 @@ export function gemmBytesBlock<T>(
   const bCol = b + <usize>j0 * size;
   const n = j1 - j0;
   if (!transA) {
-    const addrs = scratch;
-    const vals = scratch + <usize>LIST_CAP * 4;
+    const list = scratch;
     for (let i = i0; i < i1; i++) {
       const cRow = c + (<usize>i * ldc + j0) * size;
       const aRow = a + <usize>i * lda;
@@ -53,15 +52,15 @@ export function gemmBytesBlock<T>(
           while (bits != 0) {
             const t = ctz(bits);
             const q = p + t;
-            count = append<T>(addrs, vals, count, <T>(<f64>load<u8>(aRow + <usize>q) * scale), <u32>(bCol + <usize>q * ldbBytes));
+            count = append<T>(list, count, <T>(<f64>load<u8>(aRow + <usize>q) * scale), <u32>(bCol + <usize>q * ldbBytes));
             bits &= bits - 1;
           }
         }
         for (; p < end; p++) {
           const byte = load<u8>(aRow + <usize>p);
-          if (byte != 0) count = append<T>(addrs, vals, count, <T>(<f64>byte * scale), <u32>(bCol + <usize>p * ldbBytes));
+          if (byte != 0) count = append<T>(list, count, <T>(<f64>byte * scale), <u32>(bCol + <usize>p * ldbBytes));
         }
-        applyRow<T>(count, addrs, vals, cRow, n, accumulate);
+        applyRow<T>(count, list, cRow, n, accumulate);
         accumulate = true;
       } while (p < k);
     }
@@ -69,8 +68,8 @@ export function gemmBytesBlock<T>(
   }
   // A row of op(A) is a column of A. Walk A's rows, eight adjacent bytes (eight rows of C)
   // at a time, appending each nonzero one to its row's list; then apply the lists.
-  //   list t: GROUP_CAP × u32 B-row addresses, then GROUP_CAP × T values; then GROUP i32 counts
-  const listBytes = <usize>GROUP_CAP * (4 + 8);
+  //   list t: GROUP_CAP entries; then GROUP i32 counts
+  const listBytes = <usize>GROUP_CAP * entryBytes<T>();
   const counts = scratch + <usize>GROUP * listBytes;
   for (let r0 = i0; r0 < i1; r0 += GROUP) {
     const g = min(GROUP, i1 - r0);
@@ -98,13 +97,13 @@ export function gemmBytesBlock<T>(
           const t = ctz(bits);
           const list = scratch + <usize>t * listBytes;
           const countAt = counts + (<usize>t << 2);
-          store<i32>(countAt, append<T>(list, list + <usize>GROUP_CAP * 4, load<i32>(countAt), <T>(<f64>load<u8>(ar + <usize>t) * scale), bRow));
+          store<i32>(countAt, append<T>(list, load<i32>(countAt), <T>(<f64>load<u8>(ar + <usize>t) * scale), bRow));
           bits &= bits - 1;
         }
       }
       for (let t = 0; t < g; t++) {
         const list = scratch + <usize>t * listBytes;
-        applyRow<T>(load<i32>(counts + (<usize>t << 2)), list, list + <usize>GROUP_CAP * 4, c + (<usize>(r0 + t) * ldc + j0) * size, n, accumulate);
+        applyRow<T>(load<i32>(counts + (<usize>t << 2)), list, c + (<usize>(r0 + t) * ldc + j0) * size, n, accumulate);
       }
       accumulate = true;
     } while (q < k);
