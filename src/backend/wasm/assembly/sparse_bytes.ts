@@ -13,13 +13,62 @@ import { append, applyRow, entryBytes } from './sparse';
 const LIST_CAP: i32 = 8192;
 /** Rows of C a transposed A yields together: eight adjacent bytes of a row of A. */
 const GROUP: i32 = 8;
-/** Entries per row of a group per pass: GROUP lists of GROUP_CAP entries (≤ 16 bytes), then GROUP counts. */
-const GROUP_CAP: i32 = 1016;
+/** Entries per row of a group per pass: GROUP lists of GROUP_CAP entries (≤ 16 bytes). */
+const GROUP_CAP: i32 = 1024;
 
-// The nonzero bytes of the 16 at p, as bits (bit t for byte t).
+// The eight bytes at ap as values of T, two per f64x2 (f0: bytes 0–1 … f3: 6–7), each
+// f64(byte) · scale as bytesToFloats computes it; for f32 rounded once, by the demotion.
+// Followed by the entry stores of element t (u32 B address, then the value) at record r.
 @inline
-function nonzeroBits16(p: usize): i32 {
-  return i8x16.bitmask(i8x16.ne(v128.load(p), i8x16.splat(0)));
+function storeEntry<T>(r: usize, bRow: u32, f: v128, lane: i32): void {
+  store<u32>(r, bRow);
+  if (sizeof<T>() == 8) {
+    if (lane == 0) v128.store64_lane(r, f, 0, 8);
+    else v128.store64_lane(r, f, 1, 8);
+  } else {
+    // f holds four f32 here (see convert8)
+    if (lane == 0) v128.store32_lane(r, f, 0, 4);
+    else if (lane == 1) v128.store32_lane(r, f, 1, 4);
+    else if (lane == 2) v128.store32_lane(r, f, 2, 4);
+    else v128.store32_lane(r, f, 3, 4);
+  }
+}
+
+// Appends the nonzero bytes among the eight at ap (raw: those bytes, mask: their nonzero
+// bits), in order, to a list of count entries, as in sparse.ts appendGroup: element t's slot
+// is count plus the nonzeros before it, so the eight stores do not wait on one another.
+@inline
+function appendBytes8<T>(list: usize, count: i32, raw: v128, m: i32, s: v128, bp: u32, ldb: u32): i32 {
+  const R = entryBytes<T>();
+  const r = list + <usize>count * R;
+  const w = i16x8.extend_low_i8x16_u(raw);
+  const lo = i32x4.extend_low_i16x8_u(w), hi = i32x4.extend_high_i16x8_u(w);
+  const f0 = f64x2.mul(f64x2.convert_low_i32x4_u(lo), s);
+  const f1 = f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.shuffle(lo, lo, 2, 3, 0, 1)), s);
+  const f2 = f64x2.mul(f64x2.convert_low_i32x4_u(hi), s);
+  const f3 = f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.shuffle(hi, hi, 2, 3, 0, 1)), s);
+  if (sizeof<T>() == 8) {
+    storeEntry<T>(r, bp, f0, 0);
+    storeEntry<T>(r + <usize>(m & 1) * R, bp + ldb, f0, 1);
+    storeEntry<T>(r + <usize>popcnt<i32>(m & 3) * R, bp + ldb * 2, f1, 0);
+    storeEntry<T>(r + <usize>popcnt<i32>(m & 7) * R, bp + ldb * 3, f1, 1);
+    storeEntry<T>(r + <usize>popcnt<i32>(m & 15) * R, bp + ldb * 4, f2, 0);
+    storeEntry<T>(r + <usize>popcnt<i32>(m & 31) * R, bp + ldb * 5, f2, 1);
+    storeEntry<T>(r + <usize>popcnt<i32>(m & 63) * R, bp + ldb * 6, f3, 0);
+    storeEntry<T>(r + <usize>popcnt<i32>(m & 127) * R, bp + ldb * 7, f3, 1);
+  } else {
+    const g0 = i32x4.shuffle(f32x4.demote_f64x2_zero(f0), f32x4.demote_f64x2_zero(f1), 0, 1, 4, 5);
+    const g1 = i32x4.shuffle(f32x4.demote_f64x2_zero(f2), f32x4.demote_f64x2_zero(f3), 0, 1, 4, 5);
+    storeEntry<T>(r, bp, g0, 0);
+    storeEntry<T>(r + <usize>(m & 1) * R, bp + ldb, g0, 1);
+    storeEntry<T>(r + <usize>popcnt<i32>(m & 3) * R, bp + ldb * 2, g0, 2);
+    storeEntry<T>(r + <usize>popcnt<i32>(m & 7) * R, bp + ldb * 3, g0, 3);
+    storeEntry<T>(r + <usize>popcnt<i32>(m & 15) * R, bp + ldb * 4, g1, 0);
+    storeEntry<T>(r + <usize>popcnt<i32>(m & 31) * R, bp + ldb * 5, g1, 1);
+    storeEntry<T>(r + <usize>popcnt<i32>(m & 63) * R, bp + ldb * 6, g1, 2);
+    storeEntry<T>(r + <usize>popcnt<i32>(m & 127) * R, bp + ldb * 7, g1, 3);
+  }
+  return count + popcnt<i32>(m);
 }
 
 // C[i0..i1, j0..j1) = op(A)·B (+ C when beta = 1), op(A) = bytes · scale, zeros skipped.
@@ -33,8 +82,11 @@ export function gemmBytesBlock<T>(
 ): void {
   const size = sizeof<T>();
   const ldbBytes = <usize>ldb * size;
+  const ldb32 = <u32>ldbBytes;
   const bCol = b + <usize>j0 * size;
   const n = j1 - j0;
+  const s = f64x2.splat(scale);
+  const zero = i8x16.splat(0);
   if (!transA) {
     const list = scratch;
     for (let i = i0; i < i1; i++) {
@@ -46,15 +98,14 @@ export function gemmBytesBlock<T>(
       do {
         const end = min(k, p + LIST_CAP);
         let count = 0;
-        // Sixteen pixels per test; then one step per nonzero one.
+        // Sixteen pixels per test (MNIST's borders); then eight at a time, branch-free.
         for (; p + 16 <= end; p += 16) {
-          let bits = nonzeroBits16(aRow + <usize>p);
-          while (bits != 0) {
-            const t = ctz(bits);
-            const q = p + t;
-            count = append<T>(list, count, <T>(<f64>load<u8>(aRow + <usize>q) * scale), <u32>(bCol + <usize>q * ldbBytes));
-            bits &= bits - 1;
-          }
+          const v = v128.load(aRow + <usize>p);
+          const m = i8x16.bitmask(i8x16.ne(v, zero));
+          if (m == 0) continue;
+          const bp = <u32>(bCol + <usize>p * ldbBytes);
+          if ((m & 0xFF) != 0) count = appendBytes8<T>(list, count, v, m & 0xFF, s, bp, ldb32);
+          if ((m >> 8) != 0) count = appendBytes8<T>(list, count, i64x2.shuffle(v, v, 1, 0), m >> 8, s, bp + ldb32 * 8, ldb32);
         }
         for (; p < end; p++) {
           const byte = load<u8>(aRow + <usize>p);
@@ -67,10 +118,14 @@ export function gemmBytesBlock<T>(
     return;
   }
   // A row of op(A) is a column of A. Walk A's rows, eight adjacent bytes (eight rows of C)
-  // at a time, appending each nonzero one to its row's list; then apply the lists.
-  //   list t: GROUP_CAP entries; then GROUP i32 counts
-  const listBytes = <usize>GROUP_CAP * entryBytes<T>();
-  const counts = scratch + <usize>GROUP * listBytes;
+  // at a time, each row of A appending to all eight rows' lists branch-free (an entry is
+  // kept where its byte is nonzero), as sparse.ts does; then apply the lists.
+  //   list t: GROUP_CAP entries
+  const R = entryBytes<T>();
+  const listBytes = <usize>GROUP_CAP * R;
+  const l0 = scratch, l1 = l0 + listBytes, l2 = l1 + listBytes, l3 = l2 + listBytes;
+  const l4 = l3 + listBytes, l5 = l4 + listBytes, l6 = l5 + listBytes, l7 = l6 + listBytes;
+  const ldcBytes = <usize>ldc * size;
   for (let r0 = i0; r0 < i1; r0 += GROUP) {
     const g = min(GROUP, i1 - r0);
     const aCols = a + <usize>r0;
@@ -78,33 +133,61 @@ export function gemmBytesBlock<T>(
     let accumulate = beta != 0;
     do {
       const end = min(k, q + GROUP_CAP);
-      for (let t = 0; t < GROUP; t++) store<i32>(counts + (<usize>t << 2), 0);
+      let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
       for (; q < end; q++) {
         const ar = aCols + <usize>q * lda;
-        let bits: i32;
+        let raw: v128;
         if (g == GROUP) {
           // A full group reads its eight bytes at once: all-zero runs (MNIST's borders) cost one test.
           if (load<u64>(ar) == 0) continue;
-          bits = i8x16.bitmask(i8x16.ne(v128.load64_zero(ar), i8x16.splat(0)));
+          raw = v128.load64_zero(ar);
         } else {
           // A partial group never reads past column r0 + g: it may be the end of A.
-          bits = 0;
-          for (let t = 0; t < g; t++) bits |= <i32>(load<u8>(ar + <usize>t) != 0) << t;
-          if (bits == 0) continue;
+          let word: u64 = 0;
+          for (let t = 0; t < g; t++) word |= <u64>load<u8>(ar + <usize>t) << (<u64>t * 8);
+          if (word == 0) continue;
+          raw = i64x2.splat(<i64>word);
         }
-        const bRow = <u32>(bCol + <usize>q * ldbBytes);
-        while (bits != 0) {
-          const t = ctz(bits);
-          const list = scratch + <usize>t * listBytes;
-          const countAt = counts + (<usize>t << 2);
-          store<i32>(countAt, append<T>(list, load<i32>(countAt), <T>(<f64>load<u8>(ar + <usize>t) * scale), bRow));
-          bits &= bits - 1;
+        const m = i8x16.bitmask(i8x16.ne(raw, zero)) & 0xFF;
+        const bq = <u32>(bCol + <usize>q * ldbBytes);
+        const w = i16x8.extend_low_i8x16_u(raw);
+        const lo = i32x4.extend_low_i16x8_u(w), hi = i32x4.extend_high_i16x8_u(w);
+        const f0 = f64x2.mul(f64x2.convert_low_i32x4_u(lo), s);
+        const f1 = f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.shuffle(lo, lo, 2, 3, 0, 1)), s);
+        const f2 = f64x2.mul(f64x2.convert_low_i32x4_u(hi), s);
+        const f3 = f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.shuffle(hi, hi, 2, 3, 0, 1)), s);
+        if (sizeof<T>() == 8) {
+          storeEntry<T>(l0 + <usize>c0 * R, bq, f0, 0); c0 += m & 1;
+          storeEntry<T>(l1 + <usize>c1 * R, bq, f0, 1); c1 += (m >> 1) & 1;
+          storeEntry<T>(l2 + <usize>c2 * R, bq, f1, 0); c2 += (m >> 2) & 1;
+          storeEntry<T>(l3 + <usize>c3 * R, bq, f1, 1); c3 += (m >> 3) & 1;
+          storeEntry<T>(l4 + <usize>c4 * R, bq, f2, 0); c4 += (m >> 4) & 1;
+          storeEntry<T>(l5 + <usize>c5 * R, bq, f2, 1); c5 += (m >> 5) & 1;
+          storeEntry<T>(l6 + <usize>c6 * R, bq, f3, 0); c6 += (m >> 6) & 1;
+          storeEntry<T>(l7 + <usize>c7 * R, bq, f3, 1); c7 += (m >> 7) & 1;
+        } else {
+          const g0 = i32x4.shuffle(f32x4.demote_f64x2_zero(f0), f32x4.demote_f64x2_zero(f1), 0, 1, 4, 5);
+          const g1 = i32x4.shuffle(f32x4.demote_f64x2_zero(f2), f32x4.demote_f64x2_zero(f3), 0, 1, 4, 5);
+          storeEntry<T>(l0 + <usize>c0 * R, bq, g0, 0); c0 += m & 1;
+          storeEntry<T>(l1 + <usize>c1 * R, bq, g0, 1); c1 += (m >> 1) & 1;
+          storeEntry<T>(l2 + <usize>c2 * R, bq, g0, 2); c2 += (m >> 2) & 1;
+          storeEntry<T>(l3 + <usize>c3 * R, bq, g0, 3); c3 += (m >> 3) & 1;
+          storeEntry<T>(l4 + <usize>c4 * R, bq, g1, 0); c4 += (m >> 4) & 1;
+          storeEntry<T>(l5 + <usize>c5 * R, bq, g1, 1); c5 += (m >> 5) & 1;
+          storeEntry<T>(l6 + <usize>c6 * R, bq, g1, 2); c6 += (m >> 6) & 1;
+          storeEntry<T>(l7 + <usize>c7 * R, bq, g1, 3); c7 += (m >> 7) & 1;
         }
       }
-      for (let t = 0; t < g; t++) {
-        const list = scratch + <usize>t * listBytes;
-        applyRow<T>(load<i32>(counts + (<usize>t << 2)), list, c + (<usize>(r0 + t) * ldc + j0) * size, n, accumulate);
-      }
+      // Rows of C past r0 + g (a partial group) have empty lists and are not applied.
+      const cRow = c + (<usize>r0 * ldc + j0) * size;
+      applyRow<T>(c0, l0, cRow, n, accumulate);
+      if (g > 1) applyRow<T>(c1, l1, cRow + ldcBytes, n, accumulate);
+      if (g > 2) applyRow<T>(c2, l2, cRow + ldcBytes * 2, n, accumulate);
+      if (g > 3) applyRow<T>(c3, l3, cRow + ldcBytes * 3, n, accumulate);
+      if (g > 4) applyRow<T>(c4, l4, cRow + ldcBytes * 4, n, accumulate);
+      if (g > 5) applyRow<T>(c5, l5, cRow + ldcBytes * 5, n, accumulate);
+      if (g > 6) applyRow<T>(c6, l6, cRow + ldcBytes * 6, n, accumulate);
+      if (g > 7) applyRow<T>(c7, l7, cRow + ldcBytes * 7, n, accumulate);
       accumulate = true;
     } while (q < k);
   }
