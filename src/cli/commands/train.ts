@@ -316,9 +316,10 @@ async function trainInFolder(
           trainer.step();
           scoring?.balance();
           if (f.checkpointEvery! > 0 && trainer.iteration % f.checkpointEvery! === 0 && !trainer.done) {
-            const saving = performance.now();
             trainer.checkWeights();
-            await trainer.settle(); // the checkpoint holds every evaluation so far
+            // The checkpoint holds every evaluation so far; waiting for one counts as evaluating.
+            await trainer.settle();
+            const saving = performance.now();
             await writer.save(network, setup, trainer.snapshot());
             checkpointMs += performance.now() - saving;
           }
