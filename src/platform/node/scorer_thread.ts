@@ -11,7 +11,8 @@
 import { Worker } from 'node:worker_threads';
 import { getBackend } from '../../backend/index.js';
 import { ByteImages } from '../../tensor/byte_images.js';
-import { decodeNetwork, encodeNetwork } from '../../io/model.js';
+import { encodeNetwork } from '../../io/model.js';
+import { NetworkSlot } from '../../io/network_slot.js';
 import type { Labels } from '../../layers/softmax_with_loss.js';
 import type { Network, TrainableNetwork } from '../../nets/network.js';
 import type { Accuracies, BackgroundScorer } from '../../train/background_scorer.js';
@@ -75,6 +76,7 @@ export class ThreadScorer implements BackgroundScorer {
   private failed: string | undefined;
   private closed = false;
   private readonly local = new BlockScorer();
+  private localSlot: NetworkSlot | undefined;
   /** Evaluations sent and not yet scored, counted down by the worker the moment it finishes one. */
   private readonly owed = new Int32Array(new SharedArrayBuffer(4));
 
@@ -176,7 +178,8 @@ export class ThreadScorer implements BackgroundScorer {
 
   private runHere(job: Job): void {
     try {
-      job.resolve(this.scoreHere(decodeNetwork(job.model, 'the evaluation weights', this.sets.xTrain.dtype).network));
+      this.localSlot ??= new NetworkSlot(this.sets.xTrain.dtype);
+      job.resolve(this.scoreHere(this.localSlot.load(job.model, 'the evaluation weights')));
     } catch (error) {
       job.reject(error);
     }

@@ -5,7 +5,7 @@ import './register.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { getBackend, setBackend } from '../../backend/index.js';
 import { ByteImages } from '../../tensor/byte_images.js';
-import { decodeNetwork } from '../../io/model.js';
+import { NetworkSlot } from '../../io/network_slot.js';
 import { BlockScorer } from '../../train/images.js';
 import type { ScoreReply, ScorerInit, SetMessage } from './scorer_thread.js';
 
@@ -22,11 +22,12 @@ function ownCopy(set: SetMessage): ByteImages {
 const xTrain = ownCopy(init.train);
 const xTest = ownCopy(init.test);
 const scorer = new BlockScorer();
+const slot = new NetworkSlot(init.dtype); // one network for the run, its weights replaced per evaluation
 
 parentPort?.on('message', ({ id, model }: { id: number; model: Uint8Array }) => {
   let reply: ScoreReply;
   try {
-    const { network } = decodeNetwork(model, 'the evaluation weights', init.dtype);
+    const network = slot.load(model, 'the evaluation weights');
     reply = { id, trainAcc: scorer.accuracy(network, xTrain, init.train.labels), testAcc: scorer.accuracy(network, xTest, init.test.labels) };
   } catch (error) {
     reply = { id, error: error instanceof Error ? error.message : String(error) };
