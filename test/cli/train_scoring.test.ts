@@ -69,6 +69,10 @@ describe('nabla train with a scoring thread', () => {
       assert.deepEqual(rows(beside.stdout), rows(inTurn.stdout));
       assert.equal(rows(beside.stdout).length, 4, beside.stdout);
       assert.ok(beside.stdout.indexOf('final:') > beside.stdout.indexOf(' 3/3 '));
+      // The final weights (iteration 95; the last evaluation was after 91) score the same.
+      const finalLine = (stdout: string): string => /^final: train acc [\d.]+, test acc [\d.]+/m.exec(stdout)?.[0] ?? 'none';
+      assert.equal(finalLine(beside.stdout), finalLine(inTurn.stdout));
+      assert.notEqual(finalLine(beside.stdout), 'none');
     });
   }
 });
