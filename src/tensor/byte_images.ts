@@ -85,6 +85,23 @@ export class ByteImages {
   }
 
   /**
+   * Reads one byte of every 64 of rows `indices` (indices already drawn, in range), so that
+   * their cache lines are on their way before the rows are needed: a training set's rows
+   * are scattered over far more memory than the caches hold. Returns what it read, summed,
+   * so the reads cannot be dropped.
+   */
+  touchRows(indices: Int32Array): number {
+    const bytes = this.bytes, size = this.rowSize;
+    let sum = 0;
+    for (let i = 0; i < indices.length; i++) {
+      const start = indices[i]! * size;
+      for (let o = 0; o < size; o += 64) sum += bytes[start + o]!;
+      sum += bytes[start + size - 1]!;
+    }
+    return sum;
+  }
+
+  /**
    * Rows start..end as floats: in the first rows of `into` (a [≥ end − start, ...item]
    * tensor of this dtype, reused block after block) when given, else a new tensor.
    */

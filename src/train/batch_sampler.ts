@@ -34,15 +34,29 @@ export class BatchSampler {
     return [this.xBatch, this.tBatch];
   }
 
-  /** The next batch as bytes (images given as ByteImages only); overwritten by the following call. */
+  /**
+   * The next batch as bytes (images given as ByteImages only); overwritten by the following
+   * call. It also reads ahead the rows the following call will draw (from a copy of the
+   * generator's state, which it leaves as it was), so their cache misses overlap this
+   * batch's step instead of stalling the next gather.
+   */
   nextBytes(): [ByteImages, Int32Array] {
     const x = this.x;
     if (!(x instanceof ByteImages)) throw new TypeError('BatchSampler.nextBytes: the images are floats, not ByteImages');
     this.draw();
     this.byteBatch ??= new ByteImages(getBackend().allocBytes(this.batchSize * x.rowSize), [this.batchSize, ...x.shape.slice(1)], x.scale, x.dtype);
     x.gatherInto(this.indices, this.byteBatch);
+    const state = this.rng.getState();
+    this.ahead ??= new Int32Array(this.batchSize);
+    this.rng.choice(x.rows, this.ahead);
+    this.rng.setState(state);
+    this.touched = x.touchRows(this.ahead);
     return [this.byteBatch, this.tBatch];
   }
+
+  /** What the last read-ahead read (kept so the reads stay). */
+  touched = 0;
+  private ahead: Int32Array | undefined;
 
   private draw(): void {
     this.rng.choice(this.x.shape[0]!, this.indices);
