@@ -16,9 +16,7 @@ const GROUP: i32 = 8;
 /** Entries per row of a group per pass: GROUP lists of GROUP_CAP entries (≤ 16 bytes). */
 const GROUP_CAP: i32 = 1024;
 
-// The eight bytes at ap as values of T, two per f64x2 (f0: bytes 0–1 … f3: 6–7), each
-// f64(byte) · scale as bytesToFloats computes it; for f32 rounded once, by the demotion.
-// Followed by the entry stores of element t (u32 B address, then the value) at record r.
+// An entry at record r: the u32 address of its row of B, then its value, lane `lane` of f.
 @inline
 function storeEntry<T>(r: usize, bRow: u32, f: v128, lane: i32): void {
   store<u32>(r, bRow);
@@ -26,12 +24,36 @@ function storeEntry<T>(r: usize, bRow: u32, f: v128, lane: i32): void {
     if (lane == 0) v128.store64_lane(r, f, 0, 8);
     else v128.store64_lane(r, f, 1, 8);
   } else {
-    // f holds four f32 here (see convert8)
     if (lane == 0) v128.store32_lane(r, f, 0, 4);
     else if (lane == 1) v128.store32_lane(r, f, 1, 4);
     else if (lane == 2) v128.store32_lane(r, f, 2, 4);
     else v128.store32_lane(r, f, 3, 4);
   }
+}
+
+// Bytes 2k and 2k + 1 of raw's low eight as an f64x2 of f64(byte) · scale, as bytesToFloats
+// computes them (Binaryen shares the widening between the calls once they are inlined).
+@inline
+function pairOf(raw: v128, s: v128, k: i32): v128 {
+  const w = i16x8.extend_low_i8x16_u(raw);
+  const q = k < 2 ? i32x4.extend_low_i16x8_u(w) : i32x4.extend_high_i16x8_u(w);
+  return f64x2.mul(f64x2.convert_low_i32x4_u((k & 1) != 0 ? i32x4.shuffle(q, q, 2, 3, 0, 1) : q), s);
+}
+
+// Bytes 4h … 4h + 3 of raw's low eight as f32x4, each rounded once from its f64 value.
+@inline
+function quadOf(raw: v128, s: v128, h: i32): v128 {
+  return i32x4.shuffle(f32x4.demote_f64x2_zero(pairOf(raw, s, 2 * h)), f32x4.demote_f64x2_zero(pairOf(raw, s, 2 * h + 1)), 0, 1, 4, 5);
+}
+
+// The value vector holding byte t of raw's low eight (f64: a pair; f32: a quad) and its lane.
+@inline
+function valuesOf<T>(raw: v128, s: v128, t: i32): v128 {
+  return sizeof<T>() == 8 ? pairOf(raw, s, t >> 1) : quadOf(raw, s, t >> 2);
+}
+@inline
+function laneOf<T>(t: i32): i32 {
+  return sizeof<T>() == 8 ? t & 1 : t & 3;
 }
 
 // Appends the nonzero bytes among the eight at ap (raw: those bytes, mask: their nonzero
@@ -41,33 +63,14 @@ function storeEntry<T>(r: usize, bRow: u32, f: v128, lane: i32): void {
 function appendBytes8<T>(list: usize, count: i32, raw: v128, m: i32, s: v128, bp: u32, ldb: u32): i32 {
   const R = entryBytes<T>();
   const r = list + <usize>count * R;
-  const w = i16x8.extend_low_i8x16_u(raw);
-  const lo = i32x4.extend_low_i16x8_u(w), hi = i32x4.extend_high_i16x8_u(w);
-  const f0 = f64x2.mul(f64x2.convert_low_i32x4_u(lo), s);
-  const f1 = f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.shuffle(lo, lo, 2, 3, 0, 1)), s);
-  const f2 = f64x2.mul(f64x2.convert_low_i32x4_u(hi), s);
-  const f3 = f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.shuffle(hi, hi, 2, 3, 0, 1)), s);
-  if (sizeof<T>() == 8) {
-    storeEntry<T>(r, bp, f0, 0);
-    storeEntry<T>(r + <usize>(m & 1) * R, bp + ldb, f0, 1);
-    storeEntry<T>(r + <usize>popcnt<i32>(m & 3) * R, bp + ldb * 2, f1, 0);
-    storeEntry<T>(r + <usize>popcnt<i32>(m & 7) * R, bp + ldb * 3, f1, 1);
-    storeEntry<T>(r + <usize>popcnt<i32>(m & 15) * R, bp + ldb * 4, f2, 0);
-    storeEntry<T>(r + <usize>popcnt<i32>(m & 31) * R, bp + ldb * 5, f2, 1);
-    storeEntry<T>(r + <usize>popcnt<i32>(m & 63) * R, bp + ldb * 6, f3, 0);
-    storeEntry<T>(r + <usize>popcnt<i32>(m & 127) * R, bp + ldb * 7, f3, 1);
-  } else {
-    const g0 = i32x4.shuffle(f32x4.demote_f64x2_zero(f0), f32x4.demote_f64x2_zero(f1), 0, 1, 4, 5);
-    const g1 = i32x4.shuffle(f32x4.demote_f64x2_zero(f2), f32x4.demote_f64x2_zero(f3), 0, 1, 4, 5);
-    storeEntry<T>(r, bp, g0, 0);
-    storeEntry<T>(r + <usize>(m & 1) * R, bp + ldb, g0, 1);
-    storeEntry<T>(r + <usize>popcnt<i32>(m & 3) * R, bp + ldb * 2, g0, 2);
-    storeEntry<T>(r + <usize>popcnt<i32>(m & 7) * R, bp + ldb * 3, g0, 3);
-    storeEntry<T>(r + <usize>popcnt<i32>(m & 15) * R, bp + ldb * 4, g1, 0);
-    storeEntry<T>(r + <usize>popcnt<i32>(m & 31) * R, bp + ldb * 5, g1, 1);
-    storeEntry<T>(r + <usize>popcnt<i32>(m & 63) * R, bp + ldb * 6, g1, 2);
-    storeEntry<T>(r + <usize>popcnt<i32>(m & 127) * R, bp + ldb * 7, g1, 3);
-  }
+  storeEntry<T>(r, bp, valuesOf<T>(raw, s, 0), laneOf<T>(0));
+  storeEntry<T>(r + <usize>(m & 1) * R, bp + ldb, valuesOf<T>(raw, s, 1), laneOf<T>(1));
+  storeEntry<T>(r + <usize>popcnt<i32>(m & 3) * R, bp + ldb * 2, valuesOf<T>(raw, s, 2), laneOf<T>(2));
+  storeEntry<T>(r + <usize>popcnt<i32>(m & 7) * R, bp + ldb * 3, valuesOf<T>(raw, s, 3), laneOf<T>(3));
+  storeEntry<T>(r + <usize>popcnt<i32>(m & 15) * R, bp + ldb * 4, valuesOf<T>(raw, s, 4), laneOf<T>(4));
+  storeEntry<T>(r + <usize>popcnt<i32>(m & 31) * R, bp + ldb * 5, valuesOf<T>(raw, s, 5), laneOf<T>(5));
+  storeEntry<T>(r + <usize>popcnt<i32>(m & 63) * R, bp + ldb * 6, valuesOf<T>(raw, s, 6), laneOf<T>(6));
+  storeEntry<T>(r + <usize>popcnt<i32>(m & 127) * R, bp + ldb * 7, valuesOf<T>(raw, s, 7), laneOf<T>(7));
   return count + popcnt<i32>(m);
 }
 
@@ -150,33 +153,14 @@ export function gemmBytesBlock<T>(
         }
         const m = i8x16.bitmask(i8x16.ne(raw, zero)) & 0xFF;
         const bq = <u32>(bCol + <usize>q * ldbBytes);
-        const w = i16x8.extend_low_i8x16_u(raw);
-        const lo = i32x4.extend_low_i16x8_u(w), hi = i32x4.extend_high_i16x8_u(w);
-        const f0 = f64x2.mul(f64x2.convert_low_i32x4_u(lo), s);
-        const f1 = f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.shuffle(lo, lo, 2, 3, 0, 1)), s);
-        const f2 = f64x2.mul(f64x2.convert_low_i32x4_u(hi), s);
-        const f3 = f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.shuffle(hi, hi, 2, 3, 0, 1)), s);
-        if (sizeof<T>() == 8) {
-          storeEntry<T>(l0 + <usize>c0 * R, bq, f0, 0); c0 += m & 1;
-          storeEntry<T>(l1 + <usize>c1 * R, bq, f0, 1); c1 += (m >> 1) & 1;
-          storeEntry<T>(l2 + <usize>c2 * R, bq, f1, 0); c2 += (m >> 2) & 1;
-          storeEntry<T>(l3 + <usize>c3 * R, bq, f1, 1); c3 += (m >> 3) & 1;
-          storeEntry<T>(l4 + <usize>c4 * R, bq, f2, 0); c4 += (m >> 4) & 1;
-          storeEntry<T>(l5 + <usize>c5 * R, bq, f2, 1); c5 += (m >> 5) & 1;
-          storeEntry<T>(l6 + <usize>c6 * R, bq, f3, 0); c6 += (m >> 6) & 1;
-          storeEntry<T>(l7 + <usize>c7 * R, bq, f3, 1); c7 += (m >> 7) & 1;
-        } else {
-          const g0 = i32x4.shuffle(f32x4.demote_f64x2_zero(f0), f32x4.demote_f64x2_zero(f1), 0, 1, 4, 5);
-          const g1 = i32x4.shuffle(f32x4.demote_f64x2_zero(f2), f32x4.demote_f64x2_zero(f3), 0, 1, 4, 5);
-          storeEntry<T>(l0 + <usize>c0 * R, bq, g0, 0); c0 += m & 1;
-          storeEntry<T>(l1 + <usize>c1 * R, bq, g0, 1); c1 += (m >> 1) & 1;
-          storeEntry<T>(l2 + <usize>c2 * R, bq, g0, 2); c2 += (m >> 2) & 1;
-          storeEntry<T>(l3 + <usize>c3 * R, bq, g0, 3); c3 += (m >> 3) & 1;
-          storeEntry<T>(l4 + <usize>c4 * R, bq, g1, 0); c4 += (m >> 4) & 1;
-          storeEntry<T>(l5 + <usize>c5 * R, bq, g1, 1); c5 += (m >> 5) & 1;
-          storeEntry<T>(l6 + <usize>c6 * R, bq, g1, 2); c6 += (m >> 6) & 1;
-          storeEntry<T>(l7 + <usize>c7 * R, bq, g1, 3); c7 += (m >> 7) & 1;
-        }
+        storeEntry<T>(l0 + <usize>c0 * R, bq, valuesOf<T>(raw, s, 0), laneOf<T>(0)); c0 += m & 1;
+        storeEntry<T>(l1 + <usize>c1 * R, bq, valuesOf<T>(raw, s, 1), laneOf<T>(1)); c1 += (m >> 1) & 1;
+        storeEntry<T>(l2 + <usize>c2 * R, bq, valuesOf<T>(raw, s, 2), laneOf<T>(2)); c2 += (m >> 2) & 1;
+        storeEntry<T>(l3 + <usize>c3 * R, bq, valuesOf<T>(raw, s, 3), laneOf<T>(3)); c3 += (m >> 3) & 1;
+        storeEntry<T>(l4 + <usize>c4 * R, bq, valuesOf<T>(raw, s, 4), laneOf<T>(4)); c4 += (m >> 4) & 1;
+        storeEntry<T>(l5 + <usize>c5 * R, bq, valuesOf<T>(raw, s, 5), laneOf<T>(5)); c5 += (m >> 5) & 1;
+        storeEntry<T>(l6 + <usize>c6 * R, bq, valuesOf<T>(raw, s, 6), laneOf<T>(6)); c6 += (m >> 6) & 1;
+        storeEntry<T>(l7 + <usize>c7 * R, bq, valuesOf<T>(raw, s, 7), laneOf<T>(7)); c7 += (m >> 7) & 1;
       }
       // Rows of C past r0 + g (a partial group) have empty lists and are not applied.
       const cRow = c + (<usize>r0 * ldc + j0) * size;
