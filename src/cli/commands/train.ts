@@ -330,6 +330,7 @@ async function trainInFolder(
         }
         trainer.checkWeights();
         await trainer.settle();
+        scoring?.balance(); // the scoring thread is idle: the final score gets every thread
       } catch (error) {
         // Evaluations still running are recorded (or their failure dropped: this error is the news).
         await trainer.settle().catch(() => undefined);
