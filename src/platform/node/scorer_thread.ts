@@ -80,12 +80,12 @@ export class ThreadScorer implements BackgroundScorer {
   /** Evaluations sent and not yet scored, counted down by the worker the moment it finishes one. */
   private readonly owed = new Int32Array(new SharedArrayBuffer(4));
 
+  private readonly sets: { xTrain: ByteImages; trainLabels: Int32Array; xTest: ByteImages; testLabels: Int32Array };
+
   /**
    * Starts the worker and sends it the sets (it copies them into its own memory while the
    * main thread goes on). `onFallback` hears, once, why scoring moved to the main thread.
    */
-  private readonly sets: { xTrain: ByteImages; trainLabels: Int32Array; xTest: ByteImages; testLabels: Int32Array };
-
   constructor(sets: ScoringSets, private readonly onFallback: (reason: string) => void = () => undefined) {
     const { xTrain, trainLabels, xTest, testLabels } = sets;
     if (!(xTrain instanceof ByteImages) || !(xTest instanceof ByteImages)) throw new TypeError('ThreadScorer: the images must be ByteImages (loadMnistBytes)');
