@@ -36,10 +36,23 @@ export interface ScoringPlanInput {
 
 /** Whether the evaluations get a thread of their own (the rest train). */
 export function wantsBackgroundScoring(plan: ScoringPlanInput): boolean {
+  checkOverride(plan.override);
   if (plan.threads < 2 || plan.override === '0') return false;
   if (plan.override === '1') return true;
   const training = 3 * plan.batchSize * plan.iterations;
   return training > 0 && plan.imagesPerEvaluation * plan.evaluations >= BACKGROUND_SHARE * training;
+}
+
+/** Refuses a NABLA_EVAL_THREAD other than 0, 1 or unset, in one line: a run checks it before it makes its folder. */
+export function checkEvalThreadSetting(): void {
+  checkOverride(envVar('NABLA_EVAL_THREAD'));
+}
+
+/** NABLA_EVAL_THREAD is 0, 1, or unset (or empty). */
+function checkOverride(value: string | undefined): void {
+  if (value !== undefined && value !== '' && value !== '0' && value !== '1') {
+    throw new Error(`NABLA_EVAL_THREAD must be 0 (score in turn) or 1 (a scoring thread), got '${value}'`);
+  }
 }
 
 export interface BackgroundScoring {
@@ -65,13 +78,15 @@ export function startBackgroundScoring(
   plan: Omit<ScoringPlanInput, 'threads' | 'override'>,
   warn: (line: string) => void,
 ): BackgroundScoring | undefined {
+  const override = envVar('NABLA_EVAL_THREAD');
+  checkOverride(override); // refused whether or not this run could use the thread
   const backend = getBackend();
   if (backend.name !== 'wasm') return undefined;
   const wasm = backend as WasmBackend;
   const threads = wasm.threads;
   const { xTrain, trainLabels, xTest, testLabels } = sets;
   if (!(xTrain instanceof ByteImages) || !(xTest instanceof ByteImages) || !(testLabels instanceof Int32Array)) return undefined;
-  if (!wantsBackgroundScoring({ ...plan, threads, override: envVar('NABLA_EVAL_THREAD') })) return undefined;
+  if (!wantsBackgroundScoring({ ...plan, threads, override })) return undefined;
   const scorer = new ThreadScorer({ xTrain, trainLabels, xTest, testLabels }, (reason) => {
     wasm.useThreads(threads);
     warn(`${reason}; scoring the evaluations on the main thread`);

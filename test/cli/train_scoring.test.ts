@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { wantsBackgroundScoring } from '../../src/cli/train_scoring.js';
@@ -20,6 +20,14 @@ describe('when the evaluations get a thread', () => {
     assert.equal(wantsBackgroundScoring({ ...seed, threads: 1, override: '1' }), false);
     assert.equal(wantsBackgroundScoring({ ...seed, override: '0' }), false);
     assert.equal(wantsBackgroundScoring({ ...seed, imagesPerEvaluation: 10, override: '1' }), true);
+    assert.throws(() => wantsBackgroundScoring({ ...seed, override: 'yes' }), /^Error: NABLA_EVAL_THREAD must be 0 \(score in turn\) or 1 \(a scoring thread\), got 'yes'$/);
+  });
+  it('nabla train refuses a bad NABLA_EVAL_THREAD in one line, before it makes a run folder', () => {
+    const out = join(tmp(), 'run');
+    const r = spawnSync(process.execPath, [bin, 'train', '--iters', '5', '--train-size', '500', '--out', out], { encoding: 'utf8', env: { ...process.env, NABLA_EVAL_THREAD: '2' } });
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, "nabla train: NABLA_EVAL_THREAD must be 0 (score in turn) or 1 (a scoring thread), got '2'\n");
+    assert.equal(existsSync(out), false);
   });
 });
 

@@ -29,7 +29,7 @@ import { formatHelp, parseArgs, UsageError, type ParsedFlags } from '../args.js'
 import { backendFlags, checkFitsInMemory, checkLayeredFitsInMemory, dataFlags, selectBackend, type Output } from '../common.js';
 import { signalExitCode, StopSignals } from '../train_signals.js';
 import { TrainDisplay } from '../train_display.js';
-import { startBackgroundScoring, type BackgroundScoring } from '../train_scoring.js';
+import { checkEvalThreadSetting, startBackgroundScoring, type BackgroundScoring } from '../train_scoring.js';
 import { CONV_TRAINING, differingFlag, isConvNet, networkFlags, networkSettings, type NetName } from '../train_settings.js';
 
 const hyperparameterFlags = {
@@ -148,6 +148,7 @@ export async function trainCommand(argv: readonly string[], io: Output): Promise
     return 0;
   }
   if (positional.length > 0) throw new UsageError(`train: unexpected argument '${positional[0]}'`);
+  checkEvalThreadSetting();
   // NABLA_TIMELINE=1: where the run's time goes, for the benchmark (a clock read per phase).
   const timeline = timelineRequested() ? new Timeline() : undefined;
   timeline?.add('startup', process.uptime());
