@@ -317,7 +317,6 @@ export class Trainer {
   }
 
   private evaluate(epoch: number): void {
-    const sets = evaluationSets(this.data, this.config);
     const measured = { epoch, iteration: this.i, loss: this.lossSinceEval / this.itersSinceEval };
     this.lossSinceEval = 0;
     this.itersSinceEval = 0;
@@ -339,6 +338,7 @@ export class Trainer {
       );
       return;
     }
+    const sets = evaluationSets(this.data, this.config);
     this.record(measured, {
       trainAcc: this.scorer.accuracy(this.network, sets.xTrain, sets.trainLabels),
       testAcc: this.scorer.accuracy(this.network, sets.xTest, sets.testLabels),

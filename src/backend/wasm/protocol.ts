@@ -41,8 +41,8 @@ const JOB_ADAM = 3;
 const JOB_BYTES = 4;
 const CONV_OP = 21; // index of the op in CONV_OPS
 const CONV_SHAPE = 22; // 9 slots: c, h, w, fh, fw, stride, pad, oh, ow
-const ADAM_SCALARS = 22; // an Adam job's lrT, rest1, rest2, eps: 8 slots, each f64 as two int32 halves
-const BYTES_A = 31; // a GEMM whose A is bytes (its scale in the first Adam scalar's slots)
+const SCALARS = 22; // up to four f64 (Adam's lrT, rest1, rest2, eps; a scale): 8 slots, each f64 as two int32 halves
+const BYTES_A = 31; // a GEMM whose A is bytes (its scale is scalar 0)
 export const CONTROL_INTS = 32; // 128 bytes, two cache lines
 
 export interface GemmJob {
@@ -127,9 +127,22 @@ export interface AdamJob {
   chunk: number;
 }
 
-// The scalars travel as their exact bits: two int32 halves of each f64.
+// The scalars travel as their exact bits: two int32 halves of each f64, in the slots from
+// SCALARS (an Adam job's lrT, rest1, rest2, eps; a bytes job's or a byte GEMM's scale).
 const bits64 = new Float64Array(1);
 const bits32 = new Int32Array(bits64.buffer);
+
+function writeScalar(ctl: Int32Array, i: number, x: number): void {
+  bits64[0] = x;
+  ctl[SCALARS + 2 * i] = bits32[0]!;
+  ctl[SCALARS + 2 * i + 1] = bits32[1]!;
+}
+
+function readScalar(ctl: Int32Array, i: number): number {
+  bits32[0] = ctl[SCALARS + 2 * i]!;
+  bits32[1] = ctl[SCALARS + 2 * i + 1]!;
+  return bits64[0]!;
+}
 
 // An Adam job reuses the GEMM's slots for its size and arrays, and the shape's for its scalars.
 export function writeAdam(ctl: Int32Array, job: AdamJob): void {
@@ -141,11 +154,7 @@ export function writeAdam(ctl: Int32Array, job: AdamJob): void {
   ctl[C] = job.m;
   ctl[LDA] = job.v;
   ctl[CHUNK] = job.chunk;
-  [job.lrT, job.rest1, job.rest2, job.eps].forEach((x, i) => {
-    bits64[0] = x;
-    ctl[ADAM_SCALARS + 2 * i] = bits32[0]!;
-    ctl[ADAM_SCALARS + 2 * i + 1] = bits32[1]!;
-  });
+  [job.lrT, job.rest1, job.rest2, job.eps].forEach((x, i) => writeScalar(ctl, i, x));
 }
 
 /**
@@ -162,7 +171,7 @@ export interface BytesJob {
   chunk: number;
 }
 
-// A bytes job reuses the GEMM's slots for its size and arrays, and the first Adam scalar's for its scale.
+// A bytes job reuses the GEMM's slots for its size and arrays; its scale is scalar 0.
 export function writeBytes(ctl: Int32Array, job: BytesJob): void {
   ctl[KIND] = JOB_BYTES;
   ctl[DTYPE] = job.f32 ? 1 : 0;
@@ -170,16 +179,9 @@ export function writeBytes(ctl: Int32Array, job: BytesJob): void {
   ctl[A] = job.src;
   ctl[C] = job.out;
   ctl[CHUNK] = job.chunk;
-  bits64[0] = job.scale;
-  ctl[ADAM_SCALARS] = bits32[0]!;
-  ctl[ADAM_SCALARS + 1] = bits32[1]!;
+  writeScalar(ctl, 0, job.scale);
 }
 
-function adamScalar(ctl: Int32Array, i: number): number {
-  bits32[0] = ctl[ADAM_SCALARS + 2 * i]!;
-  bits32[1] = ctl[ADAM_SCALARS + 2 * i + 1]!;
-  return bits64[0]!;
-}
 
 /** Runs `job`'s kernel on images i0..i1. */
 export function runConv(kernels: TypedKernels, job: Omit<ConvJob, 'chunk' | 'f32'>, i0: number, i1: number): void {
@@ -233,11 +235,7 @@ export function writeJob(ctl: Int32Array, job: GemmJob): void {
   ctl[CHUNK] = job.chunk;
   ctl[SPARSE] = job.sparse ? 1 : 0;
   ctl[BYTES_A] = job.bytes ? 1 : 0;
-  if (job.bytes) {
-    bits64[0] = job.scale ?? Number.NaN;
-    ctl[ADAM_SCALARS] = bits32[0]!;
-    ctl[ADAM_SCALARS + 1] = bits32[1]!;
-  }
+  if (job.bytes) writeScalar(ctl, 0, job.scale ?? Number.NaN);
 }
 
 // A gather reuses the GEMM's slots: M rows of N columns, A the indices, B the source, C the output.
@@ -287,7 +285,7 @@ export function drain(ctl: Int32Array, f64: TypedKernels, f32: TypedKernels, scr
     }
     if (ctl[KIND] === JOB_ADAM) {
       const i0 = task * chunk, i1 = Math.min(ctl[M]!, i0 + chunk);
-      const lrT = adamScalar(ctl, 0), rest1 = adamScalar(ctl, 1), rest2 = adamScalar(ctl, 2), eps = adamScalar(ctl, 3);
+      const lrT = readScalar(ctl, 0), rest1 = readScalar(ctl, 1), rest2 = readScalar(ctl, 2), eps = readScalar(ctl, 3);
       runTask(ctl, () => kernels.adamUpdate(i0, i1, lrT, rest1, rest2, eps, ctl[A]!, ctl[B]!, ctl[C]!, ctl[LDA]!));
       continue;
     }
@@ -295,7 +293,7 @@ export function drain(ctl: Int32Array, f64: TypedKernels, f32: TypedKernels, scr
       const i0 = task * chunk, n = Math.min(ctl[M]!, i0 + chunk) - i0;
       const size = ctl[DTYPE] === 1 ? 4 : 8;
       // >>> 0 reads a wrapped address back as unsigned before offsetting it.
-      runTask(ctl, () => kernels.bytesToFloats(n, (ctl[A]! >>> 0) + i0, adamScalar(ctl, 0), (ctl[C]! >>> 0) + i0 * size));
+      runTask(ctl, () => kernels.bytesToFloats(n, (ctl[A]! >>> 0) + i0, readScalar(ctl, 0), (ctl[C]! >>> 0) + i0 * size));
       continue;
     }
     if (ctl[KIND] === JOB_GATHER) {
@@ -316,7 +314,7 @@ export function drain(ctl: Int32Array, f64: TypedKernels, f32: TypedKernels, scr
     runTask(ctl, () => {
       if (ctl[BYTES_A] === 1) {
         kernels.gemmBytes(
-          ctl[TRANS_A]!, ctl[K]!, ctl[A]!, ctl[LDA]!, adamScalar(ctl, 0), ctl[B]!, ctl[LDB]!,
+          ctl[TRANS_A]!, ctl[K]!, ctl[A]!, ctl[LDA]!, readScalar(ctl, 0), ctl[B]!, ctl[LDB]!,
           ctl[BETA]!, ctl[C]!, ctl[LDC]!, i0, i1, j0, j1, scratch,
         );
       } else if (ctl[SPARSE] === 1) {

@@ -79,6 +79,30 @@ export function sparseSample(storedRows: number): { stride: number; count: numbe
   return { stride, count: Math.ceil(storedRows / stride) };
 }
 
+/**
+ * Whether a product takes the zero-skipping kernel, and its cost for the pool's threading
+ * decision, from a count of op(A)'s zeros in sparseSample's rows: one rule for floats and
+ * bytes, so a byte product takes the kernel that the same values as floats would.
+ *   countZeros(rows, cols, rowStride, target): the sampled rows' zeros, or a partial count
+ *   that is ≥ target exactly when they reach it
+ */
+function sparseChoice(
+  transA: boolean, m: number, n: number, k: number, lda: number, f32: boolean,
+  countZeros: (rows: number, cols: number, rowStride: number, target: number) => number,
+): { sparse: boolean; work: number } {
+  const dense = { sparse: false, work: m * n * Math.max(k, 1) };
+  if (k === 0 || n < SPARSE_MIN_COLUMNS) return dense;
+  const rows = transA ? k : m, cols = transA ? m : k;
+  const sample = sparseSample(rows);
+  const target = Math.ceil(SPARSE_ZERO_FRACTION[f32 ? 'float32' : 'float64'] * sample.count * cols);
+  const zeros = countZeros(sample.count, cols, lda * sample.stride, target);
+  if (zeros < target) return dense;
+  // The pool sees the sparse cost, not m·n·k, which would split products too cheap to
+  // repay the hand-off. zeros may be a partial count of the sample: scaled up, it bounds
+  // the nonzeros' multiply-adds, plus the gathering.
+  return { sparse: true, work: Math.round(m * k * (1 - zeros / (sample.count * cols))) * n + m * k };
+}
+
 // Byte storage is a view of float32 storage from alloc (budget, zeroing and reclaiming
 // included); the view keeps its words alive, so they are reclaimed only with it. One map
 // for the process, as the memory is: a backend object replaced by setBackend or initWasm
@@ -153,21 +177,9 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
         // count takes the same path and gives the same bits. Counting reads a strided
         // sample of at most SPARSE_SAMPLE_ROWS stored rows (fewer entries: it stops once
         // the answer is known).
-        let sparse = false;
-        let work = m * n * Math.max(k, 1);
-        if (!transB && k > 0 && n >= SPARSE_MIN_COLUMNS) {
-          const rows = transA ? k : m, cols = transA ? m : k;
-          const sample = sparseSample(rows);
-          const share = SPARSE_ZERO_FRACTION[f32 ? 'float32' : 'float64'];
-          const target = Math.ceil(share * sample.count * cols);
-          const zeros = table.countZeros(sample.count, cols, aPtr, lda * sample.stride, target);
-          sparse = zeros >= target;
-          // The pool's threading decision sees the sparse cost, not m·n·k, which would
-          // split products too cheap to repay the hand-off. zeros may be a partial count
-          // of the sample: scaled up, it bounds the nonzeros' multiply-adds, plus the
-          // gathering.
-          if (sparse) work = Math.round(m * k * (1 - zeros / (sample.count * cols))) * n + m * k;
-        }
+        const { sparse, work } = transB
+          ? { sparse: false, work: m * n * Math.max(k, 1) }
+          : sparseChoice(transA, m, n, k, lda, f32, (rows, cols, stride, target) => table.countZeros(rows, cols, aPtr, stride, target));
         if (sparse) gemmPaths.sparse++;
         else gemmPaths.dense++;
         pool.gemm({
@@ -288,14 +300,13 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
       const aLength = k > 0 ? extent(rows, cols, lda, 'A') : 0;
       const f32 = table === rt.f32;
       // gemm on the converted floats skips zeros only when it finds enough of them in its
-      // sample, and the bytes' zeros are the floats' zeros: the same count takes the same
+      // sample, and the bytes' zeros are the floats' zeros: the same rule takes the same
       // kernel, so the bits are those of the float path whichever way it goes. Bytes
       // outside this memory take the float path too (converted as they are copied in).
-      let zeros = -1;
-      const sample = sparseSample(rows);
-      const target = Math.ceil(SPARSE_ZERO_FRACTION[f32 ? 'float32' : 'float64'] * sample.count * cols);
-      if (k > 0 && n >= SPARSE_MIN_COLUMNS && rt.owns(a)) zeros = rt.countZeroBytes(sample.count, cols, a.byteOffset + aOffset, lda * sample.stride, target);
-      if (zeros < target) {
+      const choice = rt.owns(a)
+        ? sparseChoice(transA, m, n, k, lda, f32, (sampled, width, stride, target) => rt.countZeroBytes(sampled, width, a.byteOffset + aOffset, stride, target))
+        : { sparse: false, work: 0 };
+      if (!choice.sparse) {
         const floats = rt.alloc(f32 ? 'float32' : 'float64', aLength);
         try {
           this.bytesToFloats(aLength, a, aOffset, scale, floats);
@@ -314,7 +325,7 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
           a: ms.input(a, aOffset, aLength), lda,
           b: ms.input(b, bOffset, bLength), ldb,
           beta, c: ms.output(c, cOffset, cLength), ldc,
-        }, Math.round(m * k * (1 - zeros / (sample.count * cols))) * n + m * k);
+        }, choice.work);
       });
     },
     bytesToFloats(n, src, srcOffset, scale, out) {
