@@ -88,9 +88,9 @@ export type LoadMnistBytesOptions = Omit<LoadMnistOptions, 'oneHotLabel'>;
 
 /**
  * loadMnist's data with the images kept as bytes (55 MB for MNIST's 70000, instead of
- * 440 MB of float64 to allocate, fill and page in): the trainer gathers each mini-batch
- * and scores each block as floats of `dtype`, with exactly the values loadMnist's tensors
- * would hold. `xTrain.toFloats()` gives loadMnist's tensor when one is needed.
+ * 440 MB of float64 to allocate, fill and page in): a network whose first layer is Affine
+ * reads the bytes themselves, others get each mini-batch and scoring block as floats of
+ * `dtype`, with exactly the values loadMnist's tensors would hold. `xTrain.toFloats()` gives loadMnist's tensor when one is needed.
  */
 export function loadMnistBytes(options: LoadMnistBytesOptions = {}): MnistBytes {
   checkLoadMnistOptions(options, 'loadMnistBytes', LOAD_MNIST_BYTES_OPTIONS);

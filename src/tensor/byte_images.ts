@@ -6,8 +6,9 @@ import { checkDType } from '../util/options.js';
 
 /**
  * A dataset of images kept as their bytes (0..255), read as floats of `dtype` scaled by
- * `scale` only where they are used: a mini-batch gathered per step (gather), a block scored
- * per evaluation (toFloats). MNIST's 70000 images are 55 MB this way instead of 440 MB of
+ * `scale` only where they are used: by a first Affine layer's products themselves
+ * (gemmBytes, on a batch copied as bytes by gatherInto), or converted, a mini-batch per step
+ * (gather) or a block per evaluation (toFloats). MNIST's 70000 images are 55 MB this way instead of 440 MB of
  * float64, and a float copy never has to be made, filled or paged in. Every value is
  * `byte * scale` rounded once to dtype, exactly what a float copy would hold, so training
  * on it gives the same bits.

@@ -21,8 +21,8 @@ const DEFAULT_BLOCK = 10000;
 export const SCORE_BLOCK_BYTES = 16 * 1024 * 1024;
 
 /**
- * Scores byte datasets block by block through one reused float block, so a whole float
- * copy is never made. A block is the network's own scoring block (evalBatchSize) or, when
+ * Scores byte datasets without a whole float copy: a network that reads bytes (readsBytes)
+ * gets them as they are; any other, block by block through one reused float block. A block is the network's own scoring block (evalBatchSize) or, when
  * that would not fit SCORE_BLOCK_BYTES, fewer rows: a network scores each row on its own
  * (no layer mixes rows in test mode, and the products sum each row in the same order
  * however many rows they are given), so the count is the one it gives on the whole.

@@ -33,6 +33,33 @@ export function entryBytes<T>(): usize {
   return 2 * sizeof<T>();
 }
 
+// Element t of eight values held in v0…v3 (f64: two per vector, so all four; f32: four per
+// vector, so v0 and v1): its vector, and its lane in it. Constant t folds both to one.
+@inline
+export function vectorOf<T>(t: i32, v0: v128, v1: v128, v2: v128, v3: v128): v128 {
+  const i = sizeof<T>() == 8 ? t >> 1 : t >> 2;
+  return i == 0 ? v0 : i == 1 ? v1 : i == 2 ? v2 : v3;
+}
+@inline
+export function laneOf<T>(t: i32): i32 {
+  return sizeof<T>() == 8 ? t & 1 : t & 3;
+}
+
+// Writes an entry at record r: the u32 address of its row of B, then lane `lane` of f.
+@inline
+export function storeEntry<T>(r: usize, bRow: u32, f: v128, lane: i32): void {
+  store<u32>(r, bRow);
+  if (sizeof<T>() == 8) {
+    if (lane == 0) v128.store64_lane(r, f, 0, 8);
+    else v128.store64_lane(r, f, 1, 8);
+  } else {
+    if (lane == 0) v128.store32_lane(r, f, 0, 4);
+    else if (lane == 1) v128.store32_lane(r, f, 1, 4);
+    else if (lane == 2) v128.store32_lane(r, f, 2, 4);
+    else v128.store32_lane(r, f, 3, 4);
+  }
+}
+
 // Zeros (±0) in a rows×cols block with row stride ld (elements), counted row by row until
 // the count reaches target or can no longer reach it: the result is ≥ target exactly when
 // the whole block has ≥ target zeros, which is all the caller asks.
@@ -159,63 +186,30 @@ function appendGroup<T>(list: usize, count: i32, ap: usize, bp: u32, ldb: u32): 
   const zero = v128.splat<T>(0);
   const R = entryBytes<T>();
   const r = list + <usize>count * R;
-  if (sizeof<T>() == 8) {
-    const v0 = v128.load(ap), v1 = v128.load(ap, 16), v2 = v128.load(ap, 32), v3 = v128.load(ap, 48);
-    const m = i64x2.bitmask(v128.ne<T>(v0, zero)) | (i64x2.bitmask(v128.ne<T>(v1, zero)) << 2)
-      | (i64x2.bitmask(v128.ne<T>(v2, zero)) << 4) | (i64x2.bitmask(v128.ne<T>(v3, zero)) << 6);
-    if (m == 0) return count;
-    store<u32>(r, bp);
-    v128.store64_lane(r, v0, 0, 8);
-    let s = r + <usize>(m & 1) * R;
-    store<u32>(s, bp + ldb);
-    v128.store64_lane(s, v0, 1, 8);
-    s = r + <usize>popcnt<i32>(m & 3) * R;
-    store<u32>(s, bp + ldb * 2);
-    v128.store64_lane(s, v1, 0, 8);
-    s = r + <usize>popcnt<i32>(m & 7) * R;
-    store<u32>(s, bp + ldb * 3);
-    v128.store64_lane(s, v1, 1, 8);
-    s = r + <usize>popcnt<i32>(m & 15) * R;
-    store<u32>(s, bp + ldb * 4);
-    v128.store64_lane(s, v2, 0, 8);
-    s = r + <usize>popcnt<i32>(m & 31) * R;
-    store<u32>(s, bp + ldb * 5);
-    v128.store64_lane(s, v2, 1, 8);
-    s = r + <usize>popcnt<i32>(m & 63) * R;
-    store<u32>(s, bp + ldb * 6);
-    v128.store64_lane(s, v3, 0, 8);
-    s = r + <usize>popcnt<i32>(m & 127) * R;
-    store<u32>(s, bp + ldb * 7);
-    v128.store64_lane(s, v3, 1, 8);
-    return count + popcnt<i32>(m);
-  }
   const v0 = v128.load(ap), v1 = v128.load(ap, 16);
-  const m = i32x4.bitmask(v128.ne<T>(v0, zero)) | (i32x4.bitmask(v128.ne<T>(v1, zero)) << 4);
+  // float32 holds the eight in v0 and v1 and must not read further: it may be the end of A.
+  const v2 = sizeof<T>() == 8 ? v128.load(ap, 32) : v0, v3 = sizeof<T>() == 8 ? v128.load(ap, 48) : v1;
+  const m = nonzeroMask<T>(v0, v1, v2, v3, zero);
   if (m == 0) return count;
-  store<u32>(r, bp);
-  v128.store32_lane(r, v0, 0, 4);
-  let s = r + <usize>(m & 1) * R;
-  store<u32>(s, bp + ldb);
-  v128.store32_lane(s, v0, 1, 4);
-  s = r + <usize>popcnt<i32>(m & 3) * R;
-  store<u32>(s, bp + ldb * 2);
-  v128.store32_lane(s, v0, 2, 4);
-  s = r + <usize>popcnt<i32>(m & 7) * R;
-  store<u32>(s, bp + ldb * 3);
-  v128.store32_lane(s, v0, 3, 4);
-  s = r + <usize>popcnt<i32>(m & 15) * R;
-  store<u32>(s, bp + ldb * 4);
-  v128.store32_lane(s, v1, 0, 4);
-  s = r + <usize>popcnt<i32>(m & 31) * R;
-  store<u32>(s, bp + ldb * 5);
-  v128.store32_lane(s, v1, 1, 4);
-  s = r + <usize>popcnt<i32>(m & 63) * R;
-  store<u32>(s, bp + ldb * 6);
-  v128.store32_lane(s, v1, 2, 4);
-  s = r + <usize>popcnt<i32>(m & 127) * R;
-  store<u32>(s, bp + ldb * 7);
-  v128.store32_lane(s, v1, 3, 4);
+  storeEntry<T>(r, bp, vectorOf<T>(0, v0, v1, v2, v3), laneOf<T>(0));
+  storeEntry<T>(r + <usize>(m & 1) * R, bp + ldb, vectorOf<T>(1, v0, v1, v2, v3), laneOf<T>(1));
+  storeEntry<T>(r + <usize>popcnt<i32>(m & 3) * R, bp + ldb * 2, vectorOf<T>(2, v0, v1, v2, v3), laneOf<T>(2));
+  storeEntry<T>(r + <usize>popcnt<i32>(m & 7) * R, bp + ldb * 3, vectorOf<T>(3, v0, v1, v2, v3), laneOf<T>(3));
+  storeEntry<T>(r + <usize>popcnt<i32>(m & 15) * R, bp + ldb * 4, vectorOf<T>(4, v0, v1, v2, v3), laneOf<T>(4));
+  storeEntry<T>(r + <usize>popcnt<i32>(m & 31) * R, bp + ldb * 5, vectorOf<T>(5, v0, v1, v2, v3), laneOf<T>(5));
+  storeEntry<T>(r + <usize>popcnt<i32>(m & 63) * R, bp + ldb * 6, vectorOf<T>(6, v0, v1, v2, v3), laneOf<T>(6));
+  storeEntry<T>(r + <usize>popcnt<i32>(m & 127) * R, bp + ldb * 7, vectorOf<T>(7, v0, v1, v2, v3), laneOf<T>(7));
   return count + popcnt<i32>(m);
+}
+
+// Bit t set where element t of the eight in v0…v3 (see vectorOf) is nonzero, NaN included.
+@inline
+function nonzeroMask<T>(v0: v128, v1: v128, v2: v128, v3: v128, zero: v128): i32 {
+  if (sizeof<T>() == 8) {
+    return i64x2.bitmask(v128.ne<T>(v0, zero)) | (i64x2.bitmask(v128.ne<T>(v1, zero)) << 2)
+      | (i64x2.bitmask(v128.ne<T>(v2, zero)) << 4) | (i64x2.bitmask(v128.ne<T>(v3, zero)) << 6);
+  }
+  return i32x4.bitmask(v128.ne<T>(v0, zero)) | (i32x4.bitmask(v128.ne<T>(v1, zero)) << 4);
 }
 
 /** Most v128 accumulators per pass over a row's entries (at most 7: applyRow's cases).
@@ -344,33 +338,20 @@ export function gemmSparseBlock<T>(
         for (let q = p; q < end; q++) {
           const ar = aCols + <usize>q * ldaBytes;
           const v0 = v128.load(ar), v1 = v128.load(ar, 16);
+          const v2 = size == 8 ? v128.load(ar, 32) : v0, v3 = size == 8 ? v128.load(ar, 48) : v1;
           const bq = <u32>(bCol + <usize>q * ldbBytes);
-          let r: usize;
-          if (size == 8) {
-            const v2 = v128.load(ar, 32), v3 = v128.load(ar, 48);
-            if (!v128.any_true(v128.and(v128.or(v128.or(v0, v1), v128.or(v2, v3)), i64x2.splat(0x7FFF_FFFF_FFFF_FFFF)))) continue;
-            const m = i64x2.bitmask(v128.ne<T>(v0, zero)) | (i64x2.bitmask(v128.ne<T>(v1, zero)) << 2)
-              | (i64x2.bitmask(v128.ne<T>(v2, zero)) << 4) | (i64x2.bitmask(v128.ne<T>(v3, zero)) << 6);
-          r = l0 + <usize>c0 * R; store<u32>(r, bq); v128.store64_lane(r, v0, 0, 8); c0 += m & 1;
-          r = l1 + <usize>c1 * R; store<u32>(r, bq); v128.store64_lane(r, v0, 1, 8); c1 += (m >> 1) & 1;
-          r = l2 + <usize>c2 * R; store<u32>(r, bq); v128.store64_lane(r, v1, 0, 8); c2 += (m >> 2) & 1;
-          r = l3 + <usize>c3 * R; store<u32>(r, bq); v128.store64_lane(r, v1, 1, 8); c3 += (m >> 3) & 1;
-          r = l4 + <usize>c4 * R; store<u32>(r, bq); v128.store64_lane(r, v2, 0, 8); c4 += (m >> 4) & 1;
-          r = l5 + <usize>c5 * R; store<u32>(r, bq); v128.store64_lane(r, v2, 1, 8); c5 += (m >> 5) & 1;
-          r = l6 + <usize>c6 * R; store<u32>(r, bq); v128.store64_lane(r, v3, 0, 8); c6 += (m >> 6) & 1;
-          r = l7 + <usize>c7 * R; store<u32>(r, bq); v128.store64_lane(r, v3, 1, 8); c7 += (m >> 7) & 1;
-          } else {
-            if (!v128.any_true(v128.and(v128.or(v0, v1), i32x4.splat(0x7FFF_FFFF)))) continue;
-            const m = i32x4.bitmask(v128.ne<T>(v0, zero)) | (i32x4.bitmask(v128.ne<T>(v1, zero)) << 4);
-          r = l0 + <usize>c0 * R; store<u32>(r, bq); v128.store32_lane(r, v0, 0, 4); c0 += m & 1;
-          r = l1 + <usize>c1 * R; store<u32>(r, bq); v128.store32_lane(r, v0, 1, 4); c1 += (m >> 1) & 1;
-          r = l2 + <usize>c2 * R; store<u32>(r, bq); v128.store32_lane(r, v0, 2, 4); c2 += (m >> 2) & 1;
-          r = l3 + <usize>c3 * R; store<u32>(r, bq); v128.store32_lane(r, v0, 3, 4); c3 += (m >> 3) & 1;
-          r = l4 + <usize>c4 * R; store<u32>(r, bq); v128.store32_lane(r, v1, 0, 4); c4 += (m >> 4) & 1;
-          r = l5 + <usize>c5 * R; store<u32>(r, bq); v128.store32_lane(r, v1, 1, 4); c5 += (m >> 5) & 1;
-          r = l6 + <usize>c6 * R; store<u32>(r, bq); v128.store32_lane(r, v1, 2, 4); c6 += (m >> 6) & 1;
-          r = l7 + <usize>c7 * R; store<u32>(r, bq); v128.store32_lane(r, v1, 3, 4); c7 += (m >> 7) & 1;
-          }
+          const any = size == 8 ? v128.or(v128.or(v0, v1), v128.or(v2, v3)) : v128.or(v0, v1);
+          const signless = size == 8 ? i64x2.splat(0x7FFF_FFFF_FFFF_FFFF) : i32x4.splat(0x7FFF_FFFF);
+          if (!v128.any_true(v128.and(any, signless))) continue;
+          const m = nonzeroMask<T>(v0, v1, v2, v3, zero);
+          storeEntry<T>(l0 + <usize>c0 * R, bq, vectorOf<T>(0, v0, v1, v2, v3), laneOf<T>(0)); c0 += m & 1;
+          storeEntry<T>(l1 + <usize>c1 * R, bq, vectorOf<T>(1, v0, v1, v2, v3), laneOf<T>(1)); c1 += (m >> 1) & 1;
+          storeEntry<T>(l2 + <usize>c2 * R, bq, vectorOf<T>(2, v0, v1, v2, v3), laneOf<T>(2)); c2 += (m >> 2) & 1;
+          storeEntry<T>(l3 + <usize>c3 * R, bq, vectorOf<T>(3, v0, v1, v2, v3), laneOf<T>(3)); c3 += (m >> 3) & 1;
+          storeEntry<T>(l4 + <usize>c4 * R, bq, vectorOf<T>(4, v0, v1, v2, v3), laneOf<T>(4)); c4 += (m >> 4) & 1;
+          storeEntry<T>(l5 + <usize>c5 * R, bq, vectorOf<T>(5, v0, v1, v2, v3), laneOf<T>(5)); c5 += (m >> 5) & 1;
+          storeEntry<T>(l6 + <usize>c6 * R, bq, vectorOf<T>(6, v0, v1, v2, v3), laneOf<T>(6)); c6 += (m >> 6) & 1;
+          storeEntry<T>(l7 + <usize>c7 * R, bq, vectorOf<T>(7, v0, v1, v2, v3), laneOf<T>(7)); c7 += (m >> 7) & 1;
         }
         const cRow = c + (<usize>r0 * ldc + j0) * size, ldcBytes = <usize>ldc * size;
         applyRow<T>(c0, l0, cRow, n, accumulate);

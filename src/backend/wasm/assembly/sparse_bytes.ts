@@ -7,7 +7,7 @@
 // Same order as sparse.ts: each element of C sums its nonzero a_ip · B[p, j] in ascending p,
 // starting from 0 (beta = 0) or C (beta = 1), in passes of at most LIST_CAP entries.
 
-import { append, applyRow, entryBytes } from './sparse';
+import { append, applyRow, entryBytes, laneOf, storeEntry } from './sparse';
 
 /** Entries gathered per pass of a row (fits SPARSE_SCRATCH_BYTES: LIST_CAP entries of ≤ 16 bytes). */
 const LIST_CAP: i32 = 8192;
@@ -15,21 +15,6 @@ const LIST_CAP: i32 = 8192;
 const GROUP: i32 = 8;
 /** Entries per row of a group per pass: GROUP lists of GROUP_CAP entries (≤ 16 bytes). */
 const GROUP_CAP: i32 = 1024;
-
-// An entry at record r: the u32 address of its row of B, then its value, lane `lane` of f.
-@inline
-function storeEntry<T>(r: usize, bRow: u32, f: v128, lane: i32): void {
-  store<u32>(r, bRow);
-  if (sizeof<T>() == 8) {
-    if (lane == 0) v128.store64_lane(r, f, 0, 8);
-    else v128.store64_lane(r, f, 1, 8);
-  } else {
-    if (lane == 0) v128.store32_lane(r, f, 0, 4);
-    else if (lane == 1) v128.store32_lane(r, f, 1, 4);
-    else if (lane == 2) v128.store32_lane(r, f, 2, 4);
-    else v128.store32_lane(r, f, 3, 4);
-  }
-}
 
 // Bytes 2k and 2k + 1 of raw's low eight as an f64x2 of f64(byte) · scale, as bytesToFloats
 // computes them (Binaryen shares the widening between the calls once they are inlined).
@@ -46,14 +31,11 @@ function quadOf(raw: v128, s: v128, h: i32): v128 {
   return i32x4.shuffle(f32x4.demote_f64x2_zero(pairOf(raw, s, 2 * h)), f32x4.demote_f64x2_zero(pairOf(raw, s, 2 * h + 1)), 0, 1, 4, 5);
 }
 
-// The value vector holding byte t of raw's low eight (f64: a pair; f32: a quad) and its lane.
+// The vector holding the value of byte t of raw's low eight (f64: its pair; f32: its quad),
+// in lane laneOf<T>(t), as sparse.ts vectorOf holds eight floats.
 @inline
 function valuesOf<T>(raw: v128, s: v128, t: i32): v128 {
   return sizeof<T>() == 8 ? pairOf(raw, s, t >> 1) : quadOf(raw, s, t >> 2);
-}
-@inline
-function laneOf<T>(t: i32): i32 {
-  return sizeof<T>() == 8 ? t & 1 : t & 3;
 }
 
 // Appends the nonzero bytes among the eight at ap (raw: those bytes, mask: their nonzero
