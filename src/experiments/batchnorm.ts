@@ -1,6 +1,6 @@
 import { MultiLayerNetExtend } from '../nets/multi_layer_net_extend.js';
 import { lineChart, type Point } from '../plot/svg.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { floatRows, type TrainImages } from '../train/images.js';
 import { trainForEpochs } from './epoch_curves.js';
 import { panelGrid, type ExperimentResult } from './experiment.js';
 
@@ -13,7 +13,7 @@ export function weightScales(count = 16): number[] {
 }
 
 export interface BatchnormSettings {
-  xTrain: Tensor;
+  xTrain: TrainImages;
   trainLabels: Int32Array;
   epochs: number;
   seed: number;
@@ -27,7 +27,7 @@ export interface BatchnormSettings {
  */
 export function batchnormExperiment(s: BatchnormSettings): ExperimentResult {
   const rows = Math.min(BATCHNORM.trainSize, s.xTrain.shape[0]!);
-  const xTrain = s.xTrain.slice(0, rows);
+  const xTrain = floatRows(s.xTrain, 0, rows);
   const trainLabels = s.trainLabels.subarray(0, rows);
   const inputSize = s.xTrain.shape[1]!;
   const runs = weightScales().map((scale) => {

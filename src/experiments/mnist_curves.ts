@@ -5,6 +5,7 @@ import { createOptimizer } from '../optim/create_optimizer.js';
 import type { OptimizerName } from '../optim/optimizer.js';
 import { Random } from '../tensor/random.js';
 import { BatchSampler } from '../train/batch_sampler.js';
+import type { TrainImages } from '../train/images.js';
 import { smoothCurve } from './smooth_curve.js';
 
 /** One of the networks compared: how it starts and how it learns. */
@@ -16,7 +17,7 @@ export interface Variant {
 }
 
 export interface CurvesSettings {
-  xTrain: Tensor;
+  xTrain: TrainImages;
   trainLabels: Int32Array;
   xTest: Tensor;
   testLabels: Int32Array;

@@ -1,6 +1,7 @@
 import type { Network } from '../nets/network.js';
 import { accuracyChart } from '../plot/svg.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { floatRows, type TrainImages } from '../train/images.js';
 import { trainForEpochs, type EpochCurves } from './epoch_curves.js';
 import { panelGrid, type ExperimentResult } from './experiment.js';
 
@@ -8,7 +9,7 @@ import { panelGrid, type ExperimentResult } from './experiment.js';
 export const OVERFIT = { trainSize: 300, hiddenSizeList: [100, 100, 100, 100, 100, 100], lr: 0.01, batchSize: 100 };
 
 export interface OverfitSettings {
-  xTrain: Tensor;
+  xTrain: TrainImages;
   trainLabels: Int32Array;
   xTest: Tensor;
   testLabels: Int32Array;
@@ -26,7 +27,7 @@ export function overfitExperiment(
   s: OverfitSettings, title: string, variants: readonly { name: string; build: (inputSize: number) => Network }[],
 ): ExperimentResult {
   const rows = Math.min(OVERFIT.trainSize, s.xTrain.shape[0]!);
-  const xTrain = s.xTrain.slice(0, rows);
+  const xTrain = floatRows(s.xTrain, 0, rows);
   const trainLabels = s.trainLabels.subarray(0, rows);
   const curves: EpochCurves[] = variants.map((v) => {
     const c = trainForEpochs(v.build(s.xTrain.shape[1]!), { xTrain, trainLabels, xTest: s.xTest, testLabels: s.testLabels, epochs: s.epochs, batchSize: OVERFIT.batchSize, lr: OVERFIT.lr, seed: s.seed });

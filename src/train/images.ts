@@ -62,3 +62,13 @@ export class BlockScorer {
 export function rowCount(x: TrainImages): number {
   return x.shape[0]!;
 }
+
+/**
+ * Rows start..end as floats: a view of a tensor, or the bytes converted into backend
+ * storage (a subset trained on or a test set scored again and again), which the kernels
+ * read without copying.
+ */
+export function floatRows(x: TrainImages, start = 0, end = rowCount(x)): Tensor {
+  if (!(x instanceof ByteImages)) return x.slice(start, end);
+  return x.toFloats(start, end, Tensor.empty([end - start, ...x.shape.slice(1)], x.dtype, 'backend'));
+}

@@ -3,7 +3,7 @@ import { access } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import type { DType } from '../../backend/backend.js';
 import { digitGridSvg, digitSheet, type DigitGridItem } from '../../data/digit_grid.js';
-import { loadMnist, MNIST_CLASSES } from '../../data/mnist.js';
+import { loadMnistBytes, MNIST_CLASSES } from '../../data/mnist.js';
 import { classify } from '../../eval/classify.js';
 import { accuracyOf, confusionMatrix, perClassAccuracy, type ClassAccuracy } from '../../eval/confusion.js';
 import { loadMnistClassifier } from '../../eval/mnist_model.js';
@@ -12,7 +12,7 @@ import { printable } from '../../io/printable.js';
 import { MODEL_FLAG_HELP, resolveModelArg, SHIPPED_MODELS_NOTE, type ModelArgOptions } from '../../io/shipped_models.js';
 import type { NetworkSpec } from '../../nets/network.js';
 import { describeNetwork } from '../../nets/network_spec.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import type { ByteImages } from '../../tensor/byte_images.js';
 import { formatHelp, parseArgs, UsageError } from '../args.js';
 import { backendFlags, cannotWrite, dataFlags, type Output, selectBackend } from '../common.js';
 import { formatTableHeader, formatTableRow, type Column } from '../progress.js';
@@ -65,7 +65,7 @@ export async function evaluateCommand(argv: readonly string[], io: Output, shipp
   // A typo in the output folder should fail now, not after scoring the whole test set.
   if (f.misclassified !== undefined) await access(dirname(resolve(f.misclassified)), constants.W_OK).catch((e: unknown) => cannotWrite(f.misclassified!, e));
   const { network, spec, file: modelFile } = await loadMnistClassifier(await resolveModelArg(f.model, shipped), f.dtype as DType | undefined);
-  const data = loadMnist({ normalize: true, dtype: spec.dtype, ...(f.dataDir ? { dataDir: f.dataDir } : {}) });
+  const data = loadMnistBytes({ normalize: true, dtype: spec.dtype, ...(f.dataDir ? { dataDir: f.dataDir } : {}) });
   const { labels: predicted } = classify(network, data.xTest);
   const confusion = confusionMatrix(predicted, data.testLabels, MNIST_CLASSES);
   const result: EvaluateResult = { model: modelFile, testAcc: accuracyOf(confusion), perClass: perClassAccuracy(confusion), confusion };
@@ -97,13 +97,13 @@ async function writeGrid(path: string, contents: string | Uint8Array): Promise<v
 }
 
 
-function misclassifiedDigits(x: Tensor, labels: Int32Array, predicted: Int32Array, limit: number): { items: DigitGridItem[]; total: number } {
+function misclassifiedDigits(x: ByteImages, labels: Int32Array, predicted: Int32Array, limit: number): { items: DigitGridItem[]; total: number } {
   const items: DigitGridItem[] = [];
   let total = 0;
   for (let i = 0; i < labels.length; i++) {
     if (predicted[i] === labels[i]) continue;
     total++;
-    if (items.length < limit) items.push({ pixels: x.row(i).data, trueLabel: labels[i]!, predicted: predicted[i]! });
+    if (items.length < limit) items.push({ pixels: x.toFloats(i, i + 1).data, trueLabel: labels[i]!, predicted: predicted[i]! });
   }
   return { items, total };
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadMnist, type MnistData } from '../../data/mnist.js';
+import { loadMnistBytes, type MnistBytes } from '../../data/mnist.js';
 import type { ExperimentResult, ExperimentTable } from '../../experiments/experiment.js';
 import { batchnormExperiment } from '../../experiments/batchnorm.js';
 import { dropoutExperiment } from '../../experiments/dropout.js';
@@ -10,6 +10,9 @@ import { optimizers2d } from '../../experiments/optimizers_2d.js';
 import { weightDecayExperiment } from '../../experiments/weight_decay.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { printable } from '../../io/printable.js';
+import type { ByteImages } from '../../tensor/byte_images.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { floatRows } from '../../train/images.js';
 import { OutFolderRefusedError, startRunFolder } from '../../train/run_dir.js';
 import { NABLA_VERSION } from '../../version.js';
 import { formatHelp, parseArgs, UsageError } from '../args.js';
@@ -21,7 +24,7 @@ export interface ExperimentContext {
   dtype: 'float64' | 'float32';
   iters?: number;
   epochs?: number;
-  data?: MnistData;
+  data?: MnistBytes;
   progress: (line: string) => void;
 }
 
@@ -71,9 +74,13 @@ const EXPERIMENTS: Record<string, ExperimentEntry> = {
   },
 };
 
-function mnistSettings(ctx: ExperimentContext): { xTrain: MnistData['xTrain']; trainLabels: Int32Array; xTest: MnistData['xTest']; testLabels: Int32Array; iters: number; seed: number; progress: (line: string) => void } {
+/**
+ * The training images stay bytes (mini-batches and subsets are converted as they are
+ * drawn); the test set, scored whole every epoch, is converted once.
+ */
+function mnistSettings(ctx: ExperimentContext): { xTrain: ByteImages; trainLabels: Int32Array; xTest: Tensor; testLabels: Int32Array; iters: number; seed: number; progress: (line: string) => void } {
   const data = ctx.data!;
-  return { xTrain: data.xTrain, trainLabels: data.trainLabels, xTest: data.xTest, testLabels: data.testLabels, iters: ctx.iters ?? 0, seed: ctx.seed, progress: ctx.progress };
+  return { xTrain: data.xTrain, trainLabels: data.trainLabels, xTest: floatRows(data.xTest), testLabels: data.testLabels, iters: ctx.iters ?? 0, seed: ctx.seed, progress: ctx.progress };
 }
 
 const flags = {
@@ -118,7 +125,7 @@ export async function experimentCommand(argv: readonly string[], io: Output): Pr
   selectBackend(f.backend, f.threads);
   const dtype = f.dtype as 'float64' | 'float32';
   // Data are read before a folder is made, so that a wrong --data-dir leaves none behind.
-  const data = entry.mnist ? loadMnist({ normalize: true, dtype, ...(f.dataDir !== undefined ? { dataDir: f.dataDir } : {}) }) : undefined;
+  const data = entry.mnist ? loadMnistBytes({ normalize: true, dtype, ...(f.dataDir !== undefined ? { dataDir: f.dataDir } : {}) }) : undefined;
   if (f.out !== undefined && existsSync(join(f.out, TABLE_JSON))) {
     throw new UsageError(`experiment: ${printable(f.out, 1000)} already holds an experiment (${TABLE_JSON}); give another --out`);
   }

@@ -1,9 +1,10 @@
-import { loadMnist } from '../../data/mnist.js';
+import { loadMnistBytes, MNIST_CLASSES, oneHot } from '../../data/mnist.js';
 import { gradientCheck, type GradientDifference } from '../../gradient/gradient_check.js';
 import { sequentialNumericalGradient } from '../../gradient/sequential_numerical_gradient.js';
 import { MultiLayerNetExtend } from '../../nets/multi_layer_net_extend.js';
 import { TwoLayerNet } from '../../nets/two_layer_net.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { floatRows } from '../../train/images.js';
 import { formatHelp, parseArgs, UsageError } from '../args.js';
 import { backendFlags, checkFitsInMemory, dataFlags, selectBackend, type Output } from '../common.js';
 import type { MultiLayerNetSpec } from '../../nets/multi_layer_net.js';
@@ -50,18 +51,20 @@ export function gradcheckCommand(argv: readonly string[], io: Output): number {
   const { network: mlp, ...seedNet } = architectureSettings(f, given, net, dtype, f.seed!, 'gradcheck');
   const settings = { ...seedNet, network: mlp as MultiLayerNetSpec | undefined }; // conv nets were refused above
   selectBackend(f.backend, f.threads);
-  const data = loadMnist({ normalize: true, oneHotLabel: true, dtype, ...(f.dataDir ? { dataDir: f.dataDir } : {}) });
+  // Bytes: only the checked rows are ever made floats.
+  const data = loadMnistBytes({ normalize: true, dtype, ...(f.dataDir ? { dataDir: f.dataDir } : {}) });
   const samples = f.samples ?? 3;
-  if (samples > data.xTrain.shape[0]!) throw new UsageError(`gradcheck: --samples ${samples} exceeds the ${data.xTrain.shape[0]} training images`);
-  const inputs = data.xTrain.shape[1]!;
+  if (samples > data.xTrain.rows) throw new UsageError(`gradcheck: --samples ${samples} exceeds the ${data.xTrain.rows} training images`);
+  const inputs = data.xTrain.rowSize;
   const hiddenSizes = settings.network?.hiddenSizeList ?? [settings.hidden!];
   // Weights, backprop gradients and numerical gradients: three copies of the parameters.
   checkFitsInMemory('gradcheck', {
     inputs, hidden: hiddenSizes[0]!, ...(settings.network ? { hiddenSizes } : {}), classes: 10, batch: samples,
-    dataRows: data.xTrain.shape[0]! + data.xTest.shape[0]!, evalRows: 0, paramCopies: 3, dtype,
+    dataRows: 0, evalRows: 0, paramCopies: 3, dtype,
   }, [{ flag: 'hidden', value: Math.max(...hiddenSizes), shown: hiddenSizes.join(','), fallback: settings.network ? 100 : 50, size: 'hidden' }]);
-  const xBatch = data.xTrain.slice(0, samples);
-  const tBatch = (data.tTrain as Tensor).slice(0, samples);
+  // In backend storage: the numerical gradient runs two forward passes per weight on it.
+  const xBatch = floatRows(data.xTrain, 0, samples);
+  const tBatch = oneHot(data.trainLabels.subarray(0, samples), MNIST_CLASSES, dtype);
   const method = f.plain || dtype === 'float32' ? 'plain' : 'incremental';
   const started = performance.now();
   let diff: Record<string, GradientDifference>;

@@ -7,7 +7,7 @@ import { mul } from '../../autograd/functions/mul.js';
 import { relu } from '../../autograd/functions/relu.js';
 import { softmaxCrossEntropy } from '../../autograd/functions/softmax_cross_entropy.js';
 import { TwoLayerNet as AutogradTwoLayerNet } from '../../autograd/two_layer_net.js';
-import { loadMnist } from '../../data/mnist.js';
+import { loadMnistBytes } from '../../data/mnist.js';
 import { DerivativeGraphTooLarge, higherDerivatives, type Derivative } from '../../autograd/graph/derivatives.js';
 import { drawGraph } from '../../autograd/graph/svg.js';
 import { toDot } from '../../autograd/graph/dot.js';
@@ -63,10 +63,10 @@ const TWO_LAYER_FILES = ['two_layer_net.svg', 'two_layer_net.dot'];
 
 /** TwoLayerNet's graph after one backward pass on a batch: shapes, and each gradient's norm. */
 async function twoLayerNetGraph(outDir: string, io: Output): Promise<number> {
-  const data = loadMnist({ normalize: true });
+  const data = loadMnistBytes({ normalize: true });
   const batch = 100;
   const net = new AutogradTwoLayerNet(784, 50, 10, { seed: 42 });
-  const x = new Variable(data.xTrain.slice(0, batch), 'x');
+  const x = new Variable(data.xTrain.toFloats(0, batch), 'x');
   const { W1, b1, W2, b2 } = net.vars;
   const h = linear(x, W1, b1);
   h.name = 'h';

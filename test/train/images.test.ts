@@ -1,0 +1,44 @@
+// floatRows: what the CLI commands that score or train on a subset use to get float rows
+// from a dataset kept as bytes, so that none of them makes a float copy of all of MNIST.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { getBackend } from '../../src/backend/index.js';
+import { ByteImages } from '../../src/tensor/byte_images.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { floatRows } from '../../src/train/images.js';
+
+function bytesOf(rows: number, size: number): ByteImages {
+  const bytes = getBackend().allocBytes(rows * size);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 37) % 256;
+  return new ByteImages(bytes, [rows, size], 1 / 255, 'float32');
+}
+
+describe('floatRows', () => {
+  it('converts rows start..end of bytes as byte · scale rounded to the dtype', () => {
+    const x = bytesOf(5, 7);
+    const rows = floatRows(x, 1, 4);
+    assert.deepEqual(rows.shape, [3, 7]);
+    assert.equal(rows.dtype, 'float32');
+    for (let i = 0; i < rows.size; i++) assert.equal(rows.data[i], Math.fround(x.bytes[7 + i]! * (1 / 255)), `element ${i}`);
+  });
+
+  it('takes every row by default, and keeps an item shape', () => {
+    const bytes = getBackend().allocBytes(3 * 4);
+    bytes.fill(255);
+    const rows = floatRows(new ByteImages(bytes, [3, 1, 2, 2], 1 / 255, 'float64'));
+    assert.deepEqual(rows.shape, [3, 1, 2, 2]);
+    assert.deepEqual([...rows.data], new Array(12).fill(1));
+  });
+
+  it('gives a view of a float tensor, not a copy', () => {
+    const x = Tensor.from([[1, 2], [3, 4], [5, 6]]);
+    const rows = floatRows(x, 1, 3);
+    rows.data[0] = 30;
+    assert.equal(x.data[2], 30);
+  });
+
+  it('refuses rows outside the set in one line', () => {
+    assert.throws(() => floatRows(bytesOf(2, 3), 1, 3), /^RangeError: ByteImages.toFloats: 1..3 is outside 0..2$/);
+  });
+});
