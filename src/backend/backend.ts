@@ -134,6 +134,38 @@ export interface Backend {
     b: FloatArray, bOffset: number, ldb: number,
     beta: 0 | 1, c: FloatArray, cOffset: number, ldc: number,
   ): void;
+  /**
+   * gemmBytes with op(A) taken from a byte matrix kept as its nonzero entries, row by row
+   * (CSR), as compressBytes writes it: stored row r holds values[e] at column columns[e] for
+   * offsets[r] ≤ e < offsets[r + 1], and 0 in every other column. Only the rows `rows` are
+   * taken, in that order and never copied (a mini-batch or a scoring block of a dataset
+   * compressed once): op(A) is those rows (m = rows.length; k columns) or, when transA, their
+   * transpose (k = rows.length; m columns). Each element of C sums its products in op(A)'s
+   * order, from 0 (beta 0) or from C (beta 1): for row i of op(A), the entries of stored row
+   * rows[i] as stored; when transA, the taken rows in the order given and, within one, its
+   * entries as stored. With ascending columns (compressBytes' order) that is gemmBytes' order
+   * on the same bytes, so C is gemmBytes' bits. A row index outside 0..offsets.length − 2, or
+   * an entry whose column is not below op(A)'s column count (transA: m; else k), throws a
+   * RangeError. B is k×n, C m×n, of one float type; scale finite, as in gemmBytes.
+   */
+  gemmSparseBytes(
+    transA: boolean, m: number, n: number, k: number,
+    rows: Int32Array, offsets: Int32Array, columns: Uint16Array, values: Uint8Array, scale: number,
+    b: FloatArray, bOffset: number, ldb: number,
+    beta: 0 | 1, c: FloatArray, cOffset: number, ldc: number,
+  ): void;
+  /**
+   * The first pass of compressing a rows×cols block of bytes (src from srcOffset, row stride
+   * cols ≤ 65536): offsets[0] = 0 and offsets[r + 1] = offsets[r] + the nonzero bytes of row
+   * r, for r < rows. Returns offsets[rows], the size compressBytes' arrays need.
+   */
+  nonzeroOffsets(rows: number, cols: number, src: Uint8Array, srcOffset: number, offsets: Int32Array): number;
+  /**
+   * The second pass: each row's nonzero bytes, in ascending column order, into
+   * columns/values from offsets[r] (the offsets nonzeroOffsets wrote for the same block;
+   * offsets that do not match its bytes throw a RangeError).
+   */
+  compressBytes(rows: number, cols: number, src: Uint8Array, srcOffset: number, offsets: Int32Array, columns: Uint16Array, values: Uint8Array): void;
   /** out[i] = src[srcOffset + i] · scale for i < n, rounded as gatherBytes does (a block of rows to score). */
   bytesToFloats(n: number, src: Uint8Array, srcOffset: number, scale: number, out: FloatArray): void;
   /** out[i] = index of the first maximum of row i; x: rows×cols. */

@@ -3,6 +3,7 @@ import { adamReference } from './adam.js';
 import { col2imReference, im2colReference, maxPoolBackwardReference, maxPoolForwardReference, transposeBatchReference } from './conv.js';
 import { gemmReference } from './gemm.js';
 import { checkByteBlock, checkByteRows, checkGemmBytes } from './bytes.js';
+import { compressBytesReference, gemmSparseBytesReference, nonzeroOffsetsReference } from './sparse_bytes.js';
 
 const CROSS_ENTROPY_DELTA = 1e-7; // the book's guard against log(0)
 
@@ -122,6 +123,9 @@ export const referenceBackend: Backend = {
     for (let i = 0; i < length; i++) floats[i] = a[aOffset + i]! * scale;
     gemmReference(transA, false, m, n, k, floats, 0, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
   },
+  gemmSparseBytes: gemmSparseBytesReference,
+  nonzeroOffsets: nonzeroOffsetsReference,
+  compressBytes: compressBytesReference,
   bytesToFloats(n, src, srcOffset, scale, out) {
     checkByteBlock('bytesToFloats', n, src, srcOffset, out);
     for (let i = 0; i < n; i++) out[i] = src[srcOffset + i]! * scale;

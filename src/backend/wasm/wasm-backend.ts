@@ -328,6 +328,16 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
         }, choice.work);
       });
     },
+    // TODO(csrwasm): the wasm kernels; until then the reference's loops on the same arrays.
+    gemmSparseBytes(transA, m, n, k, rows, offsets, columns, values, scale, b, bOffset, ldb, beta, c, cOffset, ldc) {
+      referenceBackend.gemmSparseBytes(transA, m, n, k, rows, offsets, columns, values, scale, b, bOffset, ldb, beta, c, cOffset, ldc);
+    },
+    nonzeroOffsets(rows, cols, src, srcOffset, offsets) {
+      return referenceBackend.nonzeroOffsets(rows, cols, src, srcOffset, offsets);
+    },
+    compressBytes(rows, cols, src, srcOffset, offsets, columns, values) {
+      referenceBackend.compressBytes(rows, cols, src, srcOffset, offsets, columns, values);
+    },
     bytesToFloats(n, src, srcOffset, scale, out) {
       checkByteBlock('bytesToFloats', n, src, srcOffset, out);
       const t = tableFor(out);
