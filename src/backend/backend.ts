@@ -34,6 +34,9 @@ export interface ConvGeometry {
   readonly ow: number; // (w + 2·pad − fw) / stride + 1, rounded down
 }
 
+/** Widest row compressBytes takes, and widest op(A) gemmSparseBytes reads: columns are Uint16. */
+export const MAX_SPARSE_COLUMNS = 65536;
+
 export interface Backend {
   readonly name: string;
 

@@ -1,6 +1,7 @@
 import { getBackend } from '../backend/index.js';
 import { ByteImages } from '../tensor/byte_images.js';
 import { formatShape } from '../tensor/shape.js';
+import { SparseRows } from '../tensor/sparse_images.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Workspace } from '../tensor/workspace.js';
 import { requireForward } from './check.js';
@@ -9,8 +10,9 @@ import type { Param } from './param.js';
 
 /**
  * out = x·W + b over a batch; x of any rank is read as [batch, features]. x may also be
- * images kept as bytes (ByteImages): a network's first layer then reads the pixels
- * themselves, skipping the zero ones, and no float copy of the batch is ever made.
+ * images kept as bytes (ByteImages), or rows of images kept as their nonzero pixels
+ * (SparseRows): a network's first layer then reads the pixels themselves, skipping the zero
+ * ones, and no float copy of the batch is ever made.
  */
 export class Affine implements Layer {
   readonly name = 'Affine';
@@ -18,7 +20,7 @@ export class Affine implements Layer {
   readonly b: Tensor; // [out]
   readonly dW: Tensor; // [in, out]
   readonly db: Tensor; // [out]
-  private x: Tensor | ByteImages | null = null; // [batch, in], the flattened input, kept for dW
+  private x: Tensor | ByteImages | SparseRows | null = null; // [batch, in], the flattened input, kept for dW
   private inputShape: readonly number[] = [];
   private readonly outBuffer = new Workspace();
   private readonly dxBuffer = new Workspace();
@@ -35,8 +37,8 @@ export class Affine implements Layer {
   }
 
   /** trainFlg is accepted for the Layer contract: an Affine layer is the same in training and test. */
-  forward(x: Tensor | ByteImages, _trainFlg?: boolean): Tensor {
-    if (x instanceof ByteImages) return this.forwardBytes(x);
+  forward(x: Tensor | ByteImages | SparseRows, _trainFlg?: boolean): Tensor {
+    if (x instanceof ByteImages || x instanceof SparseRows) return this.forwardBytes(x);
     const [inputs, outputs] = this.W.shape as [number, number];
     const batch = x.rank === 0 ? 0 : x.shape[0]!;
     if (x.rank === 0 || batch * inputs !== x.size) {
@@ -52,7 +54,7 @@ export class Affine implements Layer {
     return out;
   }
 
-  private forwardBytes(x: ByteImages): Tensor {
+  private forwardBytes(x: ByteImages | SparseRows): Tensor {
     const [inputs, outputs] = this.W.shape as [number, number];
     if (x.rowSize !== inputs) {
       throw new RangeError(`Affine: input ${formatShape(x.shape)} does not match W ${formatShape(this.W.shape)} (expected [batch, ${inputs}] or [batch, ...] with ${inputs} values per row)`);
@@ -60,10 +62,15 @@ export class Affine implements Layer {
     if (x.dtype !== this.W.dtype) throw new TypeError(`Affine: input is ${x.dtype} but W is ${this.W.dtype}`);
     this.inputShape = x.shape;
     this.x = x;
-    const batch = x.rows;
+    const batch = x.shape[0]!;
     const out = this.outBuffer.get([batch, outputs], x.dtype);
     const backend = getBackend();
-    backend.gemmBytes(false, batch, outputs, inputs, x.bytes, 0, inputs, x.scale, this.W.data, 0, outputs, 0, out.data, 0, outputs);
+    if (x instanceof SparseRows) {
+      const { offsets, columns, values } = x.images;
+      backend.gemmSparseBytes(false, batch, outputs, inputs, x.rows, offsets, columns, values, x.scale, this.W.data, 0, outputs, 0, out.data, 0, outputs);
+    } else {
+      backend.gemmBytes(false, batch, outputs, inputs, x.bytes, 0, inputs, x.scale, this.W.data, 0, outputs, 0, out.data, 0, outputs);
+    }
     backend.addRowVector(batch, outputs, out.data, this.b.data, out.data);
     return out;
   }
@@ -92,8 +99,14 @@ export class Affine implements Layer {
     if (dout.dtype !== this.W.dtype) throw new TypeError(`Affine: dout is ${dout.dtype} but W is ${this.W.dtype}`);
     const backend = getBackend();
     // dW = xᵀ·dout [in, out]; db = Σ_batch dout [out]
-    if (x instanceof ByteImages) backend.gemmBytes(true, inputs, outputs, batch, x.bytes, 0, inputs, x.scale, dout.data, 0, outputs, 0, this.dW.data, 0, outputs);
-    else backend.gemm(true, false, inputs, outputs, batch, x.data, 0, inputs, dout.data, 0, outputs, 0, this.dW.data, 0, outputs);
+    if (x instanceof ByteImages) {
+      backend.gemmBytes(true, inputs, outputs, batch, x.bytes, 0, inputs, x.scale, dout.data, 0, outputs, 0, this.dW.data, 0, outputs);
+    } else if (x instanceof SparseRows) {
+      const { offsets, columns, values } = x.images;
+      backend.gemmSparseBytes(true, inputs, outputs, batch, x.rows, offsets, columns, values, x.scale, dout.data, 0, outputs, 0, this.dW.data, 0, outputs);
+    } else {
+      backend.gemm(true, false, inputs, outputs, batch, x.data, 0, inputs, dout.data, 0, outputs, 0, this.dW.data, 0, outputs);
+    }
     backend.sumRows(batch, outputs, dout.data, this.db.data);
   }
 

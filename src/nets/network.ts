@@ -1,5 +1,6 @@
 import type { Labels } from '../layers/softmax_with_loss.js';
 import type { ByteImages } from '../tensor/byte_images.js';
+import type { SparseRows } from '../tensor/sparse_images.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { DeepConvNetSpec } from './deep_conv_net.js';
 import type { MultiLayerNetSpec } from './multi_layer_net.js';
@@ -43,17 +44,21 @@ export interface TrainableNetwork {
   loadLayerStates?(states: Record<string, unknown>): void;
 }
 
+/** Images a network's first Affine layer reads as they are kept: bytes, or rows of nonzero pixels. */
+export type ImageBytes = ByteImages | SparseRows;
+
 /**
  * A network whose predict, loss, accuracy and gradient also take images kept as bytes
- * (ByteImages), which its first layer reads without a float copy, when readsBytes() says
- * so. The results are the bits the images converted to floats would give.
+ * (ByteImages, or SparseRows of a compressed dataset), which its first layer reads without
+ * a float copy, when readsBytes() says so. The results are the bits the images converted to
+ * floats would give.
  */
 export interface ByteReadingNetwork extends TrainableNetwork {
   readsBytes(): boolean;
-  predict(x: Tensor | ByteImages, trainFlg?: boolean): Tensor;
-  loss(x: Tensor | ByteImages, t: Labels, trainFlg?: boolean): number;
-  accuracy(x: Tensor | ByteImages, t: Labels): number;
-  gradient(x: Tensor | ByteImages, t: Labels): Record<string, Tensor>;
+  predict(x: Tensor | ImageBytes, trainFlg?: boolean): Tensor;
+  loss(x: Tensor | ImageBytes, t: Labels, trainFlg?: boolean): number;
+  accuracy(x: Tensor | ImageBytes, t: Labels): number;
+  gradient(x: Tensor | ImageBytes, t: Labels): Record<string, Tensor>;
 }
 
 /** Whether the network takes images as bytes (see ByteReadingNetwork). */

@@ -5,7 +5,7 @@ import { Convolution } from '../layers/convolution.js';
 import type { Layer } from '../layers/layer.js';
 import type { Labels } from '../layers/softmax_with_loss.js';
 import { formatShape } from '../tensor/shape.js';
-import { ByteImages } from '../tensor/byte_images.js';
+import type { ImageBytes } from './network.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** The last layer: scores and targets in, the mean loss out; backward starts the chain. */
@@ -86,11 +86,11 @@ export class Sequential {
   }
 
   /** Scores [batch, classes] before the softmax. Test mode unless trainFlg. The result is a reused buffer. */
-  predict(x: Tensor | ByteImages, trainFlg = false): Tensor {
+  predict(x: Tensor | ImageBytes, trainFlg = false): Tensor {
     const [first, ...rest] = this.layers as [Layer, ...Layer[]];
     let out: Tensor;
-    if (x instanceof ByteImages) out = first instanceof Affine ? first.forward(x, trainFlg) : first.forward(x.toFloats(), trainFlg);
-    else out = first.forward(x, trainFlg);
+    if (x instanceof Tensor) out = first.forward(x, trainFlg);
+    else out = first instanceof Affine ? first.forward(x, trainFlg) : first.forward(x.toFloats(), trainFlg);
     for (const layer of rest) out = layer.forward(out, trainFlg);
     return out;
   }
@@ -101,13 +101,13 @@ export class Sequential {
   }
 
   /** Mean loss of the batch, plus the weight decay ½λΣ‖W‖². */
-  loss(x: Tensor | ByteImages, t: Labels, trainFlg = false): number {
+  loss(x: Tensor | ImageBytes, t: Labels, trainFlg = false): number {
     const y = this.predict(x, trainFlg);
     return this.lastLayer.forward(y, t) + this.weightDecay();
   }
 
   /** Fraction of rows whose highest score is the true class, in test mode; scored in blocks. */
-  accuracy(x: Tensor | ByteImages, t: Labels): number {
+  accuracy(x: Tensor | ImageBytes, t: Labels): number {
     const rows = x.shape.length === 0 ? 0 : x.shape[0]!;
     if (rows === 0) throw new RangeError('Sequential.accuracy: no rows to score');
     const labels = t instanceof Int32Array ? t : null;
@@ -144,7 +144,7 @@ export class Sequential {
    * Gradients by backpropagation in train mode, under the params' names; each W's gets λW
    * for the weight decay. The tensors are the layers' own gradient buffers.
    */
-  gradient(x: Tensor | ByteImages, t: Labels): Record<string, Tensor> {
+  gradient(x: Tensor | ImageBytes, t: Labels): Record<string, Tensor> {
     this.lossOfLastGradient = this.loss(x, t, true);
     let dout = this.lastLayer.backward(1);
     for (let i = this.layers.length - 1; i > 0; i--) dout = this.layers[i]!.backward(dout);

@@ -7,9 +7,8 @@ import { Relu } from '../layers/relu.js';
 import { SoftmaxWithLoss, toLabels, type LabelsInput } from '../layers/softmax_with_loss.js';
 import { Random } from '../tensor/random.js';
 import { formatShape } from '../tensor/shape.js';
-import { ByteImages } from '../tensor/byte_images.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { Network } from './network.js';
+import type { ImageBytes, Network } from './network.js';
 import { fits, memoryLimit, twoLayerBytes, whyNotFits } from '../util/memory.js';
 import { checkDType, checkOptions, describeValue } from '../util/options.js';
 
@@ -100,18 +99,18 @@ export class TwoLayerNet implements Network {
    * Class scores (before softmax), [batch, outputSize]. The result is a reused buffer.
    * trainFlg is accepted for the Network contract: this net is the same in training and test.
    */
-  predict(x: Tensor | ByteImages, _trainFlg?: boolean): Tensor {
+  predict(x: Tensor | ImageBytes, _trainFlg?: boolean): Tensor {
     this.checkInput(x);
     return this.affine2.forward(this.relu1.forward(this.affine1.forward(x)));
   }
 
   /** Mean cross-entropy loss of the batch. */
-  loss(x: Tensor | ByteImages, t: LabelsInput, _trainFlg?: boolean): number {
+  loss(x: Tensor | ImageBytes, t: LabelsInput, _trainFlg?: boolean): number {
     return this.lastLayer.forward(this.predict(x), t);
   }
 
   /** Fraction of rows whose highest score is the true class; scored in blocks. */
-  accuracy(x: Tensor | ByteImages, targets: LabelsInput): number {
+  accuracy(x: Tensor | ImageBytes, targets: LabelsInput): number {
     this.checkInput(x);
     const t = toLabels(targets, 'TwoLayerNet.accuracy');
     const rows = x.shape[0]!;
@@ -168,7 +167,7 @@ export class TwoLayerNet implements Network {
    * Gradients of every parameter by backpropagation: one forward pass, then each layer's
    * backward in reverse order. The returned tensors are the layers' own dW/db buffers.
    */
-  gradient(x: Tensor | ByteImages, t: LabelsInput): Params {
+  gradient(x: Tensor | ImageBytes, t: LabelsInput): Params {
     this.loss(x, t);
     let dout = this.lastLayer.backward(1);
     dout = this.affine2.backward(dout);
@@ -191,8 +190,8 @@ export class TwoLayerNet implements Network {
     return true;
   }
 
-  private checkInput(x: Tensor | ByteImages): void {
-    const rowSize = x instanceof ByteImages ? x.rowSize : x.size / x.shape[0]!;
+  private checkInput(x: Tensor | ImageBytes): void {
+    const rowSize = x instanceof Tensor ? x.size / x.shape[0]! : x.rowSize;
     if (x.shape.length < 2 || rowSize !== this.inputSize) {
       throw new RangeError(`TwoLayerNet: input has shape ${formatShape(x.shape)} but the network takes [batch, ${this.inputSize}]`);
     }

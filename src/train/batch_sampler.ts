@@ -2,13 +2,15 @@ import { getBackend } from '../backend/index.js';
 import { ByteImages } from '../tensor/byte_images.js';
 import { gatherRows } from '../tensor/ops.js';
 import type { Random } from '../tensor/random.js';
+import type { SparseImages, SparseRows } from '../tensor/sparse_images.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /**
  * Draws mini-batches with replacement, like np.random.choice(train_size, batch_size),
  * into buffers that are reused for every batch. From ByteImages, next() converts the
  * batch's rows to floats as it gathers them; nextBytes() copies them as bytes, for a
- * network that reads bytes. Both draw the same indices from the generator.
+ * network that reads bytes, and nextSparse() copies nothing: it takes the drawn rows of the
+ * images compressed. All three draw the same indices from the generator.
  */
 export class BatchSampler {
   private readonly indices: Int32Array;
@@ -53,6 +55,21 @@ export class BatchSampler {
     this.touched = x.touchRows(this.ahead);
     return [this.byteBatch, this.tBatch];
   }
+
+  /**
+   * The next batch as rows of `images`, these images compressed (SparseImages.compress): the
+   * drawn indices themselves, nothing copied. Both are overwritten by the following call.
+   */
+  nextSparse(images: SparseImages): [SparseRows, Int32Array] {
+    if (images.rows !== this.labels.length || images.rowSize !== (this.x.shape.slice(1).reduce((a, b) => a * b, 1))) {
+      throw new RangeError(`BatchSampler.nextSparse: the compressed images are [${images.shape.join(', ')}], the sampler's [${this.x.shape.join(', ')}]`);
+    }
+    this.draw();
+    if (this.sparseBatch?.images !== images) this.sparseBatch = images.take(this.indices);
+    return [this.sparseBatch, this.tBatch];
+  }
+
+  private sparseBatch: SparseRows | undefined;
 
   /** What the last read-ahead read (kept so the reads stay). */
   touched = 0;

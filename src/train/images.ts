@@ -1,4 +1,5 @@
 import { ByteImages } from '../tensor/byte_images.js';
+import { SparseImages } from '../tensor/sparse_images.js';
 import type { Labels } from '../layers/softmax_with_loss.js';
 import { readsBytes, type TrainableNetwork } from '../nets/network.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -29,6 +30,8 @@ export const SCORE_BLOCK_BYTES = 16 * 1024 * 1024;
  */
 export class BlockScorer {
   private block: Tensor | undefined;
+  /** Each byte set compressed on first use (null: not worth it), for this scorer's life. */
+  private readonly compressed = new WeakMap<ByteImages, SparseImages | null>();
 
   constructor(private readonly blockBytes = SCORE_BLOCK_BYTES) {}
 
@@ -40,8 +43,8 @@ export class BlockScorer {
     // Blocks slice the labels too, so a count that does not match must be refused here.
     const labels = t instanceof Tensor ? t.shape[0]! : t.length;
     if (labels !== rows) throw new RangeError(`accuracy: ${labels} labels for ${rows} images`);
-    // A network that reads bytes scores them as they are, in its own blocks.
-    if (readsBytes(network)) return network.accuracy(x, t);
+    // A network that reads bytes scores them as they are kept, in its own blocks.
+    if (readsBytes(network)) return network.accuracy(this.compressedOf(x)?.range() ?? x, t);
     const rowBytes = x.rowSize * (x.dtype === 'float32' ? 4 : 8);
     const size = Math.min(rows, network.evalBatchSize ?? DEFAULT_BLOCK, Math.max(1, Math.floor(this.blockBytes / rowBytes)));
     if (!this.block || this.block.dtype !== x.dtype || this.block.shape[0]! < size || this.block.size / this.block.shape[0]! !== x.rowSize) {
@@ -56,6 +59,20 @@ export class BlockScorer {
       correct += Math.round(network.accuracy(x.toFloats(start, end, this.block), targets) * (end - start));
     }
     return correct / rows;
+  }
+
+  /**
+   * x compressed to its nonzero pixels the first time this scorer is asked (undefined where
+   * that does not pay: SparseImages.compress). The pixels are read then: a set changed later
+   * in this scorer's life is scored as it was.
+   */
+  compressedOf(x: ByteImages): SparseImages | undefined {
+    let sparse = this.compressed.get(x);
+    if (sparse === undefined) {
+      sparse = SparseImages.compress(x) ?? null;
+      this.compressed.set(x, sparse);
+    }
+    return sparse ?? undefined;
   }
 }
 

@@ -1,9 +1,10 @@
 import type { Labels } from '../layers/softmax_with_loss.js';
-import { readsBytes, type ByteReadingNetwork, type TrainableNetwork } from '../nets/network.js';
+import { readsBytes, type ByteReadingNetwork, type ImageBytes, type TrainableNetwork } from '../nets/network.js';
 import { ByteImages } from '../tensor/byte_images.js';
 import { createOptimizer, OPTIMIZER_NAMES, type OptimizerOptions } from '../optim/create_optimizer.js';
 import type { Optimizer, OptimizerName, OptimizerState } from '../optim/optimizer.js';
 import { Random, type RandomState } from '../tensor/random.js';
+import type { SparseImages } from '../tensor/sparse_images.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkOptions } from '../util/options.js';
 import type { Accuracies, BackgroundScorer } from './background_scorer.js';
@@ -34,7 +35,12 @@ export interface TrainConfig {
   optimizerOptions?: Omit<OptimizerOptions, 'lr'>;
 }
 
-/** X: float rows (Tensor), or ByteImages (loadMnistBytes), converted per batch and per scoring block. */
+/**
+ * X: float rows (Tensor), or ByteImages (loadMnistBytes), converted per batch and per scoring
+ * block. A network that reads bytes (readsBytes) instead takes them compressed to their
+ * nonzero pixels once, when the trainer is made (and each evaluation set when first scored):
+ * changes to the bytes after that are not seen by this trainer.
+ */
 export interface TrainData<X extends TrainImages = Tensor> {
   xTrain: X;
   trainLabels: Int32Array;
@@ -146,6 +152,8 @@ export class Trainer {
   private readonly sampler: BatchSampler;
   /** The network, when the images are bytes and it takes them as they are. */
   private readonly byteReader: ByteReadingNetwork | undefined;
+  /** The training images compressed, when the network reads bytes and they are sparse. */
+  private readonly sparseTrain: SparseImages | undefined;
   readonly optimizer: Optimizer;
   private readonly losses: number[];
   private readonly epochs: EpochResult[];
@@ -180,6 +188,8 @@ export class Trainer {
     this.rng = new Random(config.seed);
     if (resume) this.rng.setState(resume.rng);
     this.byteReader = data.xTrain instanceof ByteImages && readsBytes(network) ? network : undefined;
+    // Its batches are then taken from the set compressed once, shared with the evaluations.
+    this.sparseTrain = this.byteReader ? this.scorer.compressedOf(data.xTrain as ByteImages) : undefined;
     this.sampler = new BatchSampler(data.xTrain, data.trainLabels, config.batchSize, this.rng);
     this.optimizer = makeOptimizer(config);
     if (resume?.optimizer) this.optimizer.loadState(resume.optimizer);
@@ -219,9 +229,9 @@ export class Trainer {
   step(): boolean {
     if (this.done) return false;
     const { network, optimizer, sampler, i } = this;
-    const [xBatch, tBatch] = this.byteReader ? sampler.nextBytes() : sampler.next(); // 1. mini-batch
+    const [xBatch, tBatch] = this.sparseTrain ? sampler.nextSparse(this.sparseTrain) : this.byteReader ? sampler.nextBytes() : sampler.next(); // 1. mini-batch
     // 2. gradient by backpropagation
-    const grad = xBatch instanceof ByteImages ? this.byteReader!.gradient(xBatch, tBatch) : network.gradient(xBatch, tBatch);
+    const grad = xBatch instanceof Tensor ? network.gradient(xBatch, tBatch) : this.byteReader!.gradient(xBatch, tBatch);
     // The loss logged is the one the gradient came from (before the update): computing
     // it again after the update would cost a second forward pass. It is checked before
     // the update, so a NaN is traced to the weights and batch that produced it.
@@ -299,7 +309,7 @@ export class Trainer {
     return this.optimizer.options.lr ?? this.config.learningRate;
   }
 
-  private checkDivergence(i: number, loss: number, xBatch: Tensor | ByteImages): void {
+  private checkDivergence(i: number, loss: number, xBatch: Tensor | ImageBytes): void {
     const lr = `the learning rate (${this.learningRate}) is probably too high`;
     if (!Number.isFinite(loss)) {
       const bad = findNonFinite(this.network);

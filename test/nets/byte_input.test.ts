@@ -13,6 +13,7 @@ import { MultiLayerNetExtend } from '../../src/nets/multi_layer_net_extend.js';
 import { SimpleConvNet } from '../../src/nets/simple_conv_net.js';
 import { TwoLayerNet } from '../../src/nets/two_layer_net.js';
 import { ByteImages } from '../../src/tensor/byte_images.js';
+import { SparseImages } from '../../src/tensor/sparse_images.js';
 import { Random } from '../../src/tensor/random.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { Trainer } from '../../src/train/train.js';
@@ -20,16 +21,23 @@ import { BACKENDS } from '../backend/helpers.js';
 
 const SCALE = 1 / 255;
 
-/** Rows of pixels, three quarters zero in runs (as MNIST's), in the backend's memory. */
-function images(rows: number, shape: readonly number[], dtype: DType, seed: number): ByteImages {
+/** Rows of pixels, `zeros` of them zero (three quarters by default, as MNIST's), in the backend's memory. */
+function images(rows: number, shape: readonly number[], dtype: DType, seed: number, zeros = 0.75): ByteImages {
   const size = shape.reduce((a, b) => a * b, 1);
   const bytes = getBackend().allocBytes(rows * size);
   const random = new Random(seed);
   for (let i = 0; i < bytes.length; i++) {
     const r = random.uniform();
-    bytes[i] = r < 0.75 ? 0 : 1 + Math.floor(random.uniform() * 255);
+    bytes[i] = r < zeros ? 0 : 1 + Math.floor(random.uniform() * 255);
   }
   return new ByteImages(bytes, [rows, ...shape], SCALE, dtype);
+}
+
+/** Rows `rows` of x as floats, gathered as a float batch would be. */
+function floatsOf(x: ByteImages, rows: Int32Array): Tensor {
+  const out = Tensor.empty([rows.length, ...x.shape.slice(1)], x.dtype);
+  x.gather(rows, out);
+  return out;
 }
 
 function labels(rows: number, classes: number): Int32Array {
@@ -113,6 +121,46 @@ for (const { label, make } of BACKENDS) {
         const ra = fromBytes.result(), rb = fromFloats.result();
         assertSameBits(ra.losses, rb.losses, `${dtype} losses`);
         assert.deepEqual(ra.epochs.map((e) => [e.trainAcc, e.testAcc]), rb.epochs.map((e) => [e.trainAcc, e.testAcc]));
+      }
+    });
+
+    for (const dtype of ['float64', 'float32'] as const) {
+      it(`rows of a compressed set taken by index (SparseRows), ${dtype}: the bits of the same rows as floats`, () => {
+        setBackend(backend);
+        const x = images(30, [64], dtype, 11);
+        const sparse = SparseImages.compress(x);
+        assert.ok(sparse, 'a quarter nonzero is worth compressing');
+        const rows = Int32Array.from([5, 0, 29, 5, 12, 7, 7, 18, 3, 26, 14]);
+        const t = labels(rows.length, 10);
+        const a = new TwoLayerNet(64, 20, 10, { weightInitStd: 0.1, seed: 4, dtype });
+        const b = new TwoLayerNet(64, 20, 10, { weightInitStd: 0.1, seed: 4, dtype });
+        assertSameBits(a.predict(sparse.take(rows)).data, b.predict(floatsOf(x, rows)).data, 'predict');
+        assertSameGradients(a.gradient(sparse.take(rows), t), b.gradient(floatsOf(x, rows), t), 'gradient');
+        assert.ok(Object.is(a.lastLoss, b.lastLoss), 'loss');
+        const all = labels(30, 10);
+        assert.equal(a.accuracy(sparse.range(), all), b.accuracy(x.toFloats(), all));
+        const make = (): MultiLayerNetExtend => new MultiLayerNetExtend(64, [20, 18], 10, { useBatchnorm: true, useDropout: true, dropoutRatio: 0.2, weightInitStd: 'he', seed: 9, dtype });
+        const c = make(), d = make();
+        for (let step = 0; step < 2; step++) assertSameGradients(c.gradient(sparse.take(rows), t), d.gradient(floatsOf(x, rows), t), `MultiLayerNetExtend gradient ${step}`);
+        assertSameBits(c.predict(sparse.range(4, 20)).data, d.predict(x.toFloats(4, 20)).data, 'MultiLayerNetExtend predict');
+      });
+    }
+
+    it('a Trainer fed bytes too dense to compress reads them as bytes, with the bits of floats', () => {
+      setBackend(backend);
+      for (const dtype of ['float64', 'float32'] as const) {
+        const x = images(60, [64], dtype, 12, 0.3), xt = images(20, [64], dtype, 13, 0.3);
+        assert.equal(SparseImages.compress(x), undefined, '70% nonzero is not worth compressing');
+        const t = labels(60, 10), tt = labels(20, 10);
+        const config = { iters: 12, batchSize: 10, learningRate: 0.1, seed: 8, evalEvery: 6 };
+        const a = new TwoLayerNet(64, 24, 10, { weightInitStd: 0.1, seed: 1, dtype });
+        const b = new TwoLayerNet(64, 24, 10, { weightInitStd: 0.1, seed: 1, dtype });
+        const fromBytes = new Trainer(a, { xTrain: x, trainLabels: t, xTest: xt, testLabels: tt }, config);
+        const fromFloats = new Trainer(b as TrainableNetwork, { xTrain: x.toFloats(), trainLabels: t, xTest: xt.toFloats(), testLabels: tt }, config);
+        while (fromBytes.step());
+        while (fromFloats.step());
+        for (const [key, value] of Object.entries(a.params)) assertSameBits(value.data, (b.params as Record<string, Tensor>)[key]!.data, `${dtype} ${key}`);
+        assertSameBits(fromBytes.result().losses, fromFloats.result().losses, `${dtype} losses`);
       }
     });
 

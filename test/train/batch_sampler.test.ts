@@ -1,10 +1,12 @@
-// BatchSampler: next() as floats and nextBytes() as bytes draw the same rows.
+// BatchSampler: next() as floats, nextBytes() as bytes and nextSparse() as rows of the
+// compressed images draw the same rows.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { getBackend } from '../../src/backend/index.js';
 import { ByteImages } from '../../src/tensor/byte_images.js';
 import { Random } from '../../src/tensor/random.js';
+import { SparseImages } from '../../src/tensor/sparse_images.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { BatchSampler } from '../../src/train/batch_sampler.js';
 
@@ -27,6 +29,26 @@ describe('BatchSampler', () => {
       assert.deepEqual(tb, tf);
       assert.deepEqual(xb.toFloats().data, xf.data);
     }
+  });
+
+  it('nextSparse() draws the rows and labels next() does, as indices into the compressed images', () => {
+    const x = images();
+    const sparse = SparseImages.compress(x, 1)!;
+    const floats = new BatchSampler(x, labels, 6, new Random(9));
+    const rows = new BatchSampler(x, labels, 6, new Random(9));
+    for (let round = 0; round < 4; round++) {
+      const [xf, tf] = floats.next();
+      const [xs, ts] = rows.nextSparse(sparse);
+      assert.deepEqual(xs.shape, [6, 3, 4]);
+      assert.deepEqual(ts, tf);
+      assert.deepEqual(xs.toFloats().data, xf.data);
+    }
+  });
+
+  it('nextSparse() refuses images compressed from another set in one line', () => {
+    const other = new ByteImages(getBackend().allocBytes(40 * 12), [40, 12], 1 / 255, 'float32');
+    const sampler = new BatchSampler(images(), labels, 2, new Random(1));
+    assert.throws(() => sampler.nextSparse(SparseImages.compress(other)!), /^RangeError: BatchSampler.nextSparse: the compressed images are \[40, 12\], the sampler's \[50, 3, 4\]$/);
   });
 
   it('nextBytes() refuses float images', () => {

@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import { getBackend } from '../../src/backend/index.js';
 import { ByteImages } from '../../src/tensor/byte_images.js';
 import { Tensor } from '../../src/tensor/tensor.js';
-import { floatRows } from '../../src/train/images.js';
+import { BlockScorer, floatRows } from '../../src/train/images.js';
+import { TwoLayerNet } from '../../src/nets/two_layer_net.js';
 
 function bytesOf(rows: number, size: number): ByteImages {
   const bytes = getBackend().allocBytes(rows * size);
@@ -40,5 +41,28 @@ describe('floatRows', () => {
 
   it('refuses rows outside the set in one line', () => {
     assert.throws(() => floatRows(bytesOf(2, 3), 1, 3), /^RangeError: ByteImages.toFloats: 1..3 is outside 0..2$/);
+  });
+});
+
+describe('BlockScorer', () => {
+  it('compresses a set once, on first use, and scores a network that reads bytes from it as from floats', () => {
+    const bytes = getBackend().allocBytes(40 * 30);
+    bytes.forEach((_, i) => (bytes[i] = i % 5 === 0 ? (i * 7) % 256 : 0));
+    const x = new ByteImages(bytes, [40, 30], 1 / 255, 'float64');
+    const scorer = new BlockScorer();
+    const sparse = scorer.compressedOf(x);
+    assert.ok(sparse, 'a fifth nonzero is worth compressing');
+    assert.equal(scorer.compressedOf(x), sparse, 'the same compression the second time');
+    const net = new TwoLayerNet(30, 8, 4, { seed: 2, weightInitStd: 0.5 });
+    const labels = Int32Array.from({ length: 40 }, (_, i) => i % 4);
+    assert.equal(scorer.accuracy(net, x, labels), net.accuracy(x.toFloats(), labels));
+  });
+
+  it('keeps a dense set as bytes', () => {
+    const bytes = getBackend().allocBytes(10 * 30).fill(9);
+    const scorer = new BlockScorer();
+    const x = new ByteImages(bytes, [10, 30], 1 / 255, 'float64');
+    assert.equal(scorer.compressedOf(x), undefined);
+    assert.equal(scorer.compressedOf(x), undefined);
   });
 });

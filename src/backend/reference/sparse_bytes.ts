@@ -1,10 +1,7 @@
-import type { FloatArray } from '../backend.js';
+import { MAX_SPARSE_COLUMNS, type FloatArray } from '../backend.js';
 
 // A byte matrix kept as its nonzero entries, row by row (CSR: offsets, columns, values), and
 // the product that reads it: the reference definitions and the checks every backend makes.
-
-/** Widest row compressBytes takes: its columns are Uint16. */
-export const MAX_SPARSE_COLUMNS = 65536;
 
 function checkCount(where: string, name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${where}: ${name} must be an integer ≥ 0, got ${value}`);

@@ -6,6 +6,7 @@ import { checkPoolPadding, convGeometry } from '../conv_geometry.js';
 import { checkAdamArgs } from '../reference/adam.js';
 import { checkByteBlock, checkByteRows, checkGemmBytes } from '../reference/bytes.js';
 import { referenceBackend } from '../reference/index.js';
+import { checkGemmSparseBytes, columnError } from '../reference/sparse_bytes.js';
 import type { TypedKernels } from './exports.js';
 import { Marshal } from './marshal.js';
 import type { ConvCall, ThreadPool } from './pool.js';
@@ -328,9 +329,18 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
         }, choice.work);
       });
     },
-    // TODO(csrwasm): the wasm kernels; until then the reference's loops on the same arrays.
+    // TODO(csrwasm): the wasm kernels; until then the taken rows expanded to bytes for gemmBytes.
     gemmSparseBytes(transA, m, n, k, rows, offsets, columns, values, scale, b, bOffset, ldb, beta, c, cOffset, ldc) {
-      referenceBackend.gemmSparseBytes(transA, m, n, k, rows, offsets, columns, values, scale, b, bOffset, ldb, beta, c, cOffset, ldc);
+      checkGemmSparseBytes(transA, m, n, k, rows, offsets, columns, values, scale, b, bOffset, ldb, c, cOffset, ldc);
+      const width = transA ? m : k;
+      const dense = new Uint8Array(rows.length * width);
+      rows.forEach((r, i) => {
+        for (let e = offsets[r]!; e < offsets[r + 1]!; e++) {
+          if (columns[e]! >= width) throw columnError(r, columns[e]!, width);
+          dense[i * width + columns[e]!] = values[e]!;
+        }
+      });
+      this.gemmBytes(transA, m, n, k, dense, 0, width, scale, b, bOffset, ldb, beta, c, cOffset, ldc);
     },
     nonzeroOffsets(rows, cols, src, srcOffset, offsets) {
       return referenceBackend.nonzeroOffsets(rows, cols, src, srcOffset, offsets);
