@@ -252,6 +252,14 @@ export class Trainer {
     return !this.done;
   }
 
+  /**
+   * The network's accuracy on x against t, scored as this trainer's evaluations are: byte
+   * sets compressed once (the training set's compression is the batches' own) and kept.
+   */
+  accuracy(x: TrainImages, t: Labels): number {
+    return this.scorer.accuracy(this.network, x, t);
+  }
+
   /** Seconds this trainer has spent in evaluations (not counting earlier runs of a resumed training). */
   get evaluationSeconds(): number {
     return this.evaluationMs / 1000;

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { getBackend, type Backend } from '../../backend/index.js';
 import { defaultMnistDir, loadMnistBytes, type MnistBytes as MnistData } from '../../data/mnist.js';
-import { BlockScorer, type TrainImages } from '../../train/images.js';
+import type { TrainImages } from '../../train/images.js';
 import type { Labels } from '../../layers/softmax_with_loss.js';
 import { removeInFlightTempFilesSync } from '../../io/atomic.js';
 import { saveNetwork } from '../../io/model_file.js';
@@ -366,7 +366,7 @@ async function trainInFolder(
       wroteModel = true;
       await writer.markFinished();
       timeline?.lap('files');
-      const final = finalAccuracy(network, data, result, setup.train);
+      const final = finalAccuracy((x, t) => trainer.accuracy(x, t), data, result, setup.train);
       timeline?.lap('final score');
       report(io, f.json === true, runDir, result, final, timeline);
       return 0;
@@ -381,9 +381,7 @@ async function trainInFolder(
  * only, so the last evaluation can be far from the end (a run shorter than an epoch
  * was last evaluated after its first iteration); the final weights are then scored.
  */
-function finalAccuracy(network: Network, data: MnistData, result: TrainResult, train: RunSetup['train']): FinalAccuracy {
-  const scorer = new BlockScorer();
-  const accuracy = (x: TrainImages, t: Labels): number => scorer.accuracy(network, x, t);
+function finalAccuracy(accuracy: (x: TrainImages, t: Labels) => number, data: MnistData, result: TrainResult, train: RunSetup['train']): FinalAccuracy {
   const last = result.epochs[result.epochs.length - 1];
   const sample = train.evaluateSampleNumPerEpoch;
   if (sample !== undefined) {
