@@ -121,6 +121,8 @@ for (const { label, make } of BACKENDS) {
         const ra = fromBytes.result(), rb = fromFloats.result();
         assertSameBits(ra.losses, rb.losses, `${dtype} losses`);
         assert.deepEqual(ra.epochs.map((e) => [e.trainAcc, e.testAcc]), rb.epochs.map((e) => [e.trainAcc, e.testAcc]));
+        assert.equal(fromBytes.accuracy(xt, tt), fromFloats.accuracy(xt.toFloats(), tt), `${dtype} Trainer.accuracy`);
+        assert.equal(fromBytes.accuracy(x, t), b.accuracy(x.toFloats(), t), `${dtype} Trainer.accuracy of the training set`);
       }
     });
 
