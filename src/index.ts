@@ -43,7 +43,7 @@ export { weightInitScale, WEIGHT_INIT_NAMES, type WeightInit } from './nets/weig
 export { Sequential, type LossLayer, type SequentialOptions } from './nets/sequential.js';
 export { MultiLayerNet, ACTIVATIONS, type Activation, type MultiLayerNetOptions, type MultiLayerNetExtendOptions, type MultiLayerNetSpec } from './nets/multi_layer_net.js';
 export { MultiLayerNetExtend } from './nets/multi_layer_net_extend.js';
-export { specInputSize, readsBytes, type Network, type TrainableNetwork, type ByteReadingNetwork, type NetworkSpec, type ConvNetSpec } from './nets/network.js';
+export { specInputSize, readsBytes, type Network, type TrainableNetwork, type ByteReadingNetwork, type ImageBytes, type NetworkSpec, type ConvNetSpec } from './nets/network.js';
 export { SimpleConvNet, type SimpleConvNetOptions, type SimpleConvNetSpec } from './nets/simple_conv_net.js';
 export { DeepConvNet, BOOK_DEEP_CONV_PARAMS, type DeepConvNetOptions, type DeepConvNetSpec } from './nets/deep_conv_net.js';
 export type { ConvParam, InputDim } from './nets/conv_images.js';
@@ -63,6 +63,7 @@ export { mnistFromBytes, MNIST_IDX_NAMES, type MnistIdxBytes, type MnistFromByte
 
 export { Trainer } from './train/train.js';
 export { ByteImages } from './tensor/byte_images.js';
+export { SparseImages, SparseRows, MAX_SPARSE_DENSITY } from './tensor/sparse_images.js';
 export { BlockScorer, type TrainImages } from './train/images.js';
 export { encodeNetwork, decodeNetwork, type LoadedNetwork } from './io/model.js';
 export { encodeSafetensors, decodeSafetensors, SafetensorsError, type SafetensorsTensor, type SafetensorsContents } from './io/safetensors.js';
