@@ -338,22 +338,26 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
     gemmSparseBytes(transA, m, n, k, rows, offsets, columns, values, scale, b, bOffset, ldb, beta, c, cOffset, ldc) {
       checkGemmSparseBytes(transA, m, n, k, rows, offsets, columns, values, scale, b, bOffset, ldb, c, cOffset, ldc);
       const table = tableFor(b, c);
-      // The CSR is a dataset's, compressed once: copying it in for every batch would cost far
-      // more than the product. An empty C has nothing to compute, only columns to check.
-      if (!table || !rt.owns(offsets) || !rt.owns(columns) || !rt.owns(values) || m === 0 || n === 0) {
+      // An empty C has nothing to compute, only columns to check.
+      if (!table || m === 0 || n === 0) {
         referenceBackend.gemmSparseBytes(transA, m, n, k, rows, offsets, columns, values, scale, b, bOffset, ldb, beta, c, cOffset, ldc);
         return;
       }
       let entries = 0;
       for (let i = 0; i < rows.length; i++) entries += offsets[rows[i]! + 1]! - offsets[rows[i]!]!;
+      // A CSR outside this memory (a dataset's, compressed once) is not copied in whole for
+      // each batch: only the taken rows' entries are, as a CSR of their own.
+      const csr = rt.owns(offsets) && rt.owns(columns) && rt.owns(values)
+        ? { rows, offsets, columns, values }
+        : takenRows(rows, offsets, columns, values, entries);
       const bLength = k > 0 ? extent(k, n, ldb, 'B') : 0;
       const cLength = extent(m, n, ldc, 'C');
       gemmPaths.csr++;
       marshalled((ms) => {
         const { split, bad } = pool.csr({
           f32: table === rt.f32, transA, m, n, k,
-          rows: ms.input(rows, 0, rows.length), offsets: offsets.byteOffset, columns: columns.byteOffset, values: values.byteOffset,
-          limit: Math.min(columns.length, values.length), scale,
+          rows: ms.input(csr.rows), offsets: ms.input(csr.offsets), columns: ms.input(csr.columns), values: ms.input(csr.values),
+          limit: Math.min(csr.columns.length, csr.values.length), scale,
           b: bLength > 0 ? ms.input(b, bOffset, bLength) : 0, ldb, beta, c: ms.output(c, cOffset, cLength), ldc,
         }, entries * n + rows.length);
         if (split) csrPaths.split++;
@@ -556,6 +560,23 @@ function checkLabels(labels: Int32Array, rows: number, cols: number): void {
     const label = labels[i]!;
     if (!(label >= 0 && label < cols)) throw new RangeError(`labels: ${label} at row ${i} is outside 0..${cols - 1}`);
   }
+}
+
+/** The taken rows' entries as a CSR of their own (rows 0, 1, …), for a CSR outside wasm memory. */
+function takenRows(
+  rows: Int32Array, offsets: Int32Array, columns: Uint16Array, values: Uint8Array, entries: number,
+): { rows: Int32Array; offsets: Int32Array; columns: Uint16Array; values: Uint8Array } {
+  const own = { rows: new Int32Array(rows.length), offsets: new Int32Array(rows.length + 1), columns: new Uint16Array(entries), values: new Uint8Array(entries) };
+  let at = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const start = offsets[rows[i]!]!, end = offsets[rows[i]! + 1]!;
+    own.columns.set(columns.subarray(start, end), at);
+    own.values.set(values.subarray(start, end), at);
+    at += end - start;
+    own.rows[i] = i;
+    own.offsets[i + 1] = at;
+  }
+  return own;
 }
 
 /** The error the reference throws for the first entry, in op(A)'s order, whose column is ≥ width (the kernels stop at any). */
