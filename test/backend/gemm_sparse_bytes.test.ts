@@ -260,14 +260,15 @@ for (const { label, make } of BACKENDS) {
 
     it("sums each element in op(A)'s order and skips zero values: unsorted and repeated columns, stored zeros, a scale that rounds to 0", () => {
       const random = rng(25);
-      // Three stored rows of a width-6 matrix; row 1 unsorted with a repeated column and a stored 0.
+      // Three stored rows of a width-6 matrix; row 1 (ten entries: a group of eight and two)
+      // unsorted, with repeated columns and stored 0s, one of them column 2's only entry.
       const keep: Uint8Array[] = [];
       const offsets = storage(backend, 'backend', Int32Array, 4, keep);
-      offsets.set([0, 2, 7, 9]);
-      const columns = storage(backend, 'backend', Uint16Array, 9, keep);
-      columns.set([1, 4, 5, 0, 5, 2, 3, 0, 5]);
-      const values = storage(backend, 'backend', Uint8Array, 9, keep);
-      values.set([200, 3, 17, 99, 255, 0, 64, 1, 128]);
+      offsets.set([0, 2, 12, 14]);
+      const columns = storage(backend, 'backend', Uint16Array, 14, keep);
+      columns.set([1, 4, 5, 0, 5, 2, 3, 1, 4, 0, 3, 5, 0, 5]);
+      const values = storage(backend, 'backend', Uint8Array, 14, keep);
+      values.set([200, 3, 17, 99, 255, 0, 64, 7, 9, 11, 0, 13, 1, 128]);
       const rows = Int32Array.from([1, 0, 2, 1]);
       for (const dtype of DTYPES) {
         for (const transA of [false, true]) {

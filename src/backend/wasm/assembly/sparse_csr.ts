@@ -154,6 +154,42 @@ export function gemmCsrNN<T>(
   return 0;
 }
 
+// Stores the entries at ip..end (columns; values at vp) in range q0..q0 + P at their
+// pixels' cursors, as records of B's row bRow and the value from table. Returns 1 when a
+// value is 0 (a stored 0 byte, or a scale that rounds one to 0), which dropZeros then removes.
+@inline
+function scatterRow<T>(ranged: bool, ip: usize, end: usize, vp: usize, q0: u32, P: u32, cursors: usize, lists: usize, table: usize, bRow: u32): i32 {
+  let zero = 0;
+  for (; ip < end; ip += 2, vp++) {
+    const u = <u32>load<u16>(ip) - q0;
+    if (ranged && u >= P) continue;
+    const cur = cursors + (<usize>u << 2);
+    const slot = load<u32>(cur);
+    const v = load<T>(table + (<usize>load<u8>(vp) << alignof<T>()));
+    const record = lists + <usize>slot * entryBytes<T>();
+    store<u32>(record, bRow);
+    store<T>(record, v, sizeof<T>());
+    store<u32>(cur, slot + 1);
+    zero |= <i32>(v == 0);
+  }
+  return zero;
+}
+
+// Removes the records of value 0 from each pixel's list (kept in order), moving its cursor back.
+function dropZeros<T>(P: u32, starts: usize, cursors: usize, lists: usize): void {
+  const R = entryBytes<T>();
+  for (let u: u32 = 0; u < P; u++) {
+    const end = lists + <usize>load<u32>(cursors + (<usize>u << 2)) * R;
+    let to = lists + <usize>load<u32>(starts + (<usize>u << 2)) * R;
+    for (let r = to; r < end; r += R) {
+      if (load<T>(r, sizeof<T>()) == 0) continue;
+      if (r != to) memory.copy(to, r, R);
+      to += R;
+    }
+    store<u32>(cursors + (<usize>u << 2), <u32>((to - lists) / R));
+  }
+}
+
 // TN: C[p, :] (=|+=) Σ T(value · scale) · B[i, :] over the taken rows i (in the order given)
 // and their entries in column p, for the pixels p in p0..p1 (C's rows: a task's share). A
 // counting transposition: the entries in range are counted per pixel, each pixel gets a
@@ -174,12 +210,12 @@ export function gemmCsrTN<T>(
   const table = scratch;
   for (let v = 0; v < 256; v++) store<T>(table + <usize>v * size, <T>(<f64>v * scale));
   const starts = table + 256 * 8;
-  const cursors = starts + (<usize>PIXEL_CAP << 2);
-  const lists = cursors + (<usize>PIXEL_CAP << 2);
-  const cap = <u32>((<usize>CSR_SCRATCH_BYTES - (lists - scratch)) / R);
   let touched: u32 = 0;
   for (let q0 = p0; q0 < p1; q0 += PIXEL_CAP) {
     const P = <u32>min(PIXEL_CAP, p1 - q0);
+    const cursors = starts + (<usize>P << 2);
+    const lists = (cursors + (<usize>P << 2) + 15) & ~(<usize>15);
+    const cap = <u32>((<usize>CSR_SCRATCH_BYTES - (lists - scratch)) / R);
     let accumulate = beta != 0;
     // The walk's position: taken row i, entry e of it.
     let i = 0;
@@ -195,24 +231,41 @@ export function gemmCsrTN<T>(
         }
         const row = <usize>load<i32>(rows + (<usize>i << 2));
         const e1 = load<i32>(offsets + (row << 2), 4);
-        // The whole rest of the row fits unless it has more entries than the lists' room.
-        const fits = <u32>(e1 - e) <= cap - total;
-        for (; e < e1; e++) {
-          if (!fits && total == cap) {
-            full = true;
-            break;
+        if (<u32>(e1 - e) <= cap - total) {
+          // The rest of the row fits whatever its columns: counted without testing for room.
+          const end = columns + (<usize>e1 << 1);
+          let kept: u32 = 0;
+          for (let ip = columns + (<usize>e << 1); ip < end; ip += 2) {
+            const column = <u32>load<u16>(ip);
+            const u = column - <u32>q0;
+            if (u < P) {
+              const at = starts + (<usize>u << 2);
+              store<u32>(at, load<u32>(at) + 1);
+              kept++;
+            } else if (column >= <u32>width) {
+              return 1;
+            }
           }
-          const column = <u32>load<u16>(columns + (<usize>e << 1));
-          const u = column - <u32>q0;
-          if (u < P) {
-            const at = starts + (<usize>u << 2);
-            store<u32>(at, load<u32>(at) + 1);
-            total++;
-          } else if (column >= <u32>width) {
-            return 1;
+          total += kept;
+          e = e1;
+        } else {
+          for (; e < e1; e++) {
+            if (total == cap) {
+              full = true;
+              break;
+            }
+            const column = <u32>load<u16>(columns + (<usize>e << 1));
+            const u = column - <u32>q0;
+            if (u < P) {
+              const at = starts + (<usize>u << 2);
+              store<u32>(at, load<u32>(at) + 1);
+              total++;
+            } else if (column >= <u32>width) {
+              return 1;
+            }
           }
+          if (full) break;
         }
-        if (full) break;
         i++;
         if (i < count) e = load<i32>(offsets + (<usize>load<i32>(rows + (<usize>i << 2)) << 2));
       }
@@ -224,25 +277,20 @@ export function gemmCsrTN<T>(
         store<u32>(cursors + (<usize>u << 2), at);
         at += k;
       }
-      // The same entries again, each at its pixel's cursor; a zero value's record is
-      // written but not kept (the cursor stays), so its slot is the next entry's.
+      // The same entries again, each at its pixel's cursor. A task holding every pixel
+      // (and its columns all checked) needs no range test.
+      const ranged = q0 != 0 || <i32>P < width;
+      let zeros = 0;
       for (let t = si; t <= i && t < count; t++) {
         const row = <usize>load<i32>(rows + (<usize>t << 2));
         const a = t == si ? se : load<i32>(offsets + (row << 2));
         const z = t == i ? e : load<i32>(offsets + (row << 2), 4);
         const bRow = <u32>(b + <usize>t * ldbBytes);
-        for (let f = a; f < z; f++) {
-          const u = <u32>load<u16>(columns + (<usize>f << 1)) - <u32>q0;
-          if (u >= P) continue;
-          const cur = cursors + (<usize>u << 2);
-          const slot = load<u32>(cur);
-          const v = load<T>(table + (<usize>load<u8>(values + <usize>f) << alignof<T>()));
-          const record = lists + <usize>slot * R;
-          store<u32>(record, bRow);
-          store<T>(record, v, size);
-          store<u32>(cur, slot + <u32>(v != 0));
-        }
+        zeros |= ranged
+          ? scatterRow<T>(true, columns + (<usize>a << 1), columns + (<usize>z << 1), values + <usize>a, <u32>q0, P, cursors, lists, table, bRow)
+          : scatterRow<T>(false, columns + (<usize>a << 1), columns + (<usize>z << 1), values + <usize>a, <u32>q0, P, cursors, lists, table, bRow);
       }
+      if (zeros != 0) dropZeros<T>(P, starts, cursors, lists);
       let cRow = c + <usize>q0 * ldcBytes;
       for (let u: u32 = 0; u < P; u++) {
         const start = load<u32>(starts + (<usize>u << 2));
