@@ -198,7 +198,7 @@ function dropZeros<T>(P: u32, starts: usize, cursors: usize, lists: usize): void
 // then each list is applied. Entries beyond the list space run in further passes, which
 // accumulate; pixels beyond PIXEL_CAP in further walks.
 //   count: taken rows (k); b: k×n (T), ldb; c: width×n (T), ldc; scratch: CSR_SCRATCH_BYTES:
-//   value table (256 T), starts and cursors (PIXEL_CAP u32 each), then the lists
+//   value table (256 T, room for f64), then per walk starts and cursors (a u32 per pixel) and the lists
 export function gemmCsrTN<T>(
   count: i32, rows: usize, offsets: usize, columns: usize, values: usize, scale: f64, width: i32,
   b: usize, ldb: i32, beta: i32, c: usize, ldc: i32, n: i32, p0: i32, p1: i32, scratch: usize,
