@@ -21,6 +21,7 @@ async function runKernelSuite(): Promise<SuiteResult> {
   await import('../backend/adam_kernel.test.js');
   await import('../backend/bytes_kernels.test.js');
   await import('../backend/gemm_bytes.test.js');
+  await import('../backend/gemm_sparse_bytes.test.js');
   return { report, crossOriginIsolated: globalThis.crossOriginIsolated === true, outcomes: await runRegistered() };
 }
 

@@ -18,8 +18,20 @@ type GemmBytes = (
   beta: number, c: number, ldc: number, i0: number, i1: number, j0: number, j1: number, scratch: number,
 ) => void;
 
+/**
+ * gemmSparseBytes' product over rows i0..i1 of C (assembly/sparse_csr.ts): NN when transA
+ * is 0, C's rows from taken rows i0..i1; TN when 1, C's rows (pixels) i0..i1 from all
+ * `count` taken rows. limit: entries readable at columns/values; width: op(A)'s columns.
+ * Returns 1 when an entry's column is ≥ width (C is then partly written), else 0.
+ */
+type GemmCsr = (
+  transA: number, count: number, rows: number, offsets: number, columns: number, values: number, limit: number, scale: number, width: number,
+  b: number, ldb: number, beta: number, c: number, ldc: number, n: number, i0: number, i1: number, scratch: number,
+) => number;
+
 export interface TypedKernels {
   gemm: Gemm;
+  gemmCsr: GemmCsr;
   gemmSparse: GemmSparse;
   gemmBytes: GemmBytes;
   /** Zeros in a rows×cols block (row stride ld), or a partial count: ≥ target exactly when the block has ≥ target. */
@@ -66,12 +78,16 @@ export interface ModuleExports {
   /** Zero bytes in a rows×cols block (row stride ld), or a partial count: ≥ target exactly when the block has ≥ target. */
   countZeroBytes(rows: number, cols: number, a: number, ld: number, target: number): number;
   gemmScratchBytes(): number;
+  /** Int32 offsets of a rows×cols block's nonzero bytes (offsets[0] = 0); returns their total, as an unsigned 32-bit count. */
+  nonzeroOffsets(rows: number, cols: number, src: number, offsets: number): number;
+  /** Each row's nonzero bytes into columns (Uint16) and values from offsets[r]; the first row they do not fill exactly, or −1. */
+  compressBytes(rows: number, cols: number, src: number, offsets: number, columns: number, values: number): number;
   /** Position of the first of n int32s outside 0..limit − 1, or −1 when all are inside. */
   firstOutside(n: number, values: number, limit: number): number;
 }
 
 const KERNEL_NAMES = [
-  'gemm', 'gemmSparse', 'gemmBytes', 'countZeros', 'addRowVector', 'sumRows', 'reluForward', 'reluBackward', 'sigmoidForward',
+  'gemm', 'gemmSparse', 'gemmBytes', 'gemmCsr', 'countZeros', 'addRowVector', 'sumRows', 'reluForward', 'reluBackward', 'sigmoidForward',
   'sigmoidBackward', 'softmaxRows', 'crossEntropyLabels', 'crossEntropyOneHot', 'sceBackwardLabels',
   'sceBackwardOneHot', 'gatherRows', 'gatherBytes', 'bytesToFloats', 'argmaxRows', 'axpy', 'adamUpdate', 'im2col', 'col2im', 'transposeBatch', 'maxPoolForward',
   'maxPoolBackward',

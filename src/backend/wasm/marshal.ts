@@ -5,7 +5,7 @@
 import type { Block } from './allocator.js';
 import type { Runtime } from './runtime.js';
 
-type Numeric = Float64Array | Float32Array | Int32Array | Uint8Array;
+type Numeric = Float64Array | Float32Array | Int32Array | Uint16Array | Uint8Array;
 
 interface Staged {
   array: Numeric;

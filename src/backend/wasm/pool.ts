@@ -13,8 +13,8 @@
 import type { Block } from './allocator.js';
 import type { WasmHost } from './host.js';
 import {
-  CONTROL_INTS, DONE, drain, FAILED, REMAIN, runConv, spinWhileEqual, WAKE, writeAdam, writeBytes, writeConv, writeGather, writeJob,
-  type AdamJob, type BytesJob, type ConvJob, type GatherJob, type GemmJob,
+  CONTROL_INTS, csrFailed, DONE, drain, FAILED, REMAIN, runConv, runCsr, spinWhileEqual, WAKE, writeAdam, writeBytes, writeConv, writeCsr,
+  writeGather, writeJob, type AdamJob, type BytesJob, type ConvJob, type CsrJob, type GatherJob, type GemmJob,
 } from './protocol.js';
 import type { Runtime } from './runtime.js';
 
@@ -86,6 +86,7 @@ export type GatherCall = Omit<GatherJob, 'chunk'>;
 export type ConvCall = Omit<ConvJob, 'chunk'>;
 export type AdamCall = Omit<AdamJob, 'chunk'>;
 export type BytesCall = Omit<BytesJob, 'chunk'>;
+export type CsrCall = Omit<CsrJob, 'chunk'>;
 
 export class ThreadPool {
   /** Threads started: the calling thread and threads − 1 workers. */
@@ -237,6 +238,27 @@ export class ThreadPool {
     writeBytes(ctl, { ...call, chunk });
     this.run(ctl, total, 'a byte conversion');
     return true;
+  }
+
+  /**
+   * Runs one CSR product (gemmSparseBytes; rows and offsets already checked) of `work`
+   * multiply-adds, whole here or split into bands of C's rows as a sparse GEMM is. A TN
+   * band walks every taken row for the entries in its pixels, so TN makes one band per
+   * thread. Returns whether it was split, and whether an entry's column was past op(A)'s
+   * width (C is then partly written).
+   */
+  csr(call: CsrCall, work: number): { split: boolean; bad: boolean } {
+    const wanted = call.transA ? this.active : Math.min(this.active * 4, Math.max(this.active, Math.floor(work / TASK_WORK)));
+    const chunk = Math.ceil(call.m / wanted / ROW_ALIGN) * ROW_ALIGN;
+    const total = chunk > 0 ? Math.ceil(call.m / chunk) : 0;
+    if (this.active === 1 || work < THREADING_THRESHOLD || total < 2) {
+      const bad = runCsr(call.f32 ? this.rt.f32 : this.rt.f64, call, 0, call.m, this.scratch[0]!.ptr);
+      return { split: false, bad };
+    }
+    const ctl = this.controlView();
+    writeCsr(ctl, { ...call, chunk });
+    this.run(ctl, total, 'a sparse byte product');
+    return { split: true, bad: csrFailed(ctl) };
   }
 
   /** Publishes the job written to ctl as `total` tasks, takes tasks too, and waits for the rest. */

@@ -3,7 +3,8 @@
 //
 // A job is a GEMM split into `total` tasks, each a band of rows (or columns) of C, a
 // row gather split into bands of output rows, a convolution kernel split into bands of
-// images, or an Adam update split into ranges of elements (KIND says which). Main
+// images, an Adam update split into ranges of elements, or a CSR product split into bands
+// of C's rows (KIND says which). Main
 // writes the parameters, resets DONE, then publishes REMAIN = total; every thread claims
 // tasks with Atomics.sub(REMAIN) until the count runs out. A claim is valid only when the
 // value it took was positive, so a late claim from a finished job (REMAIN ≤ 0) can never
@@ -33,16 +34,23 @@ const LDC = 16;
 const BY_ROWS = 17;
 const CHUNK = 18;
 const SPARSE = 19;
-const KIND = 20; // JOB_GEMM, JOB_GATHER, JOB_CONV, JOB_ADAM or JOB_BYTES
+const KIND = 20; // JOB_GEMM, JOB_GATHER, JOB_CONV, JOB_ADAM, JOB_BYTES or JOB_CSR
 const JOB_GEMM = 0;
 const JOB_GATHER = 1;
 const JOB_CONV = 2;
 const JOB_ADAM = 3;
 const JOB_BYTES = 4;
+const JOB_CSR = 5;
 const CONV_OP = 21; // index of the op in CONV_OPS
 const CONV_SHAPE = 22; // 9 slots: c, h, w, fh, fw, stride, pad, oh, ow
 const SCALARS = 22; // up to four f64 (Adam's lrT, rest1, rest2, eps; a scale): 8 slots, each f64 as two int32 halves
 const BYTES_A = 31; // a GEMM whose A is bytes (its scale is scalar 0)
+// A CSR job's scale is scalar 0; the next scalars' slots hold its other arguments.
+const CSR_COLUMNS = SCALARS + 2;
+const CSR_VALUES = SCALARS + 3;
+const CSR_LIMIT = SCALARS + 4;
+/** Set by a CSR task that met a column past op(A)'s width; main reads it once all are done. */
+const CSR_BAD = SCALARS + 5;
 export const CONTROL_INTS = 32; // 128 bytes, two cache lines
 
 export interface GemmJob {
@@ -125,6 +133,82 @@ export interface AdamJob {
   v: number;
   /** Elements per task. */
   chunk: number;
+}
+
+/**
+ * gemmSparseBytes (Backend) split into bands of `chunk` rows of C: NN, rows of op(A) taken
+ * by index; TN, pixels, each band walking every taken row. Every element of C is summed by
+ * one task in op(A)'s order, so any split gives the same bits. Rows and offsets are checked
+ * by the caller; columns by the kernel.
+ */
+export interface CsrJob {
+  f32: boolean;
+  transA: boolean;
+  /** C's rows: the taken rows (NN) or op(A)'s columns (TN). */
+  m: number;
+  n: number;
+  /** B's rows: op(A)'s columns (NN) or the taken rows (TN). */
+  k: number;
+  /** Addresses of the taken rows (Int32), offsets (Int32), columns (Uint16) and values (Uint8). */
+  rows: number;
+  offsets: number;
+  columns: number;
+  values: number;
+  /** Entries readable at columns and values. */
+  limit: number;
+  scale: number;
+  b: number;
+  ldb: number;
+  beta: number;
+  c: number;
+  ldc: number;
+  /** Rows of C per task. */
+  chunk: number;
+}
+
+/** Runs `job`'s kernel on rows i0..i1 of C; true when it met a column ≥ op(A)'s width. */
+export function runCsr(kernels: TypedKernels, job: Omit<CsrJob, 'chunk' | 'f32'>, i0: number, i1: number, scratch: number): boolean {
+  return kernels.gemmCsr(
+    +job.transA, job.transA ? job.k : job.m, job.rows, job.offsets, job.columns, job.values, job.limit, job.scale,
+    job.transA ? job.m : job.k, job.b, job.ldb, job.beta, job.c, job.ldc, job.n, i0, i1, scratch,
+  ) !== 0;
+}
+
+// A CSR job reuses the GEMM's slots for its shape and B, C; A and LDA hold the rows and offsets.
+export function writeCsr(ctl: Int32Array, job: CsrJob): void {
+  ctl[KIND] = JOB_CSR;
+  ctl[DTYPE] = job.f32 ? 1 : 0;
+  ctl[TRANS_A] = job.transA ? 1 : 0;
+  ctl[M] = job.m;
+  ctl[N] = job.n;
+  ctl[K] = job.k;
+  ctl[A] = job.rows;
+  ctl[LDA] = job.offsets;
+  ctl[B] = job.b;
+  ctl[LDB] = job.ldb;
+  ctl[BETA] = job.beta;
+  ctl[C] = job.c;
+  ctl[LDC] = job.ldc;
+  ctl[CHUNK] = job.chunk;
+  writeScalar(ctl, 0, job.scale);
+  ctl[CSR_COLUMNS] = job.columns;
+  ctl[CSR_VALUES] = job.values;
+  ctl[CSR_LIMIT] = job.limit;
+  ctl[CSR_BAD] = 0;
+}
+
+/** Whether a task of the CSR job just run met a column ≥ op(A)'s width. */
+export function csrFailed(ctl: Int32Array): boolean {
+  return Atomics.load(ctl, CSR_BAD) !== 0;
+}
+
+function readCsr(ctl: Int32Array): Omit<CsrJob, 'chunk' | 'f32'> {
+  // >>> 0 reads a wrapped address back as unsigned.
+  return {
+    transA: ctl[TRANS_A] === 1, m: ctl[M]!, n: ctl[N]!, k: ctl[K]!,
+    rows: ctl[A]! >>> 0, offsets: ctl[LDA]! >>> 0, columns: ctl[CSR_COLUMNS]! >>> 0, values: ctl[CSR_VALUES]! >>> 0, limit: ctl[CSR_LIMIT]!,
+    scale: readScalar(ctl, 0), b: ctl[B]! >>> 0, ldb: ctl[LDB]!, beta: ctl[BETA]!, c: ctl[C]! >>> 0, ldc: ctl[LDC]!,
+  };
 }
 
 // The scalars travel as their exact bits: two int32 halves of each f64, in the slots from
@@ -281,6 +365,14 @@ export function drain(ctl: Int32Array, f64: TypedKernels, f32: TypedKernels, scr
       const job = readConv(ctl);
       const i0 = task * chunk, i1 = Math.min(job.n, i0 + chunk);
       runTask(ctl, () => runConv(kernels, job, i0, i1));
+      continue;
+    }
+    if (ctl[KIND] === JOB_CSR) {
+      const job = readCsr(ctl);
+      const i0 = task * chunk, i1 = Math.min(job.m, i0 + chunk);
+      runTask(ctl, () => {
+        if (runCsr(kernels, job, i0, i1, scratch)) Atomics.store(ctl, CSR_BAD, 1);
+      });
       continue;
     }
     if (ctl[KIND] === JOB_ADAM) {

@@ -38,6 +38,10 @@ export interface Runtime {
   firstOutside(n: number, values: number, limit: number): number;
   /** Zero bytes in a rows×cols block (row stride ld), or a partial count: ≥ target exactly when the block has ≥ target. */
   countZeroBytes(rows: number, cols: number, a: number, ld: number, target: number): number;
+  /** Int32 offsets of a rows×cols block's nonzero bytes at src (assembly/sparse_csr.ts); returns their total. */
+  nonzeroOffsets(rows: number, cols: number, src: number, offsets: number): number;
+  /** The CSR's columns and values from those offsets; returns the first row they do not fit exactly, or −1. */
+  compressBytes(rows: number, cols: number, src: number, offsets: number, columns: number, values: number): number;
   /** Whether `array` is a view of this memory, i.e. its byteOffset is its wasm address. */
   owns(array: ArrayBufferView): boolean;
   /**
@@ -130,6 +134,8 @@ function createRuntime(module: WebAssembly.Module, shared: boolean): Runtime {
     scratchBytes: exports.gemmScratchBytes(),
     firstOutside: (n, values, limit) => exports.firstOutside(n, values, limit),
     countZeroBytes: (rows, cols, a, ld, target) => exports.countZeroBytes(rows, cols, a, ld, target),
+    nonzeroOffsets: (rows, cols, src, offsets) => exports.nonzeroOffsets(rows, cols, src, offsets) >>> 0,
+    compressBytes: (rows, cols, src, offsets, columns, values) => exports.compressBytes(rows, cols, src, offsets, columns, values),
     owns: (array) => ownBuffers.has(array.buffer),
     alloc(dtype, length) {
       if (!Number.isInteger(length) || length < 0) throw new RangeError(`alloc: bad length ${length}`);

@@ -6,7 +6,7 @@ import { checkPoolPadding, convGeometry } from '../conv_geometry.js';
 import { checkAdamArgs } from '../reference/adam.js';
 import { checkByteBlock, checkByteRows, checkGemmBytes } from '../reference/bytes.js';
 import { referenceBackend } from '../reference/index.js';
-import { checkGemmSparseBytes, columnError } from '../reference/sparse_bytes.js';
+import { checkByteMatrix, checkCompressTarget, checkGemmSparseBytes, columnError } from '../reference/sparse_bytes.js';
 import type { TypedKernels } from './exports.js';
 import { Marshal } from './marshal.js';
 import type { ConvCall, ThreadPool } from './pool.js';
@@ -31,6 +31,8 @@ export interface WasmBackend extends Backend {
   readonly adamPaths: Readonly<ConvPathCounts>;
   /** Byte-to-float conversions (bytesToFloats) run so far in wasm, whole or split into ranges. */
   readonly bytesPaths: Readonly<ConvPathCounts>;
+  /** gemmSparseBytes products run so far in wasm (gemmPaths.csr), whole or split into bands of C's rows. */
+  readonly csrPaths: Readonly<ConvPathCounts>;
 }
 
 export interface ConvPathCounts {
@@ -50,6 +52,8 @@ export interface GemmPathCounts {
   sparse: number;
   /** gemmBytes: the zero-skipping kernel reading A as bytes (assembly/sparse_bytes.ts). */
   bytes: number;
+  /** gemmSparseBytes: op(A)'s rows as CSR, taken by index (assembly/sparse_csr.ts). */
+  csr: number;
 }
 
 /**
@@ -131,11 +135,12 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
     return result;
   };
 
-  const gemmPaths: GemmPathCounts = { dense: 0, sparse: 0, bytes: 0 };
+  const gemmPaths: GemmPathCounts = { dense: 0, sparse: 0, bytes: 0, csr: 0 };
   const gatherPaths: GatherPathCounts = { whole: 0, split: 0 };
   const convPaths: ConvPathCounts = { whole: 0, split: 0 };
   const adamPaths: ConvPathCounts = { whole: 0, split: 0 };
   const bytesPaths: ConvPathCounts = { whole: 0, split: 0 };
+  const csrPaths: ConvPathCounts = { whole: 0, split: 0 };
   /** Runs a checked convolution kernel on the pool and counts its path. */
   const conv = (call: ConvCall, bytes: number): void => {
     if (pool.conv(call, bytes)) convPaths.split++;
@@ -153,6 +158,7 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
     convPaths,
     adamPaths,
     bytesPaths,
+    csrPaths,
 
     alloc: (dtype: DType, length: number) => rt.alloc(dtype, length),
     free: (array: FloatArray) => rt.free(array),
@@ -329,24 +335,55 @@ export function makeWasmBackend(rt: Runtime, pool: ThreadPool): WasmBackend {
         }, choice.work);
       });
     },
-    // TODO(csrwasm): the wasm kernels; until then the taken rows expanded to bytes for gemmBytes.
     gemmSparseBytes(transA, m, n, k, rows, offsets, columns, values, scale, b, bOffset, ldb, beta, c, cOffset, ldc) {
       checkGemmSparseBytes(transA, m, n, k, rows, offsets, columns, values, scale, b, bOffset, ldb, c, cOffset, ldc);
-      const width = transA ? m : k;
-      const dense = new Uint8Array(rows.length * width);
-      rows.forEach((r, i) => {
-        for (let e = offsets[r]!; e < offsets[r + 1]!; e++) {
-          if (columns[e]! >= width) throw columnError(r, columns[e]!, width);
-          dense[i * width + columns[e]!] = values[e]!;
-        }
+      const table = tableFor(b, c);
+      // An empty C has nothing to compute, only columns to check.
+      if (!table || m === 0 || n === 0) {
+        referenceBackend.gemmSparseBytes(transA, m, n, k, rows, offsets, columns, values, scale, b, bOffset, ldb, beta, c, cOffset, ldc);
+        return;
+      }
+      let entries = 0;
+      for (let i = 0; i < rows.length; i++) entries += offsets[rows[i]! + 1]! - offsets[rows[i]!]!;
+      // A CSR outside this memory (a dataset's, compressed once) is not copied in whole for
+      // each batch: only the taken rows' entries are, as a CSR of their own.
+      const csr = rt.owns(offsets) && rt.owns(columns) && rt.owns(values)
+        ? { rows, offsets, columns, values }
+        : takenRows(rows, offsets, columns, values, entries);
+      const bLength = k > 0 ? extent(k, n, ldb, 'B') : 0;
+      const cLength = extent(m, n, ldc, 'C');
+      gemmPaths.csr++;
+      marshalled((ms) => {
+        const { split, bad } = pool.csr({
+          f32: table === rt.f32, transA, m, n, k,
+          rows: ms.input(csr.rows), offsets: ms.input(csr.offsets), columns: ms.input(csr.columns), values: ms.input(csr.values),
+          limit: Math.min(csr.columns.length, csr.values.length), scale,
+          b: bLength > 0 ? ms.input(b, bOffset, bLength) : 0, ldb, beta, c: ms.output(c, cOffset, cLength), ldc,
+        }, entries * n + rows.length);
+        if (split) csrPaths.split++;
+        else csrPaths.whole++;
+        // Thrown here, C is not copied back: its contents are unspecified after a bad column.
+        if (bad) throw firstColumnError(rows, offsets, columns, transA ? m : k);
       });
-      this.gemmBytes(transA, m, n, k, dense, 0, width, scale, b, bOffset, ldb, beta, c, cOffset, ldc);
     },
     nonzeroOffsets(rows, cols, src, srcOffset, offsets) {
-      return referenceBackend.nonzeroOffsets(rows, cols, src, srcOffset, offsets);
+      checkByteMatrix('nonzeroOffsets', rows, cols, src, srcOffset, offsets);
+      // A block outside this memory is counted here: copying a dataset in costs as much as counting it.
+      if (!rt.owns(src)) return referenceBackend.nonzeroOffsets(rows, cols, src, srcOffset, offsets);
+      return marshalled((ms) => rt.nonzeroOffsets(rows, cols, ms.input(src, srcOffset, rows * cols), ms.overwrite(offsets, 0, rows + 1)));
     },
     compressBytes(rows, cols, src, srcOffset, offsets, columns, values) {
-      referenceBackend.compressBytes(rows, cols, src, srcOffset, offsets, columns, values);
+      checkByteMatrix('compressBytes', rows, cols, src, srcOffset, offsets);
+      checkCompressTarget(rows, offsets, columns, values);
+      if (!rt.owns(src)) return referenceBackend.compressBytes(rows, cols, src, srcOffset, offsets, columns, values);
+      const total = offsets[rows]!;
+      marshalled((ms) => {
+        const bad = rt.compressBytes(
+          rows, cols, ms.input(src, srcOffset, rows * cols), ms.input(offsets, 0, rows + 1),
+          ms.overwrite(columns, 0, total), ms.overwrite(values, 0, total),
+        );
+        if (bad >= 0) throw offsetsError(bad, cols, src, srcOffset, offsets);
+      });
     },
     bytesToFloats(n, src, srcOffset, scale, out) {
       checkByteBlock('bytesToFloats', n, src, srcOffset, out);
@@ -523,6 +560,40 @@ function checkLabels(labels: Int32Array, rows: number, cols: number): void {
     const label = labels[i]!;
     if (!(label >= 0 && label < cols)) throw new RangeError(`labels: ${label} at row ${i} is outside 0..${cols - 1}`);
   }
+}
+
+/** The taken rows' entries as a CSR of their own (rows 0, 1, …), for a CSR outside wasm memory. */
+function takenRows(
+  rows: Int32Array, offsets: Int32Array, columns: Uint16Array, values: Uint8Array, entries: number,
+): { rows: Int32Array; offsets: Int32Array; columns: Uint16Array; values: Uint8Array } {
+  const own = { rows: new Int32Array(rows.length), offsets: new Int32Array(rows.length + 1), columns: new Uint16Array(entries), values: new Uint8Array(entries) };
+  let at = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const start = offsets[rows[i]!]!, end = offsets[rows[i]! + 1]!;
+    own.columns.set(columns.subarray(start, end), at);
+    own.values.set(values.subarray(start, end), at);
+    at += end - start;
+    own.rows[i] = i;
+    own.offsets[i + 1] = at;
+  }
+  return own;
+}
+
+/** The error the reference throws for the first entry, in op(A)'s order, whose column is ≥ width (the kernels stop at any). */
+function firstColumnError(rows: Int32Array, offsets: Int32Array, columns: Uint16Array, width: number): Error {
+  for (const r of rows) {
+    for (let e = offsets[r]!; e < offsets[r + 1]!; e++) if (columns[e]! >= width) return columnError(r, columns[e]!, width);
+  }
+  return new Error('nabla wasm backend: gemmSparseBytes reported a column past the width, but none is');
+}
+
+/** The reference's error for row r, whose nonzeros do not fill offsets[r]..offsets[r + 1]. */
+function offsetsError(r: number, cols: number, src: Uint8Array, srcOffset: number, offsets: Int32Array): RangeError {
+  let nonzeros = 0;
+  for (let j = 0; j < cols; j++) if (src[srcOffset + r * cols + j] !== 0) nonzeros++;
+  return nonzeros > offsets[r + 1]! - offsets[r]!
+    ? new RangeError(`compressBytes: row ${r} has more nonzeros than its offsets leave room for: not the offsets nonzeroOffsets wrote`)
+    : new RangeError(`compressBytes: row ${r} has fewer nonzeros than its offsets say: not the offsets nonzeroOffsets wrote`);
 }
 
 function referenceGather(indices: Int32Array, cols: number, src: FloatArray, out: FloatArray): void {

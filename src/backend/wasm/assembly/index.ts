@@ -8,6 +8,7 @@ import * as cv from './conv';
 import * as o from './optim';
 import * as by from './bytes';
 import * as sb from './sparse_bytes';
+import * as csr from './sparse_csr';
 import { KC, NC, MR, nr } from './simd';
 
 /** First byte the host allocator may use: static data and nothing else lies below. */
@@ -15,9 +16,9 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-/** Bytes of per-thread scratch gemm needs: packed B, then one MR×NR tile (the sparse path needs less). */
+/** Bytes of per-thread scratch gemm needs: packed B, then one MR×NR tile (the sparse and CSR paths need no more). */
 export function gemmScratchBytes(): i32 {
-  return max(KC * NC * 8 + MR * nr<f64>() * 8, s.SPARSE_SCRATCH_BYTES);
+  return max(max(KC * NC * 8 + MR * nr<f64>() * 8, s.SPARSE_SCRATCH_BYTES), csr.CSR_SCRATCH_BYTES);
 }
 
 export function gemm_f64(
@@ -57,6 +58,28 @@ export function gemmBytes_f32(
 ): void {
   sb.gemmBytesBlock<f32>(transA, k, a, lda, scale, b, ldb, beta, c, ldc, i0, i1, j0, j1, scratch);
 }
+// op(A) as CSR rows taken by index (sparse_csr.ts): NN computes C's rows i0..i1, TN its
+// rows (pixels) i0..i1 from every taken row. count: the taken rows (TN; NN reads i0..i1 of
+// them); width: op(A)'s columns. Returns 1 at a column ≥ width, else 0.
+export function gemmCsr_f64(
+  transA: bool, count: i32, rows: usize, offsets: usize, columns: usize, values: usize, limit: i32, scale: f64, width: i32,
+  b: usize, ldb: i32, beta: i32, c: usize, ldc: i32, n: i32, i0: i32, i1: i32, scratch: usize,
+): i32 {
+  return transA
+    ? csr.gemmCsrTN<f64>(count, rows, offsets, columns, values, scale, width, b, ldb, beta, c, ldc, n, i0, i1, scratch)
+    : csr.gemmCsrNN<f64>(rows, offsets, columns, values, limit, scale, width, b, ldb, beta, c, ldc, n, i0, i1, scratch);
+}
+export function gemmCsr_f32(
+  transA: bool, count: i32, rows: usize, offsets: usize, columns: usize, values: usize, limit: i32, scale: f64, width: i32,
+  b: usize, ldb: i32, beta: i32, c: usize, ldc: i32, n: i32, i0: i32, i1: i32, scratch: usize,
+): i32 {
+  return transA
+    ? csr.gemmCsrTN<f32>(count, rows, offsets, columns, values, scale, width, b, ldb, beta, c, ldc, n, i0, i1, scratch)
+    : csr.gemmCsrNN<f32>(rows, offsets, columns, values, limit, scale, width, b, ldb, beta, c, ldc, n, i0, i1, scratch);
+}
+/** The CSR of a rows×cols block of bytes: offsets (returns their total), then columns and values (returns the first row the offsets do not fit, or −1). */
+export function nonzeroOffsets(rows: i32, cols: i32, src: usize, offsets: usize): u32 { return csr.nonzeroOffsets(rows, cols, src, offsets); }
+export function compressBytes(rows: i32, cols: i32, src: usize, offsets: usize, columns: usize, values: usize): i32 { return csr.compressBytes(rows, cols, src, offsets, columns, values); }
 /** Zero bytes of a block, or a partial count: ≥ target exactly when the block has ≥ target (one export: bytes have no element type). */
 export function countZeroBytes(rows: i32, cols: i32, a: usize, ld: i32, target: i32): i32 { return sb.countZeroBytes(rows, cols, a, ld, target); }
 export function countZeros_f64(rows: i32, cols: i32, a: usize, ld: i32, target: i32): i32 { return s.countZeros<f64>(rows, cols, a, ld, target); }
