@@ -52,12 +52,13 @@ export class SparseImages {
   }
 
   /**
-   * The images compressed, or undefined where compressing does not pay: more than
-   * maxDensity of the pixels nonzero, or rows wider than a Uint16 column index holds.
+   * The images compressed, or undefined where compressing does not pay or cannot be done:
+   * more than maxDensity of the pixels nonzero, rows wider than a Uint16 column index holds,
+   * or more pixels than Int32 offsets count.
    */
   static compress(images: ByteImages, maxDensity = MAX_SPARSE_DENSITY): SparseImages | undefined {
     const rows = images.rows, cols = images.rowSize;
-    if (cols > MAX_SPARSE_COLUMNS) return undefined;
+    if (cols > MAX_SPARSE_COLUMNS || rows * cols > 0x7fffffff) return undefined;
     const backend = getBackend();
     const offsetStore = backend.allocBytes(4 * (rows + 1));
     const offsets = new Int32Array(offsetStore.buffer, offsetStore.byteOffset, rows + 1);

@@ -370,6 +370,7 @@ for (const { label, make } of BACKENDS) {
         assertRefuses(() => backend.compressBytes(3, 20, src, 0, withOffsets([0, 0, 2, 3]), new Int16Array(8) as unknown as Uint16Array, t.values), 'TypeError', /^compressBytes: columns must be a Uint16Array$/);
         assertRefuses(() => backend.compressBytes(3, 20, src, 0, withOffsets([0, 0, 2, 3]), t.columns, new Int8Array(8) as unknown as Uint8Array), 'TypeError', /^compressBytes: values must be a Uint8Array$/);
         assertRefuses(() => backend.nonzeroOffsets(1, 65537, new Uint8Array(65537), 0, new Int32Array(2)), 'RangeError', /^nonzeroOffsets: cols 65537 is more than the 65536 a Uint16 column index holds$/);
+        assertRefuses(() => backend.nonzeroOffsets(32769, 65536, new Uint8Array(1), 0, new Int32Array(2)), 'RangeError', /^nonzeroOffsets: 32769×65536 is more than the 2³¹ − 1 pixels Int32 offsets can count$/);
         assertRefuses(() => backend.nonzeroOffsets(3, 20, src, 1, new Int32Array(4)), 'RangeError', /^nonzeroOffsets: src has 60 bytes, needs 1\.\.60$/);
         assertRefuses(() => backend.nonzeroOffsets(3, 20, src, 0, new Int32Array(3)), 'RangeError', /^nonzeroOffsets: offsets has 3 elements, needs 4$/);
         assertRefuses(() => backend.nonzeroOffsets(3, 20, new Int8Array(60) as unknown as Uint8Array, 0, new Int32Array(4)), 'TypeError', /^nonzeroOffsets: src must be a Uint8Array$/);

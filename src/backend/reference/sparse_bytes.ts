@@ -13,6 +13,8 @@ export function checkByteMatrix(where: string, rows: number, cols: number, src: 
   checkCount(where, 'cols', cols);
   checkCount(where, 'srcOffset', srcOffset);
   if (cols > MAX_SPARSE_COLUMNS) throw new RangeError(`${where}: cols ${cols} is more than the ${MAX_SPARSE_COLUMNS} a Uint16 column index holds`);
+  // Offsets are Int32: a block that could hold more nonzeros would wrap them.
+  if (rows * cols > 0x7fffffff) throw new RangeError(`${where}: ${rows}×${cols} is more than the 2³¹ − 1 pixels Int32 offsets can count`);
   if (!(src instanceof Uint8Array)) throw new TypeError(`${where}: src must be a Uint8Array`);
   if (!(offsets instanceof Int32Array)) throw new TypeError(`${where}: offsets must be an Int32Array`);
   if (srcOffset + rows * cols > src.length) throw new RangeError(`${where}: src has ${src.length} bytes, needs ${srcOffset}..${srcOffset + rows * cols - 1}`);
