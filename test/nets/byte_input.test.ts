@@ -56,6 +56,24 @@ function assertSameGradients(a: Record<string, Tensor>, b: Record<string, Tensor
   for (const key of Object.keys(a)) assertSameBits(a[key]!.data, b[key]!.data, `${what}: ${key}`);
 }
 
+/**
+ * Trains the same TwoLayerNet on x as bytes and as floats, and checks that the weights and
+ * losses end as the same bits; returns both trainers and the float-fed net for more checks.
+ */
+function trainBothWays(x: ByteImages, t: Int32Array, xt: ByteImages, tt: Int32Array, iters: number): { fromBytes: Trainer; fromFloats: Trainer; floatNet: TwoLayerNet } {
+  const dtype = x.dtype;
+  const config = { iters, batchSize: 10, learningRate: 0.1, seed: 8, evalEvery: 6 };
+  const a = new TwoLayerNet(64, 24, 10, { weightInitStd: 0.1, seed: 1, dtype });
+  const b = new TwoLayerNet(64, 24, 10, { weightInitStd: 0.1, seed: 1, dtype });
+  const fromBytes = new Trainer(a, { xTrain: x, trainLabels: t, xTest: xt, testLabels: tt }, config);
+  const fromFloats = new Trainer(b as TrainableNetwork, { xTrain: x.toFloats(), trainLabels: t, xTest: xt.toFloats(), testLabels: tt }, config);
+  while (fromBytes.step());
+  while (fromFloats.step());
+  for (const [key, value] of Object.entries(a.params)) assertSameBits(value.data, (b.params as Record<string, Tensor>)[key]!.data, `${dtype} ${key}`);
+  assertSameBits(fromBytes.result().losses, fromFloats.result().losses, `${dtype} losses`);
+  return { fromBytes, fromFloats, floatNet: b };
+}
+
 const original = getBackend();
 after(() => setBackend(original));
 
@@ -110,19 +128,10 @@ for (const { label, make } of BACKENDS) {
       for (const dtype of ['float64', 'float32'] as const) {
         const x = images(120, [64], dtype, 6), xt = images(40, [64], dtype, 7);
         const t = labels(120, 10), tt = labels(40, 10);
-        const config = { iters: 25, batchSize: 10, learningRate: 0.1, seed: 8, evalEvery: 6 };
-        const a = new TwoLayerNet(64, 24, 10, { weightInitStd: 0.1, seed: 1, dtype });
-        const b = new TwoLayerNet(64, 24, 10, { weightInitStd: 0.1, seed: 1, dtype });
-        const fromBytes = new Trainer(a, { xTrain: x, trainLabels: t, xTest: xt, testLabels: tt }, config);
-        const fromFloats = new Trainer(b as TrainableNetwork, { xTrain: x.toFloats(), trainLabels: t, xTest: xt.toFloats(), testLabels: tt }, config);
-        while (fromBytes.step());
-        while (fromFloats.step());
-        for (const [key, value] of Object.entries(a.params)) assertSameBits(value.data, (b.params as Record<string, Tensor>)[key]!.data, `${dtype} ${key}`);
-        const ra = fromBytes.result(), rb = fromFloats.result();
-        assertSameBits(ra.losses, rb.losses, `${dtype} losses`);
-        assert.deepEqual(ra.epochs.map((e) => [e.trainAcc, e.testAcc]), rb.epochs.map((e) => [e.trainAcc, e.testAcc]));
+        const { fromBytes, fromFloats, floatNet } = trainBothWays(x, t, xt, tt, 25);
+        assert.deepEqual(fromBytes.result().epochs.map((e) => [e.trainAcc, e.testAcc]), fromFloats.result().epochs.map((e) => [e.trainAcc, e.testAcc]));
         assert.equal(fromBytes.accuracy(xt, tt), fromFloats.accuracy(xt.toFloats(), tt), `${dtype} Trainer.accuracy`);
-        assert.equal(fromBytes.accuracy(x, t), b.accuracy(x.toFloats(), t), `${dtype} Trainer.accuracy of the training set`);
+        assert.equal(fromBytes.accuracy(x, t), floatNet.accuracy(x.toFloats(), t), `${dtype} Trainer.accuracy of the training set`);
       }
     });
 
@@ -153,16 +162,7 @@ for (const { label, make } of BACKENDS) {
       for (const dtype of ['float64', 'float32'] as const) {
         const x = images(60, [64], dtype, 12, 0.3), xt = images(20, [64], dtype, 13, 0.3);
         assert.equal(SparseImages.compress(x), undefined, '70% nonzero is not worth compressing');
-        const t = labels(60, 10), tt = labels(20, 10);
-        const config = { iters: 12, batchSize: 10, learningRate: 0.1, seed: 8, evalEvery: 6 };
-        const a = new TwoLayerNet(64, 24, 10, { weightInitStd: 0.1, seed: 1, dtype });
-        const b = new TwoLayerNet(64, 24, 10, { weightInitStd: 0.1, seed: 1, dtype });
-        const fromBytes = new Trainer(a, { xTrain: x, trainLabels: t, xTest: xt, testLabels: tt }, config);
-        const fromFloats = new Trainer(b as TrainableNetwork, { xTrain: x.toFloats(), trainLabels: t, xTest: xt.toFloats(), testLabels: tt }, config);
-        while (fromBytes.step());
-        while (fromFloats.step());
-        for (const [key, value] of Object.entries(a.params)) assertSameBits(value.data, (b.params as Record<string, Tensor>)[key]!.data, `${dtype} ${key}`);
-        assertSameBits(fromBytes.result().losses, fromFloats.result().losses, `${dtype} losses`);
+        trainBothWays(x, labels(60, 10), xt, labels(20, 10), 12);
       }
     });
 
