@@ -149,7 +149,8 @@ export interface Backend {
    * entries as stored. With ascending columns (compressBytes' order) that is gemmBytes' order
    * on the same bytes, so C is gemmBytes' bits. A row index outside 0..offsets.length − 2, or
    * an entry whose column is not below op(A)'s column count (transA: m; else k), throws a
-   * RangeError. B is k×n, C m×n, of one float type; scale finite, as in gemmBytes.
+   * RangeError (C is then unspecified). B is k×n, C m×n, of one float type; scale finite, as
+   * in gemmBytes. Typed views over allocBytes' storage do not keep it alive: keep its array.
    */
   gemmSparseBytes(
     transA: boolean, m: number, n: number, k: number,
