@@ -10,6 +10,7 @@ import type { Backend, DType, FloatArray } from '../src/backend/backend.js';
 import { referenceBackend } from '../src/backend/reference/index.js';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
 import { loadMnist } from '../src/data/mnist.js';
+import { bestMsPerCall } from './lib/best_time.js';
 
 interface Shape {
   label: string;
@@ -132,16 +133,7 @@ function measureGather(backend: Backend, bytes: Uint8Array, batches: readonly In
   const out = backend.alloc(dtype, BATCH * MNIST_ROW);
   let next = 0;
   const call = (): void => backend.gatherBytes(batches[next++ % batches.length]!, MNIST_ROW, bytes, 1 / 255, out);
-  call();
-  let start = performance.now();
-  call();
-  const reps = Math.max(1, Math.ceil(MIN_SAMPLE_MS / Math.max(performance.now() - start, 1e-3)));
-  let best = Infinity;
-  for (let s = 0; s < SAMPLES; s++) {
-    start = performance.now();
-    for (let r = 0; r < reps; r++) call();
-    best = Math.min(best, (performance.now() - start) / reps);
-  }
+  const best = bestMsPerCall(call, SAMPLES, MIN_SAMPLE_MS);
   backend.free(out);
   return best * 1000;
 }

@@ -15,6 +15,7 @@ import { referenceBackend } from '../src/backend/reference/index.js';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
 import { parseIdx } from '../src/data/idx.js';
 import { defaultMnistDir } from '../src/data/mnist.js';
+import { bestMsPerCall } from './lib/best_time.js';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(name);
@@ -29,19 +30,7 @@ const TRAIN = 60000;
 const BLOCK = 10000;
 
 /** Best ms per call over SAMPLES samples, each repeating it for at least MIN_SAMPLE_MS. */
-function best(call: () => void): number {
-  call();
-  let start = performance.now();
-  call();
-  const reps = Math.max(1, Math.ceil(MIN_SAMPLE_MS / Math.max(performance.now() - start, 1e-3)));
-  let fastest = Infinity;
-  for (let s = 0; s < SAMPLES; s++) {
-    start = performance.now();
-    for (let r = 0; r < reps; r++) call();
-    fastest = Math.min(fastest, (performance.now() - start) / reps);
-  }
-  return fastest;
-}
+const best = (call: () => void): number => bestMsPerCall(call, SAMPLES, MIN_SAMPLE_MS);
 
 /** A typed array over the backend's byte storage (kept alive through `keep`). */
 function owned<A>(backend: Backend, Ctor: new (b: ArrayBufferLike, o: number, n: number) => A, size: number, length: number, keep: Uint8Array[]): A {

@@ -2,6 +2,7 @@ import { getBackend } from '../backend/index.js';
 import { ByteImages } from '../tensor/byte_images.js';
 import { gatherRows } from '../tensor/ops.js';
 import type { Random } from '../tensor/random.js';
+import { sizeOf } from '../tensor/shape.js';
 import type { SparseImages, SparseRows } from '../tensor/sparse_images.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -61,7 +62,7 @@ export class BatchSampler {
    * drawn indices themselves, nothing copied. Both are overwritten by the following call.
    */
   nextSparse(images: SparseImages): [SparseRows, Int32Array] {
-    if (images.rows !== this.labels.length || images.rowSize !== (this.x.shape.slice(1).reduce((a, b) => a * b, 1))) {
+    if (images.rows !== this.labels.length || images.rowSize !== sizeOf(this.x.shape.slice(1))) {
       throw new RangeError(`BatchSampler.nextSparse: the compressed images are [${images.shape.join(', ')}], the sampler's [${this.x.shape.join(', ')}]`);
     }
     this.draw();
